@@ -1,0 +1,242 @@
+package rsyncplan
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Approval says which of a plan's destructive changes the user approved.
+type Approval struct {
+	Overwrite bool // Modified and Replaced items
+	Delete    bool // Deleted items
+}
+
+// Step is one rsync run of an execution. Steps run in order: delete, copy, root.
+type Step struct {
+	Name string   // "delete", "copy" or "root"
+	Args []string // rsync's arguments
+	List string   // the --files-from list (NUL-separated), "" when the step has none
+	// deletes holds, for the delete step, every planned deletion by name (true for directories),
+	// to check right before the run that nothing appeared in a directory that is to go.
+	deletes map[string]bool
+	tops    []string // the top-most deleted entries, as listed
+}
+
+// Steps writes the lists of the approved part of the plan into dir (which must exist and be
+// private to this run) and returns the rsync runs that carry it out. Nothing outside the
+// approved plan is listed: a file that appears in the source after planning is not copied.
+func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
+	declined := map[string]bool{} // replaced entries the user kept
+	replaced := map[string]bool{} // all replaced entries
+	force := false
+	for _, it := range p.Items {
+		if it.Class == Replaced {
+			replaced[it.Name] = true
+			if !a.Overwrite {
+				declined[it.Name] = true
+			} else if it.DstDir {
+				force = true // rsync removes a directory in the way only with --force
+			}
+		}
+	}
+
+	var copies []string
+	deletes := map[string]bool{}
+	deletedDirs := map[string]bool{}
+	hasRoot := false
+	for _, it := range p.Items {
+		switch {
+		case it.Name == ".":
+			hasRoot = true
+		case it.Class == Deleted:
+			// Deletions below a replaced entry are done by the copy run's --force, or kept
+			// with the entry the user declined to replace.
+			if a.Delete && !under(it.Name, replaced) && !replaced[it.Name] {
+				deletes[it.Name] = it.Dir
+				if it.Dir {
+					deletedDirs[it.Name] = true
+				}
+			}
+		case it.Class == Modified || it.Class == Replaced:
+			if a.Overwrite {
+				copies = append(copies, it.Name)
+			}
+		case under(it.Name, declined):
+		default:
+			copies = append(copies, it.Name)
+		}
+	}
+
+	var steps []Step
+	if len(deletes) > 0 {
+		// rsync lists a deleted directory's children before it; naming only the top-most
+		// entries with --force deletes each subtree in one pass.
+		var tops []string
+		for name := range deletes {
+			if !under(name, deletedDirs) {
+				tops = append(tops, name)
+			}
+		}
+		list, err := writeList(dir, "delete.list", tops)
+		if err != nil {
+			return nil, err
+		}
+		steps = append(steps, Step{
+			Name: "delete", List: list, deletes: deletes, tops: tops,
+			Args: p.stepArgs(list, "--delete-missing-args", "--existing", "--ignore-existing", "--force",
+				"--max-delete="+strconv.Itoa(len(deletes))),
+		})
+	}
+	if len(copies) > 0 {
+		list, err := writeList(dir, "copy.list", copies)
+		if err != nil {
+			return nil, err
+		}
+		var extra []string
+		if force {
+			extra = append(extra, "--force")
+		}
+		if p.Job.Tree {
+			extra = append(extra, treeFilter...)
+		}
+		steps = append(steps, Step{Name: "copy", List: list, Args: p.stepArgs(list, extra...)})
+	}
+	if hasRoot && p.Job.Names == nil {
+		// --files-from never touches the transfer root itself; this run sets its attributes only.
+		steps = append(steps, Step{Name: "root", Args: []string{"-a", "--exclude=*", "--",
+			withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir)}})
+	}
+	return steps, nil
+}
+
+// stepArgs returns the arguments of a --files-from run. Never -r (it would copy unplanned files
+// in listed directories), never --delete, never --partial (it would leave a truncated file in
+// place of a good one after a full disc or an interrupt).
+func (p *Plan) stepArgs(list string, extra ...string) []string {
+	args := []string{"-a", "--files-from=" + list, "--from0", outFormat}
+	args = append(args, extra...)
+	return append(args, "--", withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir))
+}
+
+func writeList(dir, name string, entries []string) (string, error) {
+	f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("write file list: %w", err)
+	}
+	w := bufio.NewWriter(f)
+	for _, e := range entries {
+		w.WriteString(e)
+		w.WriteByte(0)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return "", fmt.Errorf("write file list: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return "", fmt.Errorf("write file list: %w", err)
+	}
+	return f.Name(), nil
+}
+
+// Done counts what an execution did, from rsync's own item lines.
+type Done struct {
+	Files    int   // files written (new or overwritten)
+	Bytes    int64 // their size
+	Dirs     int   // directories created
+	Links    int   // symlinks created or changed
+	Deleted  int   // entries deleted
+	Warnings []string
+	// Kept lists directories planned for deletion that were left alone because something
+	// appeared in them after planning.
+	Kept []string
+}
+
+// RunStep runs one step and adds what it did to done. A delete step first checks that no
+// directory to be deleted holds anything that was not in the plan; such a directory is kept.
+func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error {
+	if s.Name == "delete" {
+		keep, err := p.changedSincePlan(s)
+		if err != nil {
+			return err
+		}
+		if len(keep) > 0 {
+			done.Kept = append(done.Kept, keep...)
+			if err := rewriteList(s, keep); err != nil {
+				return err
+			}
+		}
+	}
+	res, err := r.Run(ctx, s.Args, func(line []byte) {
+		it, ok, perr := parseLine(line)
+		if !ok || perr != nil {
+			done.Warnings = append(done.Warnings, string(line))
+			return
+		}
+		switch {
+		case it.code[0] == '*':
+			done.Deleted++
+		case it.code[1] == 'f' && it.code[0] == '>':
+			done.Files++
+			done.Bytes += it.size
+		case it.code[1] == 'd' && strings.HasPrefix(it.code[2:], "+"):
+			done.Dirs++
+		case it.code[1] == 'L' && it.code[0] == 'c':
+			done.Links++
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if res.Code != 0 {
+		return &Error{Step: s.Name, Code: res.Code, Stderr: res.Stderr}
+	}
+	return nil
+}
+
+// changedSincePlan returns the top-most deleted directories that now hold entries the plan does
+// not delete. It only reads the destination.
+func (p *Plan) changedSincePlan(s Step) ([]string, error) {
+	var keep []string
+	for _, top := range s.tops {
+		if !s.deletes[top] {
+			continue
+		}
+		names, err := listDir(p.Job.DstDir, top)
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("check %s before deleting: %w", top, err)
+		}
+		for _, n := range names {
+			if _, planned := s.deletes[n]; !planned {
+				keep = append(keep, top)
+				break
+			}
+		}
+	}
+	return keep, nil
+}
+
+func rewriteList(s Step, keep []string) error {
+	kept := map[string]bool{}
+	for _, k := range keep {
+		kept[k] = true
+	}
+	var tops []string
+	for _, t := range s.tops {
+		if !kept[t] {
+			tops = append(tops, t)
+		}
+	}
+	if err := os.Remove(s.List); err != nil {
+		return err
+	}
+	_, err := writeList(filepath.Dir(s.List), filepath.Base(s.List), tops)
+	return err
+}

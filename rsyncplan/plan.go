@@ -1,0 +1,264 @@
+package rsyncplan
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// Job is one transfer from a source directory to a destination directory.
+type Job struct {
+	SrcDir string   // absolute directory that holds the entries to sync
+	DstDir string   // absolute directory that receives them
+	Names  []string // entries of SrcDir to sync; nil syncs the whole SrcDir (its contents)
+	Delete bool     // plan deletions of what is in DstDir but not in SrcDir
+	Tree   bool     // directories only: the skeleton, never a file
+}
+
+// Class is what a planned change does to the destination.
+type Class uint8
+
+// The classes of a plan, in the order a plan shows them.
+const (
+	NewFile  Class = iota // a file (or device, fifo) that the destination lacks
+	NewDir                // a directory that the destination lacks
+	NewLink               // a symlink that the destination lacks
+	Modified              // present on both sides and different: overwritten
+	Replaced              // a type change (file to directory, symlink to file, ...): destroys what is there
+	Deleted               // in the destination only
+	Meta                  // attributes only (times, permissions, owner)
+	numClasses
+)
+
+var classNames = [numClasses]string{"new files", "new directories", "new symlinks", "modified", "replaced (type changes)", "to delete", "attributes only"}
+
+func (c Class) String() string { return classNames[c] }
+
+// Item is one planned change.
+type Item struct {
+	Name   string // relative to the job's destination directory, slash-separated, no trailing slash; "." is the root
+	Size   int64  // bytes that will be written (new and modified files) or removed (deleted files)
+	Class  Class
+	Dir    bool // the entry is a directory (in the source; for deletions, in the destination)
+	DstDir bool // for Replaced: what the destination holds now is a directory
+}
+
+// Total is the count and size of one class of a plan.
+type Total struct {
+	Count int
+	Bytes int64
+}
+
+// Plan is the result of a dry run: every change rsync would make.
+type Plan struct {
+	Job      Job
+	Items    []Item
+	Totals   [numClasses]Total
+	Warnings []string // stdout lines of rsync that are not items
+	// Missing lists Names that are absent from SrcDir; with Delete they are planned deletions.
+	Missing []string
+}
+
+// Empty reports whether the plan changes nothing.
+func (p *Plan) Empty() bool { return len(p.Items) == 0 }
+
+// Has reports whether the plan holds changes of class c.
+func (p *Plan) Has(c Class) bool { return p.Totals[c].Count > 0 }
+
+// sources returns the source arguments and the destination argument of a job.
+// Whole-directory jobs end both roots with a slash so that rsync syncs the contents.
+func (j Job) sources() (srcs []string, dst string) {
+	dst = withSlash(j.DstDir)
+	if j.Names == nil {
+		return []string{withSlash(j.SrcDir)}, dst
+	}
+	for _, n := range j.Names {
+		srcs = append(srcs, filepath.Join(j.SrcDir, n))
+	}
+	return srcs, dst
+}
+
+func withSlash(dir string) string {
+	if strings.HasSuffix(dir, "/") {
+		return dir
+	}
+	return dir + "/"
+}
+
+// treeFilter keeps directories and nothing else.
+var treeFilter = []string{"--include=*/", "--exclude=*"}
+
+// PlanArgs returns the rsync arguments of the dry run for the job, given the names that exist in
+// SrcDir (present) and those that do not (missing).
+func PlanArgs(j Job, present, missing []string) []string {
+	args := []string{"-n", "-a", outFormat}
+	if j.Delete {
+		args = append(args, "--delete")
+		if len(missing) > 0 {
+			args = append(args, "--delete-missing-args")
+		}
+	}
+	if j.Tree {
+		args = append(args, treeFilter...)
+	}
+	sub := j
+	if j.Names != nil {
+		sub.Names = append(append([]string{}, present...), missing...)
+	}
+	srcs, dst := sub.sources()
+	args = append(args, "--")
+	args = append(args, srcs...)
+	return append(args, dst)
+}
+
+// ErrSourceMissing means that the job's source directory does not exist.
+var ErrSourceMissing = errors.New("source directory does not exist")
+
+// Make plans the job with one rsync dry run. A dry run that fails yields no plan: its output may
+// be incomplete, and a plan made from it could delete or overwrite the wrong things.
+func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
+	if fi, err := os.Stat(j.SrcDir); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("%s: %w", j.SrcDir, ErrSourceMissing)
+	}
+	p := &Plan{Job: j}
+	var present []string
+	for _, n := range j.Names {
+		if _, err := os.Lstat(filepath.Join(j.SrcDir, n)); err != nil {
+			p.Missing = append(p.Missing, n)
+		} else {
+			present = append(present, n)
+		}
+	}
+	// Without deletion a missing name has nothing to contribute, and rsync would fail on it.
+	missing := p.Missing
+	if !j.Delete {
+		missing = nil
+	}
+	if j.Names != nil && len(present)+len(missing) == 0 {
+		return p, nil
+	}
+	c := newClassifier(j.DstDir)
+	var parseErr error
+	res, err := r.Run(ctx, PlanArgs(j, present, missing), func(line []byte) {
+		it, ok, err := parseLine(line)
+		switch {
+		case err != nil:
+			if parseErr == nil {
+				parseErr = err
+			}
+		case !ok:
+			p.Warnings = append(p.Warnings, string(line))
+		default:
+			c.add(p, it)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if res.Code != 0 {
+		return nil, &Error{Step: "dry run", Code: res.Code, Stderr: res.Stderr}
+	}
+	if parseErr != nil {
+		return nil, parseErr
+	}
+	return p, nil
+}
+
+// classifier sorts dry-run items into classes. rsync shows a type change as "new" with no line
+// for what it replaces, so every new item is looked up in the destination.
+type classifier struct {
+	dstDir string
+}
+
+func newClassifier(dstDir string) *classifier { return &classifier{dstDir: dstDir} }
+
+func (c *classifier) add(p *Plan, it rawItem) {
+	item := Item{Name: it.name, Dir: it.dir}
+	code := it.code
+	switch {
+	case code[0] == '*': // "*deleting"
+		item.Class = Deleted
+		if !it.dir {
+			if fi, err := os.Lstat(c.dst(it.name)); err == nil && fi.Mode().IsRegular() {
+				item.Size = fi.Size()
+			}
+		}
+	case strings.HasPrefix(code[2:], "+++++++++"):
+		item.Class = newClass(code[1])
+		if fi, err := os.Lstat(c.dst(it.name)); err == nil {
+			item.Class = Replaced
+			item.DstDir = fi.IsDir()
+		}
+		if code[1] == 'f' {
+			item.Size = it.size
+		}
+	case code[0] == '>' || (code[0] == 'c' && code[2] == 'c'):
+		item.Class = Modified
+		if code[1] == 'f' {
+			item.Size = it.size
+		}
+	default:
+		item.Class = Meta
+	}
+	p.Items = append(p.Items, item)
+	p.Totals[item.Class].Count++
+	p.Totals[item.Class].Bytes += item.Size
+}
+
+func newClass(kind byte) Class {
+	switch kind {
+	case 'd':
+		return NewDir
+	case 'L':
+		return NewLink
+	}
+	return NewFile
+}
+
+func (c *classifier) dst(name string) string { return filepath.Join(c.dstDir, filepath.FromSlash(name)) }
+
+// under reports whether name is below (not equal to) one of the names in set.
+func under(name string, set map[string]bool) bool {
+	if len(set) == 0 {
+		return false
+	}
+	for d := path.Dir(name); d != "." && d != "/"; d = path.Dir(d) {
+		if set[d] {
+			return true
+		}
+	}
+	return false
+}
+
+// listDir returns the entries below dir, relative to root, slash-separated. It only reads.
+func listDir(root, dir string) ([]string, error) {
+	var names []string
+	err := filepath.WalkDir(filepath.Join(root, filepath.FromSlash(dir)), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		names = append(names, filepath.ToSlash(rel))
+		return nil
+	})
+	return names, err
+}
+
+// scanLines calls fn for each line of r. Lines may be long: names are up to 4096 bytes and
+// escaping makes them up to four times longer.
+func scanLines(sc *bufio.Scanner, fn func([]byte)) error {
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		fn(sc.Bytes())
+	}
+	return sc.Err()
+}

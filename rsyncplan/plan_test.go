@@ -1,0 +1,309 @@
+package rsyncplan
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var oddNames = []string{"space name", "new\nline", "tab\there", `back\slash`, "-leading-dash", "--delete",
+	"caf\u00e9 \u65e5\u672c", "latin1-\xe9", "lone-\xff", `literal\#012esc`, `quote'"`, "star*?[", " lead-and-trail ", "arrow -> x"}
+
+func write(t *testing.T, p, content string) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+}
+
+// everyChange builds a source and a destination that differ in every way a plan knows.
+func everyChange(t *testing.T) (src, dst string) {
+	t.Helper()
+	root := t.TempDir()
+	src, dst = filepath.Join(root, "src"), filepath.Join(root, "dst")
+	for _, n := range oddNames {
+		write(t, filepath.Join(src, "odd", n), "new")
+	}
+	write(t, filepath.Join(src, "mod.txt"), "new content")
+	write(t, filepath.Join(dst, "mod.txt"), "old")
+	write(t, filepath.Join(src, "same.txt"), "same")
+	write(t, filepath.Join(dst, "same.txt"), "same")
+	old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	require.NoError(t, os.Chtimes(filepath.Join(src, "same.txt"), old, old))
+	require.NoError(t, os.Chtimes(filepath.Join(dst, "same.txt"), old, old))
+	require.NoError(t, os.Chmod(filepath.Join(dst, "same.txt"), 0o600))
+	write(t, filepath.Join(dst, "gone\nfile.txt"), "bye")
+	write(t, filepath.Join(dst, "gonedir", "inner.txt"), "bye2")
+	write(t, filepath.Join(src, "f2d", "inside.txt"), "i")
+	write(t, filepath.Join(dst, "f2d"), "was a file")
+	write(t, filepath.Join(src, "d2f"), "now a file")
+	write(t, filepath.Join(dst, "d2f", "inside.txt"), "was in dir")
+	require.NoError(t, os.Symlink("same.txt", filepath.Join(src, "newlink")))
+	require.NoError(t, os.Symlink("same.txt", filepath.Join(src, "chglink")))
+	require.NoError(t, os.Symlink("mod.txt", filepath.Join(dst, "chglink")))
+	write(t, filepath.Join(src, "newdir", "sub", "deep.txt"), "deep")
+	return src, dst
+}
+
+// snapshot describes every entry below dir: type, content or link target, and mode.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		require.NoError(t, err)
+		rel, _ := filepath.Rel(dir, p)
+		fi, err := os.Lstat(p)
+		require.NoError(t, err)
+		switch {
+		case fi.Mode()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			require.NoError(t, err)
+			out[rel] = "link:" + target
+		case fi.IsDir():
+			out[rel] = fmt.Sprintf("dir:%v", fi.Mode().Perm())
+		default:
+			b, err := os.ReadFile(p)
+			require.NoError(t, err)
+			out[rel] = fmt.Sprintf("file:%v:%s:%d", fi.Mode().Perm(), b, fi.ModTime().Unix())
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	return out
+}
+
+func classes(p *Plan) map[string]Class {
+	m := map[string]Class{}
+	for _, it := range p.Items {
+		m[it.Name] = it.Class
+	}
+	return m
+}
+
+func execute(t *testing.T, p *Plan, a Approval) Done {
+	t.Helper()
+	steps, err := p.Steps(a, t.TempDir())
+	require.NoError(t, err)
+	var done Done
+	for _, s := range steps {
+		require.NoError(t, p.RunStep(context.Background(), &Runner{}, s, &done))
+	}
+	return done
+}
+
+func TestPlanEveryChange(t *testing.T) {
+	src, dst := everyChange(t)
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Delete: true})
+	require.NoError(t, err)
+	got := classes(p)
+	want := map[string]Class{
+		"gonedir/inner.txt": Deleted, "gonedir": Deleted, "gone\nfile.txt": Deleted, "d2f/inside.txt": Deleted,
+		"chglink": Modified, "mod.txt": Modified,
+		"d2f": Replaced, "f2d": Replaced,
+		"newlink": NewLink, "same.txt": Meta,
+		"f2d/inside.txt": NewFile, "newdir": NewDir, "newdir/sub": NewDir, "newdir/sub/deep.txt": NewFile, "odd": NewDir,
+	}
+	for _, n := range oddNames {
+		want["odd/"+n] = NewFile
+	}
+	// The root's times may or may not differ, depending on how fast the tree was made.
+	delete(got, ".")
+	assert.Equal(t, want, got)
+
+	for _, it := range p.Items {
+		switch it.Name {
+		case "d2f":
+			assert.True(t, it.DstDir, "d2f is a directory in the destination")
+		case "f2d":
+			assert.False(t, it.DstDir)
+		case "gone\nfile.txt":
+			assert.EqualValues(t, 3, it.Size, "deleted files count their size in the destination")
+		}
+	}
+	assert.Equal(t, Total{Count: 2, Bytes: int64(len("new content"))}, p.Totals[Modified], "a symlink's size is not counted")
+	assert.Equal(t, 4, p.Totals[Deleted].Count)
+}
+
+func TestExecuteApprovedMakesDestinationEqual(t *testing.T) {
+	src, dst := everyChange(t)
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Delete: true})
+	require.NoError(t, err)
+	done := execute(t, p, Approval{Overwrite: true, Delete: true})
+	assert.Equal(t, snapshot(t, src), snapshot(t, dst))
+	assert.Equal(t, len(oddNames)+4, done.Files, "odd names, deep.txt, f2d/inside.txt, mod.txt, d2f, and not same.txt")
+
+	again, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Delete: true})
+	require.NoError(t, err)
+	assert.Empty(t, again.Items, "a second plan finds nothing to do")
+}
+
+func TestExecuteDeclinedLeavesDestructiveChangesAlone(t *testing.T) {
+	src, dst := everyChange(t)
+	before := snapshot(t, dst)
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Delete: true})
+	require.NoError(t, err)
+	execute(t, p, Approval{})
+	after := snapshot(t, dst)
+	for _, n := range []string{"mod.txt", "chglink", "f2d", "d2f", "d2f/inside.txt", "gone\nfile.txt", "gonedir", "gonedir/inner.txt"} {
+		assert.Equal(t, before[n], after[n], n)
+	}
+	assert.NotContains(t, after, "f2d/inside.txt", "nothing is put below a declined replacement")
+	for _, n := range oddNames {
+		assert.Contains(t, after, filepath.Join("odd", n), "new files are copied")
+	}
+	assert.Equal(t, "link:same.txt", after["newlink"])
+	assert.Equal(t, snapshot(t, src)["newdir/sub/deep.txt"], after["newdir/sub/deep.txt"])
+	assert.Contains(t, after["same.txt"], "file:-rw-r--r--", "attribute changes need no approval")
+}
+
+func TestExecuteOnlyWhatWasPlanned(t *testing.T) {
+	src, dst := everyChange(t)
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Delete: true})
+	require.NoError(t, err)
+	// Changes between planning and execution.
+	write(t, filepath.Join(src, "late.txt"), "late")
+	write(t, filepath.Join(src, "newdir", "late.txt"), "late")
+	write(t, filepath.Join(dst, "gonedir", "late.txt"), "appeared in the destination")
+	done := execute(t, p, Approval{Overwrite: true, Delete: true})
+
+	after := snapshot(t, dst)
+	assert.NotContains(t, after, "late.txt")
+	assert.NotContains(t, after, "newdir/late.txt")
+	assert.Contains(t, after, "gonedir/late.txt", "a file that appeared in a directory to delete is kept")
+	assert.Contains(t, after, "gonedir/inner.txt")
+	assert.Equal(t, []string{"gonedir"}, done.Kept)
+	assert.NotContains(t, after, "gone\nfile.txt", "the other deletions are done")
+}
+
+func TestNamesAndMissingNames(t *testing.T) {
+	root := t.TempDir()
+	src, dst := filepath.Join(root, "s"), filepath.Join(root, "d")
+	write(t, filepath.Join(src, "a", "1.txt"), "1")
+	write(t, filepath.Join(src, "other.txt"), "not named")
+	write(t, filepath.Join(dst, "a", "extra.txt"), "extra")
+	write(t, filepath.Join(dst, "gone", "x.txt"), "x")
+	write(t, filepath.Join(dst, "sibling.txt"), "not named")
+
+	job := Job{SrcDir: src, DstDir: dst, Names: []string{"a", "gone"}}
+	p, err := Make(context.Background(), &Runner{}, job)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"gone"}, p.Missing)
+	assert.Equal(t, map[string]Class{"a/1.txt": NewFile}, classes(p))
+
+	job.Delete = true
+	p, err = Make(context.Background(), &Runner{}, job)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]Class{"a/1.txt": NewFile, "a/extra.txt": Deleted, "gone": Deleted, "gone/x.txt": Deleted}, classes(p))
+	execute(t, p, Approval{Delete: true})
+	after := snapshot(t, dst)
+	assert.NotContains(t, after, "gone")
+	assert.NotContains(t, after, "a/extra.txt")
+	assert.Contains(t, after, "sibling.txt", "entries that were not named are left alone")
+	assert.NotContains(t, after, "other.txt")
+}
+
+func TestTreeCopiesDirectoriesOnly(t *testing.T) {
+	root := t.TempDir()
+	src, dst := filepath.Join(root, "s"), filepath.Join(root, "d")
+	write(t, filepath.Join(src, "a", "b", "file.txt"), "f")
+	write(t, filepath.Join(src, "top.txt"), "f")
+	require.NoError(t, os.MkdirAll(dst, 0o755))
+	write(t, filepath.Join(dst, "keep.txt"), "mine")
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Tree: true})
+	require.NoError(t, err)
+	for _, it := range p.Items {
+		assert.True(t, it.Dir, it.Name)
+	}
+	execute(t, p, Approval{})
+	after := snapshot(t, dst)
+	assert.Contains(t, after, "a/b")
+	assert.NotContains(t, after, "a/b/file.txt")
+	assert.NotContains(t, after, "top.txt")
+	assert.Contains(t, after, "keep.txt")
+}
+
+func TestFailedDryRunGivesNoPlan(t *testing.T) {
+	src := t.TempDir()
+	write(t, filepath.Join(src, "f"), "x")
+	notDir := filepath.Join(t.TempDir(), "file")
+	write(t, notDir, "a file where the destination directory should be")
+	_, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: notDir})
+	var re *Error
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, 3, re.Code)
+	assert.Contains(t, err.Error(), "dry run failed with exit status 3")
+	assert.Contains(t, err.Error(), "Not a directory")
+
+	_, err = Make(context.Background(), &Runner{}, Job{SrcDir: filepath.Join(src, "nope"), DstDir: src})
+	assert.ErrorIs(t, err, ErrSourceMissing)
+
+	_, err = Make(context.Background(), &Runner{Program: "rsync-that-is-not-installed"}, Job{SrcDir: src, DstDir: t.TempDir()})
+	assert.ErrorIs(t, err, ErrNoRsync)
+}
+
+func TestArgs(t *testing.T) {
+	assert.Equal(t, []string{"-n", "-a", outFormat, "--", "/s/", "/d/"}, PlanArgs(Job{SrcDir: "/s", DstDir: "/d"}, nil, nil))
+	assert.Equal(t, []string{"-n", "-a", outFormat, "--delete", "--delete-missing-args", "--", "/s/-x", "/s/y", "/d/"},
+		PlanArgs(Job{SrcDir: "/s", DstDir: "/d", Names: []string{"-x", "y"}, Delete: true}, []string{"-x"}, []string{"y"}))
+	assert.Equal(t, []string{"-n", "-a", outFormat, "--include=*/", "--exclude=*", "--", "/s/a", "/d/"},
+		PlanArgs(Job{SrcDir: "/s", DstDir: "/d", Names: []string{"a"}, Tree: true}, []string{"a"}, nil))
+
+	src, dst := everyChange(t)
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Delete: true})
+	require.NoError(t, err)
+	steps, err := p.Steps(Approval{Overwrite: true, Delete: true}, t.TempDir())
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(steps), 2)
+	assert.Equal(t, "delete", steps[0].Name)
+	assert.Equal(t, "copy", steps[1].Name)
+	for _, s := range steps {
+		for _, a := range s.Args {
+			assert.NotContains(t, []string{"-r", "--recursive", "--delete", "--partial", "-P"}, a, s.Name)
+		}
+		assert.Equal(t, "--", s.Args[len(s.Args)-3], "roots come after --")
+	}
+	assert.Contains(t, steps[0].Args, "--max-delete=3", "the deletion below the replaced d2f is the copy run's")
+	assert.Contains(t, steps[1].Args, "--force", "replacing the directory d2f needs --force")
+	list, err := os.ReadFile(steps[0].List)
+	require.NoError(t, err)
+	tops := slices.Sorted(slices.Values(splitNUL(list)))
+	assert.Equal(t, []string{"gone\nfile.txt", "gonedir"}, tops, "only top-most deletions, none below a replaced entry")
+}
+
+func splitNUL(b []byte) []string {
+	var out []string
+	start := 0
+	for i, c := range b {
+		if c == 0 {
+			out = append(out, string(b[start:i]))
+			start = i + 1
+		}
+	}
+	return out
+}
+
+func TestQuoteRoundTripsThroughBash(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	require.NoError(t, err)
+	args := append([]string{"plain", "--out-format=::RS:: %i", ""}, oddNames...)
+	out, err := exec.Command(bash, "-c", `printf '%s\0' `+Quote(args)).Output()
+	require.NoError(t, err)
+	assert.Equal(t, args, splitNUL(out))
+}
+
+func TestRunnerReportsExitAndMessage(t *testing.T) {
+	res, err := (&Runner{}).Run(context.Background(), []string{"-a", "--", "/nonexistent-src/", t.TempDir()}, func([]byte) {})
+	require.NoError(t, err)
+	assert.Equal(t, 23, res.Code)
+	e := &Error{Step: "copy", Code: res.Code, Stderr: res.Stderr}
+	assert.Contains(t, e.Error(), "rsync copy failed with exit status 23 (some files could not be transferred)")
+	assert.Contains(t, e.Error(), "nonexistent-src")
+}

@@ -1,0 +1,220 @@
+package rsyncplan
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+	"unicode/utf8"
+)
+
+// Runner runs rsync. Arguments are passed as an argv, never through a shell.
+type Runner struct {
+	Program string    // the rsync binary; "rsync" when empty
+	Stderr  io.Writer // where rsync's own messages are shown during execution; nil hides them
+	// Trace, when set, is called with the full argv of every run before it starts.
+	Trace func(argv []string)
+}
+
+// Result is how one rsync run ended.
+type Result struct {
+	Code   int    // rsync's exit status
+	Stderr string // what rsync wrote on stderr, at most the last 64 KiB
+}
+
+// Error is a failed rsync run.
+type Error struct {
+	Step   string // "dry run", "delete", "copy", ...
+	Code   int
+	Stderr string
+}
+
+func (e *Error) Error() string {
+	msg := fmt.Sprintf("rsync %s failed with exit status %d (%s)", e.Step, e.Code, exitMeaning(e.Code))
+	if line := lastLine(e.Stderr); line != "" {
+		msg += ": " + line
+	}
+	return msg
+}
+
+// exitMeaning explains rsync's exit codes that users meet.
+func exitMeaning(code int) string {
+	switch code {
+	case 1:
+		return "syntax or usage error"
+	case 3:
+		return "errors selecting input/output files or directories"
+	case 10, 12:
+		return "error in file or socket I/O"
+	case 11:
+		return "error in file I/O, for example a full disc or a missing directory"
+	case 20:
+		return "interrupted"
+	case 23:
+		return "some files could not be transferred"
+	case 24:
+		return "some source files vanished"
+	case 25:
+		return "the deletion limit stopped deletions"
+	case 127:
+		return "rsync not found"
+	}
+	return "see man rsync, EXIT VALUES"
+}
+
+// lastLine returns the most telling line of rsync's stderr: the first "rsync: " message, else the
+// last non-empty line.
+func lastLine(stderr string) string {
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	for _, l := range lines {
+		if strings.HasPrefix(l, "rsync: ") {
+			return strings.TrimSpace(l)
+		}
+	}
+	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+func (r *Runner) program() string {
+	if r.Program == "" {
+		return "rsync"
+	}
+	return r.Program
+}
+
+// Argv returns the full command line of a run with args.
+func (r *Runner) Argv(args []string) []string {
+	return append([]string{r.program()}, args...)
+}
+
+// Run runs rsync with args and calls line for each line rsync prints on stdout. When ctx is done,
+// rsync gets SIGTERM so that it removes its temporary file, then SIGKILL if it does not exit.
+// The error is about starting or waiting for rsync; rsync's own failure is in Result.Code.
+func (r *Runner) Run(ctx context.Context, args []string, line func([]byte)) (Result, error) {
+	argv := r.Argv(args)
+	if r.Trace != nil {
+		r.Trace(argv)
+	}
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 10 * time.Second
+	tail := &tailBuffer{max: 64 * 1024}
+	if r.Stderr != nil {
+		cmd.Stderr = io.MultiWriter(tail, r.Stderr)
+	} else {
+		cmd.Stderr = tail
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return Result{}, err
+	}
+	if err := cmd.Start(); err != nil {
+		if errors.Is(err, exec.ErrNotFound) {
+			return Result{}, fmt.Errorf("%s not found in PATH: %w", r.program(), ErrNoRsync)
+		}
+		return Result{}, err
+	}
+	scanErr := scanLines(bufio.NewScanner(stdout), line)
+	if scanErr != nil {
+		io.Copy(io.Discard, stdout) // let rsync finish instead of blocking on a full pipe
+	}
+	err = cmd.Wait()
+	res := Result{Stderr: tail.String()}
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		res.Code = exit.ExitCode()
+		if res.Code < 0 { // killed by a signal
+			res.Code = 20
+		}
+	case err != nil:
+		return res, err
+	}
+	if ctx.Err() != nil {
+		return res, ctx.Err()
+	}
+	return res, scanErr
+}
+
+// ErrNoRsync means that rsync is not installed.
+var ErrNoRsync = errors.New("rsync is not installed")
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+	max int
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf.Write(p)
+	if over := t.buf.Len() - t.max; over > 0 {
+		t.buf.Next(over)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.buf.String()
+}
+
+// Quote returns argv as a shell command line that a person can paste: words that need it are
+// single-quoted, and words with control characters or bytes that are not UTF-8 use $'...'.
+func Quote(argv []string) string {
+	words := make([]string, len(argv))
+	for i, a := range argv {
+		words[i] = quoteWord(a)
+	}
+	return strings.Join(words, " ")
+}
+
+func quoteWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == "" {
+		return s
+	}
+	if !needsANSIC(s) {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	var b strings.Builder
+	b.WriteString("$'")
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\' || c == '\'':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8.ValidString(s)):
+			fmt.Fprintf(&b, "\\x%02x", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// needsANSIC reports whether s holds control characters or bytes that are not UTF-8, which
+// single quotes cannot show.
+func needsANSIC(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
+}
