@@ -221,7 +221,9 @@ func newClass(kind byte) Class {
 	return NewFile
 }
 
-func (c *classifier) dst(name string) string { return filepath.Join(c.dstDir, filepath.FromSlash(name)) }
+func (c *classifier) dst(name string) string {
+	return filepath.Join(c.dstDir, filepath.FromSlash(name))
+}
 
 // under reports whether name is below (not equal to) one of the names in set.
 func under(name string, set map[string]bool) bool {

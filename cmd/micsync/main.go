@@ -1,19 +1,22 @@
-// Command micsync backs up WORKING locations to BACKUP locations with rsync.
+// Command micsync backs up WORKING locations to BACKUP locations with rsync, showing what will
+// change and asking before anything is overwritten or deleted.
 package main
 
 import (
-	"fmt"
+	"context"
 	"os"
+	"os/signal"
+	"syscall"
+
+	"micsync/prompt"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "--version" {
-		fmt.Println("micsync", version)
-		return
-	}
-	fmt.Fprintln(os.Stderr, "micsync: error: not built yet")
-	os.Exit(1)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr, prompt.New())
+	stop()
+	os.Exit(code)
 }
