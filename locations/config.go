@@ -1,0 +1,242 @@
+package locations
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+)
+
+// DefaultPath returns the config file's path: $MICSYNC_CONFIG if set, else $HOME/.micsync.json.
+func DefaultPath() (string, error) {
+	if p := os.Getenv("MICSYNC_CONFIG"); p != "" {
+		return p, nil
+	}
+	home := os.Getenv("HOME")
+	if home == "" {
+		return "", errors.New("HOME is not set")
+	}
+	return filepath.Join(home, ".micsync.json"), nil
+}
+
+// fileJSON is the config file as written; unknown keys are ignored so that old files still load.
+type fileJSON struct {
+	Configs []configJSON `json:"configs"`
+}
+
+type configJSON struct {
+	Name   string   `json:"name"`
+	Work   []string `json:"work"`
+	Backup []string `json:"backup"`
+}
+
+// Load reads and validates the config file at path.
+func Load(path string) (*File, error) {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &NotFoundError{Path: path}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	var raw fileJSON
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, jsonError(path, data, err)
+	}
+	if len(raw.Configs) == 0 {
+		return nil, &ConfigError{File: path, Problem: `no configurations: "configs" is missing or empty`}
+	}
+	f := &File{Path: path}
+	seen := map[string]int{}
+	for i, rc := range raw.Configs {
+		label := configLabel(rc.Name, i)
+		if rc.Name == "" {
+			return nil, &ConfigError{File: path, Config: label, Problem: `"name" is missing or empty`}
+		}
+		if j, ok := seen[rc.Name]; ok {
+			return nil, &ConfigError{File: path, Config: label, Problem: fmt.Sprintf("the name is also used by configuration #%d", j+1)}
+		}
+		seen[rc.Name] = i
+		c, err := newConfig(rc, filepath.Dir(path))
+		if err != nil {
+			return nil, &ConfigError{File: path, Config: label, Problem: err.Error()}
+		}
+		f.Configs = append(f.Configs, c)
+	}
+	return f, nil
+}
+
+// configLabel names the i-th configuration in messages, by its number when it has no name.
+func configLabel(name string, i int) string {
+	if name == "" {
+		return fmt.Sprintf("configuration #%d", i+1)
+	}
+	return fmt.Sprintf("configuration %q", name)
+}
+
+// jsonError turns an error of encoding/json into a ConfigError that says where the problem is.
+func jsonError(path string, data []byte, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		line, col := position(data, se.Offset)
+		return &ConfigError{File: path, Problem: fmt.Sprintf("invalid JSON at line %d, column %d: %s", line, col, se)}
+	case errors.As(err, &te):
+		line, col := position(data, te.Offset)
+		return &ConfigError{File: path, Config: failingConfig(data),
+			Problem: fmt.Sprintf("wrong type at line %d, column %d: %s", line, col, typeProblem(te.Field))}
+	}
+	return &ConfigError{File: path, Problem: err.Error()}
+}
+
+// position returns the line and column (in characters, both from 1) of the byte before offset:
+// encoding/json reports an offset just past the byte at fault.
+func position(data []byte, offset int64) (line, col int) {
+	before := data[:max(0, min(offset-1, int64(len(data))))]
+	line = 1 + bytes.Count(before, []byte("\n"))
+	col = 1 + utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:])
+	return line, col
+}
+
+// typeProblem says what the field, as encoding/json names it ("configs.work"), must hold.
+func typeProblem(field string) string {
+	key := field[strings.LastIndexByte(field, '.')+1:]
+	switch key {
+	case "":
+		return "the top level must be an object"
+	case "configs":
+		return `"configs" must be a list of objects`
+	case "name":
+		return `"name" must be a string`
+	case "work", "backup":
+		return fmt.Sprintf("%q must be a list of strings", key)
+	}
+	return fmt.Sprintf("%q has the wrong type", key)
+}
+
+// failingConfig labels the first configuration that does not decode, the one a type error is in;
+// encoding/json's error does not say which entry of "configs" it is.
+func failingConfig(data []byte) string {
+	var top struct {
+		Configs []json.RawMessage `json:"configs"`
+	}
+	if json.Unmarshal(data, &top) != nil {
+		return ""
+	}
+	for i, raw := range top.Configs {
+		var rc configJSON
+		if json.Unmarshal(raw, &rc) != nil {
+			return configLabel(rc.Name, i)
+		}
+	}
+	return ""
+}
+
+// newConfig builds a configuration from its entry and checks its locations; relative location
+// paths are relative to dir, the config file's directory.
+func newConfig(rc configJSON, dir string) (*Config, error) {
+	work, err := newLocations(rc.Work, Work, "work", dir)
+	if err != nil {
+		return nil, err
+	}
+	backup, err := newLocations(rc.Backup, Backup, "backup", dir)
+	if err != nil {
+		return nil, err
+	}
+	c := &Config{Name: rc.Name, Work: work, Backup: backup}
+	if err := checkOverlap(c.all()); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func newLocations(raws []string, r Role, key, dir string) ([]Location, error) {
+	if raws == nil {
+		return nil, fmt.Errorf("%q is missing", key)
+	}
+	if len(raws) == 0 {
+		return nil, fmt.Errorf("%q is empty: a configuration needs at least one %s location", key, r)
+	}
+	ls := make([]Location, 0, len(raws))
+	for _, raw := range raws {
+		if raw == "" {
+			return nil, fmt.Errorf("%q holds an empty path", key)
+		}
+		p, err := locationPath(raw, dir)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", r, raw, err)
+		}
+		if filepath.Dir(p) == p {
+			return nil, fmt.Errorf("%s %s is a filesystem root: a whole filesystem cannot be a location", r, raw)
+		}
+		ls = append(ls, Location{Path: p, Raw: raw, Role: r})
+	}
+	return ls, nil
+}
+
+// locationPath expands "~", makes raw absolute against dir, and resolves its symlinks.
+func locationPath(raw, dir string) (string, error) {
+	p := raw
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		home := os.Getenv("HOME")
+		if home == "" {
+			return "", errors.New(`HOME is not set, so "~" cannot be expanded`)
+		}
+		p = home + p[1:]
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	return evalExisting(filepath.Clean(p)), nil
+}
+
+// evalExisting resolves the symlinks of the longest leading part of p that resolves and keeps the
+// rest as it is: a location on a disc that is not plugged in is still a location.
+func evalExisting(p string) string {
+	rest := ""
+	for {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			return filepath.Join(r, rest)
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return filepath.Join(p, rest)
+		}
+		rest = filepath.Join(filepath.Base(p), rest)
+		p = parent
+	}
+}
+
+// checkOverlap refuses two locations of one configuration that are the same directory or nested:
+// rsync would copy a location into itself.
+func checkOverlap(ls []Location) error {
+	for i, a := range ls {
+		for _, b := range ls[i+1:] {
+			switch {
+			case a.Path == b.Path:
+				return fmt.Errorf("%s %s and %s %s are both %s", a.Role, a.Raw, b.Role, b.Raw, a.Path)
+			case within(b.Path, a.Path):
+				return fmt.Errorf("%s %s is inside %s %s", b.Role, b.Path, a.Role, a.Path)
+			case within(a.Path, b.Path):
+				return fmt.Errorf("%s %s is inside %s %s", a.Role, a.Path, b.Role, b.Path)
+			}
+		}
+	}
+	return nil
+}
+
+// within reports whether p is dir or below it; /a/bc is not within /a/b.
+func within(p, dir string) bool {
+	sep := string(filepath.Separator)
+	return p == dir || strings.HasPrefix(p, strings.TrimSuffix(dir, sep)+sep)
+}

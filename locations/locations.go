@@ -1,0 +1,81 @@
+// Package locations reads micsync's config file and finds the location that holds given paths.
+package locations
+
+import (
+	"fmt"
+	"os"
+	"slices"
+)
+
+// Role tells whether a location is a WORKING or a BACKUP directory.
+type Role int
+
+const (
+	// Work is a WORKING location, where the user works on the files.
+	Work Role = iota
+	// Backup is a BACKUP location, often on a disc that is not always plugged in.
+	Backup
+)
+
+// String returns the name of the role as micsync shows it: "WORKING" or "BACKUP".
+func (r Role) String() string {
+	switch r {
+	case Work:
+		return "WORKING"
+	case Backup:
+		return "BACKUP"
+	}
+	return fmt.Sprintf("Role(%d)", int(r))
+}
+
+// Location is one WORKING or BACKUP directory of a configuration.
+type Location struct {
+	Path string // absolute, cleaned, symlinks resolved as far as the path exists
+	Raw  string // as written in the config file
+	Role Role
+}
+
+// Reachable reports whether the location's directory exists now.
+func (l Location) Reachable() bool {
+	fi, err := os.Stat(l.Path)
+	return err == nil && fi.IsDir()
+}
+
+// Config is one configuration: WORKING locations linked with BACKUP locations.
+type Config struct {
+	Name   string
+	Work   []Location
+	Backup []Location
+}
+
+// Locations returns the config's locations of role r.
+func (c *Config) Locations(r Role) []Location {
+	switch r {
+	case Work:
+		return c.Work
+	case Backup:
+		return c.Backup
+	}
+	return nil
+}
+
+// all returns the WORKING locations, then the BACKUP locations.
+func (c *Config) all() []Location {
+	return slices.Concat(c.Work, c.Backup)
+}
+
+// File is a loaded and validated config file.
+type File struct {
+	Path    string // the config file's path, absolute
+	Configs []*Config
+}
+
+// Lookup returns the configuration called name, or nil.
+func (f *File) Lookup(name string) *Config {
+	for _, c := range f.Configs {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
