@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/alecthomas/kong"
+
+	"micsync/prompt"
+	"micsync/rsyncplan"
+)
+
+// cli is micsync's grammar. The original command line names the action as a flag
+// (micsync --backup -ms PATH...); actionFlags rewrites that to the command form first.
+type cli struct {
+	ConfigFile string           `name:"config-file" env:"MICSYNC_CONFIG" placeholder:"PATH" help:"Configuration file (default ~/.micsync.json)."`
+	Version    kong.VersionFlag `help:"Print the version and exit."`
+
+	Backup   backupCmd   `cmd:"" help:"Copy WORKING paths to every reachable BACKUP. Never deletes."`
+	Work     workCmd     `cmd:"" help:"Copy from a BACKUP to a WORKING; deletes only with -d or -D."`
+	Transfer transferCmd `cmd:"" help:"Copy from one BACKUP to other BACKUPs."`
+	Tree     treeCmd     `cmd:"" help:"Create in a WORKING the directory skeleton of a BACKUP (no files)."`
+}
+
+// The options that every action shares.
+type pathsArg struct {
+	Paths []string `arg:"" name:"path" help:"Files or directories inside one WORKING or BACKUP location, all in the same directory."`
+}
+
+type commonFlags struct {
+	HideDirs      bool     `short:"s" name:"hide-dirs" help:"Hide directory-only changes (new directories, directory times) from the lists."`
+	Verbose       bool     `short:"v" help:"Print each rsync command, quoted for a shell, and ask before running it."`
+	DryRun        bool     `short:"n" name:"dry-run" help:"Show the plan and change nothing."`
+	Yes           bool     `xor:"answer" help:"Answer yes to every yes/no question."`
+	No            bool     `xor:"answer" help:"Answer no to every yes/no question."`
+	From          string   `placeholder:"ROOT" help:"Source location (its root directory), instead of asking."`
+	To            []string `placeholder:"ROOT" help:"Destination location (its root directory), instead of asking; repeatable."`
+	Configuration string   `placeholder:"NAME" help:"Configuration to use when the paths are in several."`
+	Full          bool     `help:"List every change of the plan, not only the first lines of each list."`
+}
+
+type overwriteFlag struct {
+	Modified bool `short:"m" help:"Overwrite modified files without asking."`
+}
+
+type deleteFlags struct {
+	Delete      bool `short:"d" xor:"delete" help:"Delete files that are missing from the source, after asking."`
+	DeleteNoAsk bool `short:"D" xor:"delete" name:"delete-without-asking" help:"Delete files that are missing from the source without asking."`
+}
+
+// exitError carries an exit status and optional hints to the one place that prints errors.
+type exitError struct {
+	code  int
+	err   error
+	hints []string
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usage marks err as the user's mistake (exit status 2), with hints.
+func usage(err error, hints ...string) error { return &exitError{code: 2, err: err, hints: hints} }
+
+// failure marks err as a failure (exit status 1), with hints.
+func failure(err error, hints ...string) error { return &exitError{code: 1, err: err, hints: hints} }
+
+// errInterrupted is returned when the user pressed Ctrl-C.
+var errInterrupted = errors.New("interrupted")
+
+// actionFlags maps the original tool's action flags to commands.
+var actionFlags = map[string]string{"--backup": "backup", "--work": "work", "--transfer": "transfer", "--tree": "tree"}
+
+// rewriteArgs turns the original form "micsync [opts] --backup [opts] PATH..." into
+// "micsync backup [opts] PATH...". Arguments after "--" are paths and are left alone.
+func rewriteArgs(args []string) ([]string, error) {
+	var action string
+	rest := make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		if cmd, ok := actionFlags[a]; ok {
+			if action != "" && action != cmd {
+				return nil, usage(fmt.Errorf("--%s and --%s cannot be used together", action, cmd), "choose one action")
+			}
+			action = cmd
+			continue
+		}
+		rest = append(rest, a)
+	}
+	if action == "" {
+		return args, nil
+	}
+	return append([]string{action}, rest...), nil
+}
+
+// app is what every action needs. Tests build one with their own streams.
+type app struct {
+	ctx     context.Context
+	stdout  io.Writer
+	stderr  io.Writer
+	ask     prompt.Asker
+	rsync   *rsyncplan.Runner
+	cwd     string
+	cfgPath string
+}
+
+// Main runs micsync with args (without the program name) and returns the exit status.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ask prompt.Asker) (code int) {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, intro)
+		return 0
+	}
+	err := run(ctx, args, stdout, stderr, ask)
+	return report(stderr, err)
+}
+
+const intro = `micsync keeps WORKING directories and their BACKUP copies in step, with rsync.
+It shows what will change and asks before anything is overwritten or deleted.
+
+  micsync --backup PATH...   copy PATH from its WORKING to every reachable BACKUP
+  micsync --work PATH...     bring PATH back from a BACKUP into its WORKING
+  micsync --help             every action and option
+
+The locations are set in ~/.micsync.json; see micsync.json.example and README.md.
+`
+
+// kongExit lets kong's --help and --version end the run without os.Exit.
+type kongExit struct{ code int }
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, ask prompt.Asker) (err error) {
+	args, err = rewriteArgs(args)
+	if err != nil {
+		return err
+	}
+	var c cli
+	parser, err := kong.New(&c,
+		kong.Name("micsync"),
+		kong.Description("Back up WORKING locations to BACKUP locations with rsync, asking before anything is overwritten or deleted. The original form micsync --backup|--work|--transfer|--tree [options] PATH... works too."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { panic(kongExit{code}) }),
+		kong.Vars{"version": "micsync " + version},
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+	)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			k, ok := r.(kongExit)
+			if !ok {
+				panic(r)
+			}
+			if k.code != 0 {
+				err = &exitError{code: k.code, err: errors.New("invalid command line")}
+			}
+		}
+	}()
+	kctx, err := parser.Parse(args)
+	if err != nil {
+		return usage(err, "run micsync --help for the actions and their options")
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return failure(fmt.Errorf("current directory: %w", err))
+	}
+	a := &app{ctx: ctx, stdout: stdout, stderr: stderr, ask: ask, rsync: &rsyncplan.Runner{Stderr: stderr},
+		cwd: cwd, cfgPath: c.ConfigFile}
+	return kctx.Run(a)
+}
+
+// report prints err the one way micsync prints errors and returns the exit status.
+func report(stderr io.Writer, err error) int {
+	if err == nil {
+		return 0
+	}
+	code := 1
+	var hints []string
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+		hints = ee.hints
+	}
+	if errors.Is(err, errInterrupted) || errors.Is(err, prompt.ErrInterrupted) || errors.Is(err, context.Canceled) {
+		code = 130
+	}
+	fmt.Fprintf(stderr, "micsync: error: %s\n", oneLine(err.Error()))
+	for _, h := range hints {
+		fmt.Fprintf(stderr, "micsync: hint: %s\n", oneLine(h))
+	}
+	return code
+}
+
+// oneLine keeps a message on one line: names may hold newlines.
+func oneLine(s string) string {
+	return strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(s)
+}

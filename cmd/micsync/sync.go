@@ -1,0 +1,502 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"micsync/locations"
+	"micsync/prompt"
+	"micsync/rsyncplan"
+)
+
+// destMode says how many destinations an action has.
+type destMode int
+
+const (
+	allDests  destMode = iota // every reachable location of the destination role
+	oneDest                   // exactly one, chosen when there are several
+	someDests                 // one or more, chosen when there are several
+)
+
+// action is what makes the four actions differ; the flow in sync is the same for all.
+type action struct {
+	name      string
+	from, to  locations.Role
+	dests     destMode
+	mayDelete bool // deletes with -d or -D
+	tree      bool // directories only
+}
+
+// options are the command-line options of one run.
+type options struct {
+	commonFlags
+	overwrite   bool // -m
+	delete      bool // -d
+	deleteNoAsk bool // -D
+}
+
+func (o options) deleting() bool { return o.delete || o.deleteNoAsk }
+
+// dest is one destination of a run and what happened to it.
+type dest struct {
+	loc      locations.Location
+	job      rsyncplan.Job
+	plan     *rsyncplan.Plan
+	approval rsyncplan.Approval
+	done     rsyncplan.Done
+	err      error
+	ran      bool
+}
+
+// sync is the one flow of every action: resolve the paths, choose the locations, plan every
+// destination, show the plans and ask, then execute what was approved.
+func (a *app) sync(act action, o options, paths []string) error {
+	file, err := a.loadConfig()
+	if err != nil {
+		return err
+	}
+	targets, err := file.Resolve(paths, a.cwd)
+	if err != nil {
+		var nl *locations.NoLocationError
+		if errors.As(err, &nl) {
+			return usage(err, "micsync works on paths inside the locations of "+file.Path)
+		}
+		return usage(err)
+	}
+	t, err := a.chooseConfig(targets, o)
+	if err != nil {
+		return err
+	}
+	src, locs, err := a.chooseLocations(act, t, o)
+	if err != nil {
+		return err
+	}
+
+	dests := make([]*dest, len(locs))
+	for i, l := range locs {
+		dests[i] = &dest{loc: l, job: rsyncplan.Job{
+			SrcDir: filepath.Join(src.Path, filepath.FromSlash(t.Rel)),
+			DstDir: filepath.Join(l.Path, filepath.FromSlash(t.Rel)),
+			Names:  t.Names,
+			Delete: act.mayDelete && o.deleting(),
+			Tree:   act.tree,
+		}}
+	}
+	fmt.Fprintf(a.stdout, "%s from %s %s\n", act.name, src.Role, show(dests[0].job.SrcDir))
+
+	for _, d := range dests {
+		d.err = a.plan(act, src, d, o)
+		if errors.Is(d.err, context.Canceled) {
+			return errInterrupted
+		}
+		if d.err != nil {
+			a.reportDest(d)
+		}
+	}
+	for _, d := range dests {
+		if d.err != nil {
+			continue
+		}
+		a.showPlan(d, o)
+		if o.DryRun || d.plan.Empty() {
+			continue
+		}
+		if d.approval, err = a.approve(d, o); err != nil {
+			return err
+		}
+	}
+	if o.DryRun {
+		fmt.Fprintln(a.stdout, "dry run: nothing was changed")
+		return a.failures(dests)
+	}
+	for _, d := range dests {
+		if d.err != nil || d.plan.Empty() {
+			continue
+		}
+		d.ran = true
+		d.err = a.execute(d, o)
+		if errors.Is(d.err, errInterrupted) || errors.Is(d.err, context.Canceled) || errors.Is(d.err, prompt.ErrInterrupted) {
+			a.summary(dests)
+			return errInterrupted
+		}
+		if d.err != nil {
+			var ee *exitError
+			if errors.As(d.err, &ee) && ee.code == 2 { // a question with no terminal: stop before more changes
+				return d.err
+			}
+		}
+	}
+	a.summary(dests)
+	return a.failures(dests)
+}
+
+func (a *app) loadConfig() (*locations.File, error) {
+	p := a.cfgPath
+	if p == "" {
+		var err error
+		if p, err = locations.DefaultPath(); err != nil {
+			return nil, usage(err, "set HOME, or name the file with --config-file or MICSYNC_CONFIG")
+		}
+	}
+	f, err := locations.Load(p)
+	var nf *locations.NotFoundError
+	switch {
+	case errors.As(err, &nf):
+		return nil, usage(err, "create it: copy micsync.json.example (README.md, Configuration) to "+p+" and set your locations")
+	case err != nil:
+		return nil, usage(err)
+	}
+	return f, nil
+}
+
+// chooseConfig picks the configuration among those whose locations hold the paths.
+func (a *app) chooseConfig(targets []locations.Target, o options) (locations.Target, error) {
+	if o.Configuration != "" {
+		for _, t := range targets {
+			if t.Config.Name == o.Configuration {
+				return t, nil
+			}
+		}
+		return locations.Target{}, usage(fmt.Errorf("configuration %q has no location holding the paths", o.Configuration),
+			"the paths are in: "+strings.Join(configNames(targets), ", "))
+	}
+	if len(targets) == 1 {
+		fmt.Fprintf(a.stdout, "configuration %q (%s %s)\n", targets[0].Config.Name, targets[0].Location.Role, show(targets[0].Location.Path))
+		return targets[0], nil
+	}
+	names := configNames(targets)
+	i, err := a.ask.Select("The paths are in several configurations. Which one?", names)
+	if err != nil {
+		return locations.Target{}, a.askErr(err, "the paths are in several configurations", "--configuration NAME (one of: "+strings.Join(names, ", ")+")")
+	}
+	return targets[i], nil
+}
+
+func configNames(ts []locations.Target) []string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.Config.Name
+	}
+	return names
+}
+
+// askErr turns a failed question into the error the user sees.
+func (a *app) askErr(err error, what, flag string) error {
+	switch {
+	case errors.Is(err, prompt.ErrNoTerminal):
+		return usage(fmt.Errorf("%s and there is no terminal to ask on", what), "answer with "+flag)
+	case errors.Is(err, prompt.ErrInterrupted):
+		return errInterrupted
+	}
+	return failure(err)
+}
+
+// chooseLocations picks the source and the destinations. The direction comes from the action,
+// never from the side the paths are on.
+func (a *app) chooseLocations(act action, t locations.Target, o options) (locations.Location, []locations.Location, error) {
+	cfg := t.Config
+	var src locations.Location
+	switch {
+	case o.From != "":
+		l, err := a.pickRoot(cfg, act.from, o.From, "--from")
+		if err != nil {
+			return src, nil, err
+		}
+		src = l
+	case t.Location.Role == act.from:
+		src = t.Location
+	default:
+		l, err := a.chooseOne(cfg, act.from, nil, "Copy from which "+act.from.String()+"?", "--from ROOT")
+		if err != nil {
+			return src, nil, err
+		}
+		src = l
+	}
+	if !src.Reachable() {
+		return src, nil, failure(fmt.Errorf("%s %s is not reachable", src.Role, show(src.Path)), "mount the disc that holds it")
+	}
+
+	if act.name == "transfer" && len(reachable(cfg.Backup)) < 2 {
+		return src, nil, failure(fmt.Errorf("transfer needs two reachable BACKUPs in configuration %q; %d reachable", cfg.Name, len(reachable(cfg.Backup))),
+			"mount the discs of the BACKUPs")
+	}
+
+	others := without(cfg.Locations(act.to), src)
+	if len(o.To) > 0 {
+		var dsts []locations.Location
+		for _, root := range o.To {
+			l, err := a.pickRoot(cfg, act.to, root, "--to")
+			if err != nil {
+				return src, nil, err
+			}
+			if l.Path == src.Path {
+				return src, nil, usage(fmt.Errorf("--to %s is the source", root))
+			}
+			if !l.Reachable() {
+				return src, nil, failure(fmt.Errorf("%s %s is not reachable", l.Role, show(l.Path)), "mount the disc that holds it")
+			}
+			dsts = append(dsts, l)
+		}
+		if act.dests == oneDest && len(dsts) > 1 {
+			return src, nil, usage(fmt.Errorf("%s has one destination; --to was given %d times", act.name, len(dsts)))
+		}
+		return src, dsts, nil
+	}
+
+	switch act.dests {
+	case allDests:
+		a.noteUnreachable(others)
+		dsts := reachable(others)
+		if len(dsts) == 0 {
+			return src, nil, failure(fmt.Errorf("no %s of configuration %q is reachable", act.to, cfg.Name),
+				"mount the disc that holds one, or check the paths in the configuration")
+		}
+		return src, dsts, nil
+	case oneDest:
+		if t.Location.Role == act.to && t.Location.Path != src.Path {
+			return src, []locations.Location{t.Location}, nil
+		}
+		l, err := a.chooseOne(cfg, act.to, &src, "Copy to which "+act.to.String()+"?", "--to ROOT")
+		return src, []locations.Location{l}, err
+	default:
+		a.noteUnreachable(others)
+		dsts := reachable(others)
+		if len(dsts) <= 1 {
+			return src, dsts, nil
+		}
+		labels := make([]string, len(dsts))
+		for i, l := range dsts {
+			labels[i] = show(l.Path)
+		}
+		picked, err := a.ask.MultiSelect("Copy to which "+act.to.String()+"s?", labels)
+		if err != nil {
+			return src, nil, a.askErr(err, "there are several "+act.to.String()+"s to copy to", "--to ROOT (repeatable)")
+		}
+		var chosen []locations.Location
+		for _, i := range picked {
+			chosen = append(chosen, dsts[i])
+		}
+		return src, chosen, nil
+	}
+}
+
+// chooseOne picks one reachable location of role r, other than not; it asks only when there
+// are several, and names the one it takes otherwise.
+func (a *app) chooseOne(cfg *locations.Config, r locations.Role, not *locations.Location, question, flag string) (locations.Location, error) {
+	cands := cfg.Locations(r)
+	if not != nil {
+		cands = without(cands, *not)
+	}
+	a.noteUnreachable(cands)
+	cands = reachable(cands)
+	switch len(cands) {
+	case 0:
+		return locations.Location{}, failure(fmt.Errorf("no %s of configuration %q is reachable", r, cfg.Name),
+			"mount the disc that holds one, or check the paths in the configuration")
+	case 1:
+		fmt.Fprintf(a.stdout, "%s: %s (the only one reachable)\n", r, show(cands[0].Path))
+		return cands[0], nil
+	}
+	labels := make([]string, len(cands))
+	for i, l := range cands {
+		labels[i] = show(l.Path)
+	}
+	i, err := a.ask.Select(question, labels)
+	if err != nil {
+		return locations.Location{}, a.askErr(err, "there are several "+r.String()+"s to choose from", flag+" (one of: "+strings.Join(labels, ", ")+")")
+	}
+	return cands[i], nil
+}
+
+// pickRoot finds the location of role r that root names.
+func (a *app) pickRoot(cfg *locations.Config, r locations.Role, root, flag string) (locations.Location, error) {
+	abs := root
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(a.cwd, abs)
+	}
+	abs = filepath.Clean(abs)
+	resolved := abs
+	if p, err := filepath.EvalSymlinks(abs); err == nil {
+		resolved = p
+	}
+	var roots []string
+	for _, l := range cfg.Locations(r) {
+		if l.Path == resolved || l.Path == abs || l.Raw == root {
+			return l, nil
+		}
+		roots = append(roots, show(l.Path))
+	}
+	return locations.Location{}, usage(fmt.Errorf("%s %s is not a %s of configuration %q", flag, show(root), r, cfg.Name),
+		"its "+r.String()+"s are: "+strings.Join(roots, ", "))
+}
+
+func (a *app) noteUnreachable(ls []locations.Location) {
+	for _, l := range ls {
+		if !l.Reachable() {
+			fmt.Fprintf(a.stdout, "skipped %s %s: not reachable (disc not mounted?)\n", l.Role, show(l.Path))
+		}
+	}
+}
+
+func reachable(ls []locations.Location) []locations.Location {
+	var out []locations.Location
+	for _, l := range ls {
+		if l.Reachable() {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func without(ls []locations.Location, not locations.Location) []locations.Location {
+	var out []locations.Location
+	for _, l := range ls {
+		if l.Path != not.Path {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// plan checks the destination and makes its plan with one dry run.
+func (a *app) plan(act action, src locations.Location, d *dest, o options) error {
+	if fi, err := os.Stat(d.job.DstDir); err != nil || !fi.IsDir() {
+		return a.missingDest(act, src, d)
+	}
+	if o.Verbose {
+		a.rsync.Trace = func(argv []string) { fmt.Fprintf(a.stdout, "$ %s\n", rsyncplan.Quote(argv)) }
+		defer func() { a.rsync.Trace = nil }()
+	}
+	p, err := rsyncplan.Make(a.ctx, a.rsync, d.job)
+	if errors.Is(err, rsyncplan.ErrSourceMissing) {
+		return failure(fmt.Errorf("%s does not exist in %s %s", show(d.job.SrcDir), src.Role, show(src.Path)))
+	}
+	if errors.Is(err, rsyncplan.ErrNoRsync) {
+		return failure(err, "install rsync (Debian: apt-get install rsync; Arch: pacman -S rsync)")
+	}
+	if err != nil {
+		return err
+	}
+	d.plan = p
+	return nil
+}
+
+// missingDest explains a destination directory that does not exist and how to create it.
+func (a *app) missingDest(act action, src locations.Location, d *dest) error {
+	rel, _ := filepath.Rel(d.loc.Path, d.job.DstDir)
+	top := rel
+	for dir := path.Dir(filepath.ToSlash(rel)); dir != "."; dir = path.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(d.loc.Path, dir)); err == nil {
+			break
+		}
+		top = dir
+	}
+	err := fmt.Errorf("%s does not exist in %s %s", show(d.job.DstDir), d.loc.Role, show(d.loc.Path))
+	missing := filepath.Join(src.Path, filepath.FromSlash(top))
+	if d.loc.Role == locations.Work {
+		return failure(err, "create the directories with: micsync --tree "+rsyncplan.Quote([]string{missing}))
+	}
+	return failure(err, "copy the missing directory first: micsync --"+act.name+" "+rsyncplan.Quote([]string{missing}))
+}
+
+// approve asks about the plan's destructive changes: modified files and deletions, separately.
+func (a *app) approve(d *dest, o options) (rsyncplan.Approval, error) {
+	var ap rsyncplan.Approval
+	p := d.plan
+	if n := p.Totals[rsyncplan.Modified].Count + p.Totals[rsyncplan.Replaced].Count; n > 0 {
+		ok, err := a.yesNo(o.overwrite, o, fmt.Sprintf("Overwrite %s in %s?", count(n, "modified entry", "modified entries"), show(d.loc.Path)),
+			"there are modified files to overwrite", "-m to overwrite them, or --yes / --no")
+		if err != nil {
+			return ap, err
+		}
+		ap.Overwrite = ok
+	}
+	if n := p.Totals[rsyncplan.Deleted].Count; n > 0 {
+		ok, err := a.yesNo(o.deleteNoAsk, o, fmt.Sprintf("Delete %s from %s?", count(n, "entry", "entries"), show(d.loc.Path)),
+			"there are files to delete", "-D to delete them, or --yes / --no")
+		if err != nil {
+			return ap, err
+		}
+		ap.Delete = ok
+	}
+	return ap, nil
+}
+
+// yesNo answers a question from a flag that pre-approves it, from --yes/--no, or by asking.
+func (a *app) yesNo(preapproved bool, o options, question, what, flag string) (bool, error) {
+	switch {
+	case preapproved:
+		return true, nil
+	case o.Yes:
+		return true, nil
+	case o.No:
+		return false, nil
+	}
+	ok, err := a.ask.Confirm(question, false)
+	if err != nil {
+		return false, a.askErr(err, what, flag)
+	}
+	return ok, nil
+}
+
+// execute runs the approved plan of one destination.
+func (a *app) execute(d *dest, o options) error {
+	dir, err := os.MkdirTemp("", "micsync-")
+	if err != nil {
+		return failure(err)
+	}
+	defer os.RemoveAll(dir)
+	steps, err := d.plan.Steps(d.approval, dir)
+	if err != nil {
+		return failure(err)
+	}
+	for _, s := range steps {
+		if o.Verbose {
+			fmt.Fprintf(a.stdout, "$ %s\n", rsyncplan.Quote(a.rsync.Argv(s.Args)))
+			ok, err := a.yesNo(false, o, "Run this command?", "-v asks before each command", "--yes")
+			if err != nil {
+				return err
+			}
+			if !ok {
+				fmt.Fprintf(a.stdout, "skipped the %s run\n", s.Name)
+				continue
+			}
+		}
+		if err := d.plan.RunStep(a.ctx, a.rsync, s, &d.done); err != nil {
+			if errors.Is(err, context.Canceled) {
+				return errInterrupted
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// failures returns an error when a destination failed; the summary has named them.
+func (a *app) failures(dests []*dest) error {
+	n := 0
+	for _, d := range dests {
+		if d.err != nil {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return &exitError{code: 1, err: fmt.Errorf("%s of %d failed", count(n, "destination", "destinations"), len(dests))}
+}
+
+func (a *app) reportDest(d *dest) {
+	var ee *exitError
+	fmt.Fprintf(a.stderr, "micsync: error: %s: %s\n", show(d.loc.Path), oneLine(d.err.Error()))
+	if errors.As(d.err, &ee) {
+		for _, h := range ee.hints {
+			fmt.Fprintf(a.stderr, "micsync: hint: %s\n", oneLine(h))
+		}
+	}
+}

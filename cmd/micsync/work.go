@@ -1,0 +1,18 @@
+package main
+
+import "micsync/locations"
+
+// work copies from a BACKUP into a WORKING, deleting what the BACKUP lacks only with -d or -D.
+var work = action{name: "work", from: locations.Backup, to: locations.Work, dests: oneDest, mayDelete: true}
+
+type workCmd struct {
+	Overwrite overwriteFlag `embed:""`
+	Deletion  deleteFlags   `embed:""`
+	Common    commonFlags   `embed:""`
+	Args      pathsArg      `embed:""`
+}
+
+func (c *workCmd) Run(a *app) error {
+	return a.sync(work, options{commonFlags: c.Common, overwrite: c.Overwrite.Modified,
+		delete: c.Deletion.Delete, deleteNoAsk: c.Deletion.DeleteNoAsk}, c.Args.Paths)
+}
