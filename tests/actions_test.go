@@ -26,7 +26,6 @@ func docs(t *testing.T) *env {
 	return e
 }
 
-
 func readFile(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
