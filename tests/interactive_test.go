@@ -1,0 +1,139 @@
+package tests
+
+import (
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	keyDown  = "\x1b[B"
+	keyEnter = "\r"
+	keySpace = " "
+	keyCtrlC = "\x03"
+)
+
+// modifiedInBackup makes Documents/n.txt newer than its copy on disk1; disk2 is unplugged.
+func modifiedInBackup(t *testing.T) *env {
+	e := docs(t)
+	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e.mkfile(t, "Documents/n.txt", "new")
+	e.mkfile(t, "disk1/Documents/n.txt", "old")
+	setMtime(t, e.path("disk1/Documents/n.txt"), past)
+	e.mkfile(t, "Documents/added.txt", "added")
+	return e
+}
+
+func TestTerminalConfirmOverwrite(t *testing.T) {
+	e := modifiedInBackup(t)
+	s := e.startPTY(t, "--backup", e.path("Documents"))
+	s.Expect("~ n.txt")
+	s.Expect("Overwrite 1 modified entry in " + e.path("disk1/Documents") + "?")
+	s.SendLine("y")
+	s.Expect("2 files copied") // n.txt and the new added.txt
+	require.Equal(t, 0, s.Wait())
+	assert.Equal(t, "new", readFile(t, e.path("disk1/Documents/n.txt")))
+	assert.Equal(t, "added", readFile(t, e.path("disk1/Documents/added.txt")))
+}
+
+func TestTerminalDeclineOverwrite(t *testing.T) {
+	e := modifiedInBackup(t)
+	s := e.startPTY(t, "--backup", e.path("Documents"))
+	s.Expect("Overwrite 1 modified entry")
+	s.SendLine("n")
+	s.Expect("modified entries left as they were")
+	require.Equal(t, 0, s.Wait(), "declining is not a failure")
+	assert.Equal(t, "old", readFile(t, e.path("disk1/Documents/n.txt")))
+	assert.Equal(t, "added", readFile(t, e.path("disk1/Documents/added.txt")))
+}
+
+func TestTerminalCtrlCAtAQuestionChangesNothing(t *testing.T) {
+	e := modifiedInBackup(t)
+	s := e.startPTY(t, "--backup", e.path("Documents"))
+	s.Expect("Overwrite 1 modified entry")
+	s.Send(keyCtrlC)
+	s.Expect("micsync: error: interrupted")
+	assert.Equal(t, 130, s.Wait())
+	assert.Equal(t, "old", readFile(t, e.path("disk1/Documents/n.txt")))
+	assert.False(t, exists(e.path("disk1/Documents/added.txt")), "nothing runs before every question is answered")
+}
+
+func TestTerminalConfirmDelete(t *testing.T) {
+	e := docs(t)
+	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e.mkfile(t, "disk1/Documents/p/keep.txt", "k")
+	e.mkfile(t, "Documents/p/keep.txt", "k")
+	e.mkfile(t, "Documents/p/extra.txt", "x")
+	s := e.startPTY(t, "--work", "-d", e.path("Documents/p"))
+	s.Expect("- p/extra.txt")
+	s.Expect("Delete 1 entry from " + e.path("Documents") + "?")
+	s.SendLine("y")
+	s.Expect("1 entry deleted")
+	require.Equal(t, 0, s.Wait())
+	assert.False(t, exists(e.path("Documents/p/extra.txt")))
+	assert.True(t, exists(e.path("Documents/p/keep.txt")))
+}
+
+func TestTerminalChooseSourceLocation(t *testing.T) {
+	e := docs(t)
+	e.mkfile(t, "disk1/Documents/f.txt", "from disk1")
+	e.mkfile(t, "disk2/Documents/f.txt", "from disk2")
+	s := e.startPTY(t, "--work", e.path("Documents"))
+	s.Expect("Copy from which BACKUP?")
+	s.Send(keyDown)
+	s.Send(keyEnter)
+	s.Expect("1 file copied")
+	require.Equal(t, 0, s.Wait())
+	assert.Equal(t, "from disk2", readFile(t, e.path("Documents/f.txt")))
+}
+
+func TestTerminalChooseConfiguration(t *testing.T) {
+	e := newEnv(t)
+	e.writeConfig(t, `{"configs": [
+		{"name": "all", "work": ["~/w"], "backup": ["~/b-all"]},
+		{"name": "sub", "work": ["~/w/sub"], "backup": ["~/b-sub"]}]}`)
+	for _, d := range []string{"b-all/sub", "b-sub"} {
+		require.NoError(t, os.MkdirAll(e.path(d), 0o755))
+	}
+	e.mkfile(t, "w/sub/f.txt", "f")
+	s := e.startPTY(t, "--backup", e.path("w/sub/f.txt"))
+	s.Expect("Which one?")
+	s.Send(keyDown)
+	s.Send(keyEnter)
+	s.Expect("1 file copied")
+	require.Equal(t, 0, s.Wait())
+	assert.True(t, exists(e.path("b-sub/f.txt")))
+	assert.False(t, exists(e.path("b-all/sub/f.txt")))
+}
+
+func TestTerminalChooseSeveralDestinations(t *testing.T) {
+	e := newEnv(t)
+	e.writeConfig(t, `{"configs": [{"name": "c", "work": ["~/w"], "backup": ["~/b1", "~/b2", "~/b3"]}]}`)
+	for _, d := range []string{"w", "b2", "b3"} {
+		require.NoError(t, os.MkdirAll(e.path(d), 0o755))
+	}
+	e.mkfile(t, "b1/x.txt", "x")
+	s := e.startPTY(t, "--transfer", e.path("b1/x.txt"))
+	s.Expect("Copy to which BACKUPs?")
+	s.Send(keySpace) // b2
+	s.Send(keyDown)
+	s.Send(keySpace) // b3
+	s.Send(keyEnter)
+	s.Expect("ok      " + e.path("b3"))
+	require.Equal(t, 0, s.Wait())
+	assert.True(t, exists(e.path("b2/x.txt")))
+	assert.True(t, exists(e.path("b3/x.txt")))
+}
+
+func TestTerminalVerboseAsksBeforeEachCommand(t *testing.T) {
+	e := modifiedInBackup(t)
+	s := e.startPTY(t, "--backup", "-v", "-m", e.path("Documents/n.txt"))
+	s.Expect("$ rsync -a --files-from=")
+	s.Expect("Run this command?")
+	s.SendLine("n")
+	s.Expect("skipped the copy run")
+	require.Equal(t, 0, s.Wait())
+	assert.Equal(t, "old", readFile(t, e.path("disk1/Documents/n.txt")))
+}
