@@ -1,0 +1,241 @@
+package locations
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDefaultPath(t *testing.T) {
+	t.Run("MICSYNC_CONFIG", func(t *testing.T) {
+		t.Setenv("MICSYNC_CONFIG", "/etc/micsync.json")
+		t.Setenv("HOME", "/home/me")
+		p, err := DefaultPath()
+		require.NoError(t, err)
+		assert.Equal(t, "/etc/micsync.json", p)
+	})
+	t.Run("HOME", func(t *testing.T) {
+		t.Setenv("MICSYNC_CONFIG", "")
+		t.Setenv("HOME", "/home/me")
+		p, err := DefaultPath()
+		require.NoError(t, err)
+		assert.Equal(t, "/home/me/.micsync.json", p)
+	})
+	t.Run("HOME empty", func(t *testing.T) {
+		t.Setenv("MICSYNC_CONFIG", "")
+		t.Setenv("HOME", "")
+		_, err := DefaultPath()
+		assert.EqualError(t, err, "HOME is not set")
+	})
+	t.Run("HOME unset", func(t *testing.T) {
+		t.Setenv("MICSYNC_CONFIG", "")
+		t.Setenv("HOME", "x") // restores HOME after the test
+		require.NoError(t, os.Unsetenv("HOME"))
+		_, err := DefaultPath()
+		assert.EqualError(t, err, "HOME is not set")
+	})
+}
+
+func TestLoad(t *testing.T) {
+	tmp := tempDir(t)
+	home := filepath.Join(tmp, "home")
+	require.NoError(t, os.MkdirAll(filepath.Join(home, "Documents"), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(tmp, "disk", "Docs"), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(tmp, "real", "w"), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(tmp, "a", "b"), 0o755))
+	require.NoError(t, os.Symlink(filepath.Join(tmp, "real"), filepath.Join(home, "link")))
+	t.Setenv("HOME", home)
+	cfg := filepath.Join(tmp, "conf", "micsync.json")
+	writeFile(t, cfg, fmt.Sprintf(`{
+  "version": 1,
+  "configs": [
+    {"name": "documents", "comment": "unknown keys are ignored",
+     "work": ["~/Documents"], "backup": ["../disk/Docs", "%[1]s/unplugged/Docs/"]},
+    {"name": "linked", "work": ["~/Documents", "~/link/w"], "backup": ["~/link/../link/new/Sub"]},
+    {"name": "home", "work": ["~"], "backup": ["%[1]s/a/bc", "%[1]s/a/b"]}
+  ]
+}`, tmp))
+	t.Chdir(tmp)
+
+	f, err := Load("conf/micsync.json")
+	require.NoError(t, err)
+
+	assert.Equal(t, cfg, f.Path, "the path is made absolute")
+	require.Len(t, f.Configs, 3)
+	docs, linked, hm := f.Configs[0], f.Configs[1], f.Configs[2]
+	assert.Equal(t, &Config{
+		Name: "documents",
+		Work: []Location{{Path: filepath.Join(home, "Documents"), Raw: "~/Documents", Role: Work}},
+		Backup: []Location{
+			{Path: filepath.Join(tmp, "disk", "Docs"), Raw: "../disk/Docs", Role: Backup},
+			{Path: filepath.Join(tmp, "unplugged", "Docs"), Raw: tmp + "/unplugged/Docs/", Role: Backup},
+		},
+	}, docs)
+	assert.Equal(t, &Config{
+		Name: "linked",
+		Work: []Location{
+			{Path: filepath.Join(home, "Documents"), Raw: "~/Documents", Role: Work},
+			{Path: filepath.Join(tmp, "real", "w"), Raw: "~/link/w", Role: Work},
+		},
+		Backup: []Location{{Path: filepath.Join(tmp, "real", "new", "Sub"), Raw: "~/link/../link/new/Sub", Role: Backup}},
+	}, linked, "symlinks are resolved, also in front of a part that does not exist")
+	assert.Equal(t, home, hm.Work[0].Path, `"~" alone is HOME`)
+	assert.Equal(t, []string{filepath.Join(tmp, "a", "bc"), filepath.Join(tmp, "a", "b")},
+		[]string{hm.Backup[0].Path, hm.Backup[1].Path}, "/a/bc is not inside /a/b")
+
+	assert.True(t, docs.Work[0].Reachable())
+	assert.True(t, docs.Backup[0].Reachable())
+	assert.False(t, docs.Backup[1].Reachable(), "a location that does not exist is valid but not reachable")
+	assert.Same(t, linked, f.Lookup("linked"))
+}
+
+func TestLoadNotFound(t *testing.T) {
+	p := filepath.Join(tempDir(t), "missing.json")
+	_, err := Load(p)
+
+	var nf *NotFoundError
+	require.ErrorAs(t, err, &nf)
+	assert.Equal(t, p, nf.Path)
+	assert.EqualError(t, err, "config file "+p+" not found")
+}
+
+func TestLoadUnreadable(t *testing.T) {
+	p := tempDir(t) // a directory cannot be read as a file, even by root
+	_, err := Load(p)
+
+	require.Error(t, err)
+	var pe *fs.PathError
+	assert.ErrorAs(t, err, &pe, "the os error is wrapped")
+	assert.Contains(t, err.Error(), p)
+	assert.Contains(t, err.Error(), "read config")
+	var nf *NotFoundError
+	assert.False(t, errors.As(err, &nf))
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		json    string // %[1]s is the temporary directory
+		home    string // HOME; "" for the directory "home" in the temporary directory
+		noHome  bool   // HOME empty
+		config  string // the configuration label, "" for none
+		problem string
+	}{
+		{name: "syntax", json: "{\n  \"configs\": [\n    {\"name\": \"a\",}\n  ]\n}",
+			problem: "invalid JSON at line 3, column 18: invalid character '}'"},
+		{name: "truncated", json: `{"configs": [`,
+			problem: "invalid JSON at line 1, column 13: unexpected end of JSON input"},
+		{name: "empty file", json: "",
+			problem: "invalid JSON at line 1, column 1: unexpected end of JSON input"},
+		{name: "column counts characters", json: `{"configs": [{"name": "café" x`,
+			problem: "invalid JSON at line 1, column 30: invalid character 'x'"},
+		{name: "top level not an object", json: `["a"]`,
+			problem: "wrong type at line 1, column 1: the top level must be an object"},
+		{name: "configs not a list", json: `{"configs": {"name": "a"}}`,
+			problem: `wrong type at line 1, column 13: "configs" must be a list of objects`},
+		{name: "configuration not an object", json: `{"configs": [7]}`, config: "configuration #1",
+			problem: `wrong type at line 1, column 14: "configs" must be a list of objects`},
+		{name: "name not a string", json: `{"configs": [{"name": 3, "work": ["/w"], "backup": ["/b"]}]}`, config: "configuration #1",
+			problem: `wrong type at line 1, column 23: "name" must be a string`},
+		{name: "work not a list", json: `{"configs": [
+  {"name": "a", "work": ["/w"], "backup": ["/b"]},
+  {"name": "b", "work": "/w2", "backup": ["/b2"]}
+]}`, config: `configuration "b"`,
+			problem: `wrong type at line 3, column 29: "work" must be a list of strings`},
+		{name: "backup not a list of strings", json: `{"configs": [{"name": "a", "work": ["/w"], "backup": ["/b", 2]}]}`,
+			config: `configuration "a"`, problem: `wrong type at line 1, column 61: "backup" must be a list of strings`},
+		{name: "no configs", json: `{"comment": "x"}`, problem: `no configurations: "configs" is missing or empty`},
+		{name: "empty configs", json: `{"configs": []}`, problem: `no configurations: "configs" is missing or empty`},
+		{name: "null", json: `null`, problem: `no configurations: "configs" is missing or empty`},
+		{name: "no name", json: `{"configs": [{"name": "a", "work": ["/w"], "backup": ["/b"]}, {"work": ["/w"], "backup": ["/b"]}]}`,
+			config: "configuration #2", problem: `"name" is missing or empty`},
+		{name: "empty name", json: `{"configs": [{"name": "", "work": ["/w"], "backup": ["/b"]}]}`,
+			config: "configuration #1", problem: `"name" is missing or empty`},
+		{name: "no work", json: `{"configs": [{"name": "a", "backup": ["/b"]}]}`,
+			config: `configuration "a"`, problem: `"work" is missing`},
+		{name: "no backup", json: `{"configs": [{"name": "a", "work": ["/w"]}]}`,
+			config: `configuration "a"`, problem: `"backup" is missing`},
+		{name: "empty work", json: `{"configs": [{"name": "a", "work": [], "backup": ["/b"]}]}`,
+			config: `configuration "a"`, problem: `"work" is empty: a configuration needs at least one WORKING location`},
+		{name: "empty backup", json: `{"configs": [{"name": "a", "work": ["/w"], "backup": []}]}`,
+			config: `configuration "a"`, problem: `"backup" is empty: a configuration needs at least one BACKUP location`},
+		{name: "empty work path", json: `{"configs": [{"name": "a", "work": ["/w", ""], "backup": ["/b"]}]}`,
+			config: `configuration "a"`, problem: `"work" holds an empty path`},
+		{name: "empty backup path", json: `{"configs": [{"name": "a", "work": ["/w"], "backup": [""]}]}`,
+			config: `configuration "a"`, problem: `"backup" holds an empty path`},
+		{name: "duplicate name", json: `{"configs": [
+  {"name": "a", "work": ["/w1"], "backup": ["/b1"]},
+  {"name": "b", "work": ["/w2"], "backup": ["/b2"]},
+  {"name": "a", "work": ["/w3"], "backup": ["/b3"]}]}`,
+			config: `configuration "a"`, problem: "the name is also used by configuration #1"},
+		{name: "root", json: `{"configs": [{"name": "a", "work": ["/"], "backup": ["/b"]}]}`,
+			config: `configuration "a"`, problem: "WORKING / is a filesystem root: a whole filesystem cannot be a location"},
+		{name: "root after cleaning", json: `{"configs": [{"name": "a", "work": ["/w"], "backup": ["/b/../.."]}]}`,
+			config: `configuration "a"`, problem: "BACKUP /b/../.. is a filesystem root"},
+		{name: "root as HOME", home: "/", json: `{"configs": [{"name": "a", "work": ["~"], "backup": ["/b"]}]}`,
+			config: `configuration "a"`, problem: "WORKING ~ is a filesystem root"},
+		{name: "no HOME", noHome: true, json: `{"configs": [{"name": "a", "work": ["~/w"], "backup": ["/b"]}]}`,
+			config: `configuration "a"`, problem: `WORKING ~/w: HOME is not set, so "~" cannot be expanded`},
+		{name: "WORKINGs equal", json: `{"configs": [{"name": "a", "work": ["%[1]s/w", "%[1]s/w/"], "backup": ["/b"]}]}`,
+			config: `configuration "a"`, problem: "WORKING %[1]s/w and WORKING %[1]s/w/ are both %[1]s/w"},
+		{name: "WORKINGs nested", json: `{"configs": [{"name": "a", "work": ["~/w", "~/w/sub"], "backup": ["/b"]}]}`,
+			config: `configuration "a"`, problem: "WORKING %[1]s/home/w/sub is inside WORKING %[1]s/home/w"},
+		{name: "BACKUPs nested", json: `{"configs": [{"name": "a", "work": ["/w"], "backup": ["%[1]s/b/x", "%[1]s/b"]}]}`,
+			config: `configuration "a"`, problem: "BACKUP %[1]s/b/x is inside BACKUP %[1]s/b"},
+		{name: "BACKUPs equal", json: `{"configs": [{"name": "a", "work": ["/w"], "backup": ["%[1]s/b", "%[1]s/x/../b"]}]}`,
+			config: `configuration "a"`, problem: "BACKUP %[1]s/b and BACKUP %[1]s/x/../b are both %[1]s/b"},
+		{name: "BACKUP inside WORKING", json: `{"configs": [{"name": "a", "work": ["%[1]s/w"], "backup": ["%[1]s/w/b"]}]}`,
+			config: `configuration "a"`, problem: "BACKUP %[1]s/w/b is inside WORKING %[1]s/w"},
+		{name: "WORKING inside BACKUP", json: `{"configs": [{"name": "a", "work": ["%[1]s/b/w"], "backup": ["%[1]s/b"]}]}`,
+			config: `configuration "a"`, problem: "WORKING %[1]s/b/w is inside BACKUP %[1]s/b"},
+		{name: "WORKING and BACKUP equal", json: `{"configs": [{"name": "a", "work": ["%[1]s/d"], "backup": ["%[1]s/d"]}]}`,
+			config: `configuration "a"`, problem: "WORKING %[1]s/d and BACKUP %[1]s/d are both %[1]s/d"},
+		{name: "equal through a symlink", json: `{"configs": [{"name": "a", "work": ["%[1]s/real"], "backup": ["%[1]s/link"]}]}`,
+			config: `configuration "a"`, problem: "WORKING %[1]s/real and BACKUP %[1]s/link are both %[1]s/real"},
+		{name: "nested through a symlink", json: `{"configs": [{"name": "a", "work": ["%[1]s/link/sub"], "backup": ["%[1]s/real"]}]}`,
+			config: `configuration "a"`, problem: "WORKING %[1]s/real/sub is inside BACKUP %[1]s/real"},
+		{name: "first problem of a later configuration", json: `{"configs": [
+  {"name": "ok", "work": ["/w"], "backup": ["/b"]},
+  {"name": "bad", "work": ["/w"], "backup": ["/w/b"]},
+  {"name": "", "work": ["/w"], "backup": ["/"]}]}`,
+			config: `configuration "bad"`, problem: "BACKUP /w/b is inside WORKING /w"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tmp := tempDir(t)
+			require.NoError(t, os.MkdirAll(filepath.Join(tmp, "real"), 0o755))
+			require.NoError(t, os.Symlink(filepath.Join(tmp, "real"), filepath.Join(tmp, "link")))
+			home := tt.home
+			if home == "" {
+				home = filepath.Join(tmp, "home")
+			}
+			if tt.noHome {
+				home = ""
+			}
+			t.Setenv("HOME", home)
+			path := filepath.Join(tmp, "micsync.json")
+			writeFile(t, path, strings.ReplaceAll(tt.json, "%[1]s", tmp))
+			problem := strings.ReplaceAll(tt.problem, "%[1]s", tmp)
+
+			_, err := Load(path)
+
+			var ce *ConfigError
+			require.ErrorAs(t, err, &ce)
+			assert.Equal(t, path, ce.File)
+			assert.Equal(t, tt.config, ce.Config)
+			assert.Contains(t, ce.Problem, problem)
+			msg := err.Error()
+			assert.Contains(t, msg, "config "+path+": ")
+			assert.Contains(t, msg, tt.config)
+			assert.Contains(t, msg, problem)
+			assert.NotContains(t, msg, "\n", "one line")
+		})
+	}
+}
