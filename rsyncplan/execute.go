@@ -53,10 +53,11 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 		switch {
 		case it.Name == ".":
 			hasRoot = true
+		case under(it.Name, replaced) && (it.Class == Deleted || it.Class == Replaced):
+			// What a replaced directory holds goes with it in the copy run (--force), or
+			// stays with the directory when the user declined the replacement.
 		case it.Class == Deleted:
-			// Deletions below a replaced entry are done by the copy run's --force, or kept
-			// with the entry the user declined to replace.
-			if a.Delete && !under(it.Name, replaced) && !replaced[it.Name] {
+			if a.Delete {
 				deletes[it.Name] = it.Dir
 				if it.Dir {
 					deletedDirs[it.Name] = true
@@ -106,8 +107,9 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 		}
 		steps = append(steps, Step{Name: "copy", List: list, Args: p.stepArgs(list, extra...)})
 	}
-	if hasRoot && p.Job.Names == nil {
-		// --files-from never touches the transfer root itself; this run sets its attributes only.
+	if p.Job.Names == nil && (hasRoot || len(steps) > 0) {
+		// --files-from never sets the transfer root's attributes, and adding or deleting
+		// entries in it changes its time; this run sets the root's attributes only.
 		steps = append(steps, Step{Name: "root", Args: []string{"-a", "--exclude=*", "--",
 			withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir)}})
 	}

@@ -97,7 +97,9 @@ var treeFilter = []string{"--include=*/", "--exclude=*"}
 // PlanArgs returns the rsync arguments of the dry run for the job, given the names that exist in
 // SrcDir (present) and those that do not (missing).
 func PlanArgs(j Job, present, missing []string) []string {
-	args := []string{"-n", "-a", outFormat}
+	// --force lets the dry run show a directory replaced by a file instead of failing on it
+	// ("could not make way"); what the directory holds is then listed as deleted.
+	args := []string{"-n", "-a", "--force", outFormat}
 	if j.Delete {
 		args = append(args, "--delete")
 		if len(missing) > 0 {
@@ -167,7 +169,32 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 	if parseErr != nil {
 		return nil, parseErr
 	}
+	p.foldReplaced()
 	return p, nil
+}
+
+// foldReplaced counts what a type change destroys as part of it: rsync lists the contents of a
+// directory that a file replaces as deleted, even when the plan deletes nothing else.
+func (p *Plan) foldReplaced() {
+	if !p.Has(Replaced) {
+		return
+	}
+	replaced := map[string]bool{}
+	for _, it := range p.Items {
+		if it.Class == Replaced {
+			replaced[it.Name] = true
+		}
+	}
+	for i := range p.Items {
+		it := &p.Items[i]
+		if it.Class == Deleted && under(it.Name, replaced) {
+			p.Totals[Deleted].Count--
+			p.Totals[Deleted].Bytes -= it.Size
+			it.Class = Replaced
+			p.Totals[Replaced].Count++
+			p.Totals[Replaced].Bytes += it.Size
+		}
+	}
 }
 
 // classifier sorts dry-run items into classes. rsync shows a type change as "new" with no line

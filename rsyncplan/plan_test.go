@@ -105,7 +105,7 @@ func TestPlanEveryChange(t *testing.T) {
 	require.NoError(t, err)
 	got := classes(p)
 	want := map[string]Class{
-		"gonedir/inner.txt": Deleted, "gonedir": Deleted, "gone\nfile.txt": Deleted, "d2f/inside.txt": Deleted,
+		"gonedir/inner.txt": Deleted, "gonedir": Deleted, "gone\nfile.txt": Deleted, "d2f/inside.txt": Replaced,
 		"chglink": Modified, "mod.txt": Modified,
 		"d2f": Replaced, "f2d": Replaced,
 		"newlink": NewLink, "same.txt": Meta,
@@ -129,7 +129,8 @@ func TestPlanEveryChange(t *testing.T) {
 		}
 	}
 	assert.Equal(t, Total{Count: 2, Bytes: int64(len("new content"))}, p.Totals[Modified], "a symlink's size is not counted")
-	assert.Equal(t, 4, p.Totals[Deleted].Count)
+	assert.Equal(t, 3, p.Totals[Deleted].Count, "what the file d2f replaces is part of the replacement")
+	assert.Equal(t, 3, p.Totals[Replaced].Count)
 }
 
 func TestExecuteApprovedMakesDestinationEqual(t *testing.T) {
@@ -250,10 +251,10 @@ func TestFailedDryRunGivesNoPlan(t *testing.T) {
 }
 
 func TestArgs(t *testing.T) {
-	assert.Equal(t, []string{"-n", "-a", outFormat, "--", "/s/", "/d/"}, PlanArgs(Job{SrcDir: "/s", DstDir: "/d"}, nil, nil))
-	assert.Equal(t, []string{"-n", "-a", outFormat, "--delete", "--delete-missing-args", "--", "/s/-x", "/s/y", "/d/"},
+	assert.Equal(t, []string{"-n", "-a", "--force", outFormat, "--", "/s/", "/d/"}, PlanArgs(Job{SrcDir: "/s", DstDir: "/d"}, nil, nil))
+	assert.Equal(t, []string{"-n", "-a", "--force", outFormat, "--delete", "--delete-missing-args", "--", "/s/-x", "/s/y", "/d/"},
 		PlanArgs(Job{SrcDir: "/s", DstDir: "/d", Names: []string{"-x", "y"}, Delete: true}, []string{"-x"}, []string{"y"}))
-	assert.Equal(t, []string{"-n", "-a", outFormat, "--include=*/", "--exclude=*", "--", "/s/a", "/d/"},
+	assert.Equal(t, []string{"-n", "-a", "--force", outFormat, "--include=*/", "--exclude=*", "--", "/s/a", "/d/"},
 		PlanArgs(Job{SrcDir: "/s", DstDir: "/d", Names: []string{"a"}, Tree: true}, []string{"a"}, nil))
 
 	src, dst := everyChange(t)
