@@ -538,3 +538,54 @@ func tree(t *testing.T, dir string) map[string]string {
 	require.NoError(t, err)
 	return out
 }
+
+func TestTypeChangeIsAskedAsModified(t *testing.T) {
+	e := docs(t)
+	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	// In the WORKING "report" became a file; the BACKUP still has the directory.
+	e.mkfile(t, "Documents/report", "now a file")
+	e.mkfile(t, "disk1/Documents/report/chapter1.txt", "precious")
+
+	r := e.run(t, "--backup", "--no", e.path("Documents/report"))
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Contains(t, r.Stdout, "! report")
+	assert.Equal(t, "precious", readFile(t, e.path("disk1/Documents/report/chapter1.txt")), "declined: the directory stays")
+
+	r = e.run(t, "--backup", e.path("Documents/report"))
+	assert.Equal(t, 2, r.Code, "a type change is a question, like a modified file")
+	assert.Contains(t, r.Stderr, "modified files to overwrite")
+
+	r = e.run(t, "--backup", "-m", e.path("Documents/report"))
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Equal(t, "now a file", readFile(t, e.path("disk1/Documents/report")))
+}
+
+func TestHideDirsAndFullLists(t *testing.T) {
+	e := docs(t)
+	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	for i := 0; i < 25; i++ {
+		e.mkfile(t, fmt.Sprintf("Documents/many/sub%02d/f.txt", i), "x")
+	}
+	r := e.run(t, "--backup", "-n", e.path("Documents/many"))
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Contains(t, r.Stdout, "new directories")
+	assert.Contains(t, r.Stdout, "+ many/sub00/\n")
+	assert.Contains(t, r.Stdout, "... and 5 more (--full lists them all)")
+	assert.NotContains(t, r.Stdout, "many/sub24/f.txt")
+
+	r = e.run(t, "--backup", "-n", "--full", "-s", e.path("Documents/many"))
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Contains(t, r.Stdout, "many/sub24/f.txt")
+	assert.NotContains(t, r.Stdout, "+ many/sub00/\n", "-s hides new directories from the lists")
+	assert.NotContains(t, r.Stdout, "more (--full")
+}
+
+func TestExampleConfigIsValid(t *testing.T) {
+	e := newEnv(t)
+	e.mkfile(t, "x.txt", "x")
+	example, err := filepath.Abs("../micsync.json.example")
+	require.NoError(t, err)
+	r := e.run(t, "--backup", "--config-file", example, e.path("x.txt"))
+	assert.Equal(t, 2, r.Code)
+	assert.Contains(t, r.Stderr, "is not inside any location of config "+example, "the example loads and validates")
+}

@@ -3,6 +3,7 @@ package tests
 import (
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -136,4 +137,35 @@ func TestTerminalVerboseAsksBeforeEachCommand(t *testing.T) {
 	s.Expect("skipped the copy run")
 	require.Equal(t, 0, s.Wait())
 	assert.Equal(t, "old", readFile(t, e.path("disk1/Documents/n.txt")))
+}
+
+func TestTerminalCtrlCDuringCopyKeepsTheGoodFile(t *testing.T) {
+	e := modifiedInBackup(t)
+	// A big (sparse) new version takes rsync seconds to copy, long enough to interrupt.
+	big := e.path("Documents/n.txt")
+	require.NoError(t, os.Truncate(big, 4<<30))
+	s := e.startPTY(t, "--backup", "-v", "-m", e.path("Documents/n.txt"))
+	s.Expect("Run this command?")
+	s.SendLine("y")
+	// Press Ctrl-C once rsync is writing its temporary copy. The screen must go on being read
+	// meanwhile (Expect), because survey waits for the terminal to answer its cursor query.
+	go func() {
+		for deadline := time.Now().Add(expectTimeout); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if entries, _ := os.ReadDir(e.path("disk1/Documents")); len(entries) > 1 {
+				s.Send(keyCtrlC)
+				return
+			}
+		}
+	}()
+	s.Expect("STOPPED " + e.path("disk1/Documents") + ": interrupted; run the same command again to finish")
+	s.Expect("micsync: error: interrupted")
+	assert.Equal(t, 130, s.Wait())
+	assert.Equal(t, "old", readFile(t, e.path("disk1/Documents/n.txt")), "the good copy stays in place")
+	entries, err := os.ReadDir(e.path("disk1/Documents"))
+	require.NoError(t, err)
+	var names []string
+	for _, de := range entries {
+		names = append(names, de.Name())
+	}
+	assert.Equal(t, []string{"n.txt"}, names, "no partly written file is left behind")
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -38,11 +39,11 @@ func (a *app) showPlan(d *dest, o options) {
 		if t.Count == 0 {
 			continue
 		}
-		line := fmt.Sprintf("  %-24s %8d", c.String()+":", t.Count)
+		size := ""
 		if t.Bytes > 0 {
-			line += "  " + humanBytes(t.Bytes)
+			size = humanBytes(t.Bytes)
 		}
-		fmt.Fprintln(a.stdout, line)
+		fmt.Fprintf(a.stdout, "  %-24s %7d %10s\n", c.String(), t.Count, size)
 	}
 	for _, c := range classOrder {
 		if p.Totals[c].Count == 0 || (o.HideDirs && dirOnly(c)) {
@@ -58,17 +59,17 @@ func (a *app) showPlan(d *dest, o options) {
 				continue
 			}
 			if shown == 0 {
-				fmt.Fprintf(a.stdout, "%s:\n", c)
+				fmt.Fprintf(a.stdout, "  %s:\n", c)
 			}
 			shown++
 			name := show(it.Name)
 			if it.Dir {
 				name += "/"
 			}
-			fmt.Fprintf(a.stdout, "  %s %s\n", classMark[c], name)
+			fmt.Fprintf(a.stdout, "    %s %s\n", classMark[c], name)
 		}
 		if hidden > 0 {
-			fmt.Fprintf(a.stdout, "  ... and %d more (--full lists them all)\n", hidden)
+			fmt.Fprintf(a.stdout, "    ... and %d more (--full lists them all)\n", hidden)
 		}
 	}
 }
@@ -81,6 +82,9 @@ func (a *app) summary(dests []*dest) {
 	fmt.Fprintln(a.stdout)
 	for _, d := range dests {
 		switch {
+		case errors.Is(d.err, errInterrupted):
+			// rsync names a file when it starts copying it, so an unfinished run's counts prove nothing.
+			fmt.Fprintf(a.stdout, "STOPPED %s: interrupted; run the same command again to finish\n", show(d.job.DstDir))
 		case d.err != nil && d.ran:
 			fmt.Fprintf(a.stdout, "FAILED  %s: %s\n", show(d.job.DstDir), oneLine(d.err.Error()))
 		case d.err != nil:
@@ -88,7 +92,7 @@ func (a *app) summary(dests []*dest) {
 		case d.plan.Empty():
 			fmt.Fprintf(a.stdout, "ok      %s: up to date\n", show(d.job.DstDir))
 		case !d.ran:
-			fmt.Fprintf(a.stdout, "stopped %s: not started\n", show(d.job.DstDir))
+			fmt.Fprintf(a.stdout, "STOPPED %s: not started\n", show(d.job.DstDir))
 		default:
 			fmt.Fprintf(a.stdout, "ok      %s: %s\n", show(d.job.DstDir), doneText(d))
 		}

@@ -121,6 +121,7 @@ func (a *app) sync(act action, o options, paths []string) error {
 		d.ran = true
 		d.err = a.execute(d, o)
 		if errors.Is(d.err, errInterrupted) || errors.Is(d.err, context.Canceled) || errors.Is(d.err, prompt.ErrInterrupted) {
+			d.err = errInterrupted
 			a.summary(dests)
 			return errInterrupted
 		}
