@@ -20,8 +20,8 @@ import (
 type Runner struct {
 	Program string    // the rsync binary; "rsync" when empty
 	Stderr  io.Writer // where rsync's own messages are shown during execution; nil hides them
-	// Trace, when set, is called with the full argv of every run before it starts.
-	Trace func(argv []string)
+	// Trace, when set, is called with the command line of every run before it starts.
+	Trace func(commandLine string)
 }
 
 // Result is how one rsync run ended.
@@ -89,21 +89,24 @@ func (r *Runner) program() string {
 	return r.Program
 }
 
-// Argv returns the full command line of a run with args.
-func (r *Runner) Argv(args []string) []string {
-	return append([]string{r.program()}, args...)
+// env is what Run adds to rsync's environment: plain ASCII output whose escapes parse losslessly.
+const env = "LC_ALL=C"
+
+// CommandLine returns the exact command of a run with args, quoted so that a shell runs it
+// as it is.
+func (r *Runner) CommandLine(args []string) string {
+	return env + " " + Quote(append([]string{r.program()}, args...))
 }
 
 // Run runs rsync with args and calls line for each line rsync prints on stdout. When ctx is done,
 // rsync gets SIGTERM so that it removes its temporary file, then SIGKILL if it does not exit.
 // The error is about starting or waiting for rsync; rsync's own failure is in Result.Code.
 func (r *Runner) Run(ctx context.Context, args []string, line func([]byte)) (Result, error) {
-	argv := r.Argv(args)
 	if r.Trace != nil {
-		r.Trace(argv)
+		r.Trace(r.CommandLine(args))
 	}
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	cmd := exec.CommandContext(ctx, r.program(), args...)
+	cmd.Env = append(os.Environ(), env)
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = 10 * time.Second
 	tail := &tailBuffer{max: 64 * 1024}

@@ -378,7 +378,7 @@ func TestVerbosePrintsCommandsAndAsks(t *testing.T) {
 	// The printed dry run is a command that a shell runs as it is.
 	var dry string
 	for _, l := range strings.Split(r.Stdout, "\n") {
-		if strings.HasPrefix(l, "$ rsync -n ") {
+		if strings.HasPrefix(l, "$ LC_ALL=C rsync -n ") {
 			dry = strings.TrimPrefix(l, "$ ")
 			break
 		}
@@ -588,4 +588,69 @@ func TestExampleConfigIsValid(t *testing.T) {
 	r := e.run(t, "--backup", "--config-file", example, e.path("x.txt"))
 	assert.Equal(t, 2, r.Code)
 	assert.Contains(t, r.Stderr, "is not inside any location of config "+example, "the example loads and validates")
+}
+
+func TestAnswerFlagsCombine(t *testing.T) {
+	e := docs(t)
+	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	setup := func() {
+		e.mkfile(t, "disk1/Documents/m.txt", "backup version")
+		e.mkfile(t, "Documents/m.txt", "working version")
+		setMtime(t, e.path("Documents/m.txt"), past)
+		e.mkfile(t, "Documents/extra.txt", "only in working")
+	}
+	setup()
+	// -m --no: overwrite modified files, delete nothing.
+	r := e.run(t, "--work", "-d", "-m", "--no", e.path("Documents"))
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Equal(t, "backup version", readFile(t, e.path("Documents/m.txt")))
+	assert.True(t, exists(e.path("Documents/extra.txt")))
+
+	setup()
+	// -D --no: delete, overwrite nothing.
+	r = e.run(t, "--work", "-D", "--no", e.path("Documents"))
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Equal(t, "working version", readFile(t, e.path("Documents/m.txt")))
+	assert.False(t, exists(e.path("Documents/extra.txt")))
+}
+
+func TestBackupToChosenBackupsOnly(t *testing.T) {
+	e := docs(t)
+	e.mkfile(t, "Documents/a.txt", "a")
+	r := e.run(t, "--backup", "--to", e.path("disk2/Documents"), e.path("Documents/a.txt"))
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.True(t, exists(e.path("disk2/Documents/a.txt")))
+	assert.False(t, exists(e.path("disk1/Documents/a.txt")))
+
+	r = e.run(t, "--backup", "--to", e.path("Documents"), e.path("Documents/a.txt"))
+	assert.Equal(t, 2, r.Code)
+	assert.Contains(t, r.Stderr, "is not a BACKUP of configuration")
+}
+
+// A new user's first week: back up, change a file, back up again (asked), lose a file, restore it.
+func TestNewUserStory(t *testing.T) {
+	e := newEnv(t)
+	e.writeConfig(t, `{"configs": [{"name": "docs", "work": ["~/Documents"], "backup": ["~/usb/Documents"]}]}`)
+	require.NoError(t, os.MkdirAll(e.path("usb/Documents"), 0o755))
+	e.mkfile(t, "Documents/letter.txt", "Dear Sir")
+	e.mkfile(t, "Documents/photos/cat.jpg", "meow")
+
+	r := e.run(t, "--backup", e.path("Documents"))
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Equal(t, "meow", readFile(t, e.path("usb/Documents/photos/cat.jpg")))
+
+	setMtime(t, e.path("usb/Documents/letter.txt"), past) // the backup is older
+	e.mkfile(t, "Documents/letter.txt", "Dear Madam")
+	s := e.startPTY(t, "--backup", e.path("Documents"))
+	s.Expect("~ letter.txt")
+	s.Expect("Overwrite 1 modified entry")
+	s.SendLine("y")
+	require.Equal(t, 0, s.Wait())
+	assert.Equal(t, "Dear Madam", readFile(t, e.path("usb/Documents/letter.txt")))
+
+	require.NoError(t, os.Remove(e.path("Documents/photos/cat.jpg")))
+	r = e.run(t, "--work", e.path("Documents/photos"))
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Contains(t, r.Stdout, "+ photos/cat.jpg")
+	assert.Equal(t, "meow", readFile(t, e.path("Documents/photos/cat.jpg")))
 }

@@ -131,7 +131,7 @@ func TestTerminalChooseSeveralDestinations(t *testing.T) {
 func TestTerminalVerboseAsksBeforeEachCommand(t *testing.T) {
 	e := modifiedInBackup(t)
 	s := e.startPTY(t, "--backup", "-v", "-m", e.path("Documents/n.txt"))
-	s.Expect("$ rsync -a --files-from=")
+	s.Expect("$ LC_ALL=C rsync -a --files-from=")
 	s.Expect("Run this command?")
 	s.SendLine("n")
 	s.Expect("skipped the copy run")

@@ -30,6 +30,9 @@ func (a *app) showPlan(d *dest, o options) {
 			fmt.Fprintf(a.stdout, "  %s is not in the source: nothing to copy for it\n", show(n))
 		}
 	}
+	for _, w := range p.Warnings {
+		fmt.Fprintf(a.stdout, "  rsync: %s\n", oneLine(w))
+	}
 	if p.Empty() {
 		fmt.Fprintln(a.stdout, "  nothing to do: up to date")
 		return

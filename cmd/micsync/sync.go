@@ -370,7 +370,7 @@ func (a *app) plan(act action, src locations.Location, d *dest, o options) error
 		return a.missingDest(act, src, d)
 	}
 	if o.Verbose {
-		a.rsync.Trace = func(argv []string) { fmt.Fprintf(a.stdout, "$ %s\n", rsyncplan.Quote(argv)) }
+		a.rsync.Trace = func(line string) { fmt.Fprintf(a.stdout, "$ %s\n", line) }
 		defer func() { a.rsync.Trace = nil }()
 	}
 	p, err := rsyncplan.Make(a.ctx, a.rsync, d.job)
@@ -458,7 +458,7 @@ func (a *app) execute(d *dest, o options) error {
 	}
 	for _, s := range steps {
 		if o.Verbose {
-			fmt.Fprintf(a.stdout, "$ %s\n", rsyncplan.Quote(a.rsync.Argv(s.Args)))
+			fmt.Fprintf(a.stdout, "$ %s\n", a.rsync.CommandLine(s.Args))
 			ok, err := a.yesNo(false, o, "Run this command?", "-v asks before each command", "--yes")
 			if err != nil {
 				return err
