@@ -654,3 +654,16 @@ func TestNewUserStory(t *testing.T) {
 	assert.Contains(t, r.Stdout, "+ photos/cat.jpg")
 	assert.Equal(t, "meow", readFile(t, e.path("Documents/photos/cat.jpg")))
 }
+
+func TestToTakesAPathWithAComma(t *testing.T) {
+	e := newEnv(t)
+	e.writeConfig(t, `{"configs": [{"name": "c", "work": ["~/w"], "backup": ["~/b,1", "~/b2"]}]}`)
+	for _, d := range []string{"w", "b,1", "b2"} {
+		require.NoError(t, os.MkdirAll(e.path(d), 0o755))
+	}
+	e.mkfile(t, "w/a.txt", "a")
+	r := e.run(t, "--backup", "--to", e.path("b,1"), e.path("w/a.txt"))
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.True(t, exists(e.path("b,1/a.txt")))
+	assert.False(t, exists(e.path("b2/a.txt")))
+}

@@ -38,7 +38,7 @@ type commonFlags struct {
 	Yes           bool     `xor:"answer" help:"Answer yes to every yes/no question."`
 	No            bool     `xor:"answer" help:"Answer no to every yes/no question."`
 	From          string   `placeholder:"ROOT" help:"Source location (its root directory), instead of asking."`
-	To            []string `placeholder:"ROOT" help:"Destination location (its root directory), instead of asking; repeatable."`
+	To            []string `placeholder:"ROOT" sep:"none" help:"Destination location (its root directory), instead of asking; repeatable."`
 	Configuration string   `placeholder:"NAME" help:"Configuration to use when the paths are in several."`
 	Full          bool     `help:"List every change of the plan, not only the first lines of each list."`
 }

@@ -6,13 +6,7 @@ import "micsync/locations"
 var transfer = action{name: "transfer", from: locations.Backup, to: locations.Backup, dests: someDests, mayDelete: true}
 
 type transferCmd struct {
-	Overwrite overwriteFlag `embed:""`
-	Deletion  deleteFlags   `embed:""`
-	Common    commonFlags   `embed:""`
-	Args      pathsArg      `embed:""`
+	deletingCmd `embed:""`
 }
 
-func (c *transferCmd) Run(a *app) error {
-	return a.sync(transfer, options{commonFlags: c.Common, overwrite: c.Overwrite.Modified,
-		delete: c.Deletion.Delete, deleteNoAsk: c.Deletion.DeleteNoAsk}, c.Args.Paths)
-}
+func (c *transferCmd) Run(a *app) error { return a.sync(transfer, c.options(), c.Args.Paths) }

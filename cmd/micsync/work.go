@@ -6,13 +6,20 @@ import "micsync/locations"
 var work = action{name: "work", from: locations.Backup, to: locations.Work, dests: oneDest, mayDelete: true}
 
 type workCmd struct {
+	deletingCmd `embed:""`
+}
+
+func (c *workCmd) Run(a *app) error { return a.sync(work, c.options(), c.Args.Paths) }
+
+// deletingCmd is the grammar of the actions that may delete: work and transfer.
+type deletingCmd struct {
 	Overwrite overwriteFlag `embed:""`
 	Deletion  deleteFlags   `embed:""`
 	Common    commonFlags   `embed:""`
 	Args      pathsArg      `embed:""`
 }
 
-func (c *workCmd) Run(a *app) error {
-	return a.sync(work, options{commonFlags: c.Common, overwrite: c.Overwrite.Modified,
-		delete: c.Deletion.Delete, deleteNoAsk: c.Deletion.DeleteNoAsk}, c.Args.Paths)
+func (c *deletingCmd) options() options {
+	return options{commonFlags: c.Common, overwrite: c.Overwrite.Modified,
+		delete: c.Deletion.Delete, deleteNoAsk: c.Deletion.DeleteNoAsk}
 }
