@@ -24,6 +24,8 @@ type cli struct {
 	Work     workCmd     `cmd:"" help:"Copy from a BACKUP to a WORKING; deletes only with -d or -D."`
 	Transfer transferCmd `cmd:"" help:"Copy from one BACKUP to other BACKUPs."`
 	Tree     treeCmd     `cmd:"" help:"Create in a WORKING the directory skeleton of a BACKUP (no files)."`
+
+	setupCmds `embed:""`
 }
 
 // The options that every action shares.
