@@ -121,6 +121,9 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 // place of a good one after a full disc or an interrupt).
 func (p *Plan) stepArgs(list string, extra ...string) []string {
 	args := []string{"-a", "--files-from=" + list, "--from0", outFormat}
+	if p.Job.Trash != "" {
+		args = append(args, "--backup", "--backup-dir="+p.Job.Trash)
+	}
 	args = append(args, extra...)
 	return append(args, "--", withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir))
 }

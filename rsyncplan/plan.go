@@ -19,6 +19,12 @@ type Job struct {
 	Names  []string // entries of SrcDir to sync; nil syncs the whole SrcDir (its contents)
 	Delete bool     // plan deletions of what is in DstDir but not in SrcDir
 	Tree   bool     // directories only: the skeleton, never a file
+	// Exclude holds rsync patterns that no run of the job sees: what is excluded is never
+	// copied, listed or deleted.
+	Exclude []string
+	// Trash, when set, is an absolute directory where every file that execution overwrites or
+	// deletes is kept first (rsync's --backup-dir), in its place relative to DstDir.
+	Trash string
 }
 
 // Class is what a planned change does to the destination.
@@ -61,6 +67,9 @@ type Plan struct {
 	Items    []Item
 	Totals   [numClasses]Total
 	Warnings []string // stdout lines of rsync that are not items
+	// DstEntries is how many entries the destination holds below the synced path (files,
+	// directories, links), from rsync's own count; -1 when rsync did not say.
+	DstEntries int
 	// Missing lists Names that are absent from SrcDir; with Delete they are planned deletions.
 	Missing []string
 }
@@ -99,12 +108,15 @@ var treeFilter = []string{"--include=*/", "--exclude=*"}
 func PlanArgs(j Job, present, missing []string) []string {
 	// --force lets the dry run show a directory replaced by a file instead of failing on it
 	// ("could not make way"); what the directory holds is then listed as deleted.
-	args := []string{"-n", "-a", "--force", outFormat}
+	args := []string{"-n", "-a", "--force", "--stats", "--no-human-readable", outFormat}
 	if j.Delete {
 		args = append(args, "--delete")
 		if len(missing) > 0 {
 			args = append(args, "--delete-missing-args")
 		}
+	}
+	for _, x := range j.Exclude {
+		args = append(args, "--exclude="+x)
 	}
 	if j.Tree {
 		args = append(args, treeFilter...)
@@ -128,7 +140,7 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 	if fi, err := os.Stat(j.SrcDir); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("%s: %w", j.SrcDir, ErrSourceMissing)
 	}
-	p := &Plan{Job: j}
+	p := &Plan{Job: j, DstEntries: -1}
 	var present []string
 	for _, n := range j.Names {
 		if _, err := os.Lstat(filepath.Join(j.SrcDir, n)); err != nil {
@@ -147,6 +159,7 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 	}
 	c := newClassifier(j.DstDir)
 	var parseErr error
+	st := stats{files: -1}
 	res, err := r.Run(ctx, PlanArgs(j, present, missing), func(line []byte) {
 		it, ok, err := parseLine(line)
 		switch {
@@ -155,7 +168,9 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 				parseErr = err
 			}
 		case !ok:
-			p.Warnings = append(p.Warnings, string(line))
+			if !st.add(line) && len(line) > 0 {
+				p.Warnings = append(p.Warnings, string(line))
+			}
 		default:
 			c.add(p, it)
 		}
@@ -170,7 +185,44 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 		return nil, parseErr
 	}
 	p.foldReplaced()
+	if st.files >= 0 {
+		// rsync counts a type change as created, though the destination held an entry there.
+		p.DstEntries = st.files - st.created + st.deleted + c.replaced
+	}
 	return p, nil
+}
+
+// stats reads the counts of rsync's --stats block, which follows the item lines.
+type stats struct {
+	in                      bool // the block has begun: its other lines are not warnings
+	files, created, deleted int
+}
+
+// add takes one stdout line and reports whether it belongs to the stats block.
+func (s *stats) add(line []byte) bool {
+	text := string(line)
+	if strings.HasPrefix(text, "Number of files: ") {
+		s.in = true
+		s.files = leadingInt(strings.TrimPrefix(text, "Number of files: "))
+	}
+	if !s.in {
+		return false
+	}
+	if v, ok := strings.CutPrefix(text, "Number of created files: "); ok {
+		s.created = leadingInt(v)
+	}
+	if v, ok := strings.CutPrefix(text, "Number of deleted files: "); ok {
+		s.deleted = leadingInt(v)
+	}
+	return true
+}
+
+func leadingInt(s string) int {
+	n := 0
+	for i := 0; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
 }
 
 // foldReplaced counts what a type change destroys as part of it: rsync lists the contents of a
@@ -200,7 +252,8 @@ func (p *Plan) foldReplaced() {
 // classifier sorts dry-run items into classes. rsync shows a type change as "new" with no line
 // for what it replaces, so every new item is looked up in the destination.
 type classifier struct {
-	dstDir string
+	dstDir   string
+	replaced int // entries shown as new that replace another type
 }
 
 func newClassifier(dstDir string) *classifier { return &classifier{dstDir: dstDir} }
@@ -221,6 +274,7 @@ func (c *classifier) add(p *Plan, it rawItem) {
 		if fi, err := os.Lstat(c.dst(it.name)); err == nil {
 			item.Class = Replaced
 			item.DstDir = fi.IsDir()
+			c.replaced++
 		}
 		if code[1] == 'f' {
 			item.Size = it.size

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -251,10 +252,10 @@ func TestFailedDryRunGivesNoPlan(t *testing.T) {
 }
 
 func TestArgs(t *testing.T) {
-	assert.Equal(t, []string{"-n", "-a", "--force", outFormat, "--", "/s/", "/d/"}, PlanArgs(Job{SrcDir: "/s", DstDir: "/d"}, nil, nil))
-	assert.Equal(t, []string{"-n", "-a", "--force", outFormat, "--delete", "--delete-missing-args", "--", "/s/-x", "/s/y", "/d/"},
+	assert.Equal(t, []string{"-n", "-a", "--force", "--stats", "--no-human-readable", outFormat, "--", "/s/", "/d/"}, PlanArgs(Job{SrcDir: "/s", DstDir: "/d"}, nil, nil))
+	assert.Equal(t, []string{"-n", "-a", "--force", "--stats", "--no-human-readable", outFormat, "--delete", "--delete-missing-args", "--", "/s/-x", "/s/y", "/d/"},
 		PlanArgs(Job{SrcDir: "/s", DstDir: "/d", Names: []string{"-x", "y"}, Delete: true}, []string{"-x"}, []string{"y"}))
-	assert.Equal(t, []string{"-n", "-a", "--force", outFormat, "--include=*/", "--exclude=*", "--", "/s/a", "/d/"},
+	assert.Equal(t, []string{"-n", "-a", "--force", "--stats", "--no-human-readable", outFormat, "--include=*/", "--exclude=*", "--", "/s/a", "/d/"},
 		PlanArgs(Job{SrcDir: "/s", DstDir: "/d", Names: []string{"a"}, Tree: true}, []string{"a"}, nil))
 
 	src, dst := everyChange(t)
@@ -307,4 +308,46 @@ func TestRunnerReportsExitAndMessage(t *testing.T) {
 	e := &Error{Step: "copy", Code: res.Code, Stderr: res.Stderr}
 	assert.Contains(t, e.Error(), "rsync copy failed with exit status 23 (some files could not be transferred)")
 	assert.Contains(t, e.Error(), "nonexistent-src")
+}
+
+func TestPlanCountsTheDestination(t *testing.T) {
+	src, dst := everyChange(t)
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Delete: true})
+	require.NoError(t, err)
+	n := len(snapshot(t, dst)) // with the root itself, as rsync counts
+	assert.Equal(t, n, p.DstEntries)
+	assert.Empty(t, p.Warnings, "the stats block is not a warning")
+}
+
+func TestTrashKeepsWhatIsOverwrittenOrDeleted(t *testing.T) {
+	src, dst := everyChange(t)
+	write(t, filepath.Join(src, ".micsync-trash", "x"), "never copied")
+	write(t, filepath.Join(dst, ".micsync-trash", "old", "kept.txt"), "an earlier run's trash")
+	trash := filepath.Join(dst, ".micsync-trash", "20261121T100000Z")
+	before := snapshot(t, dst)
+	job := Job{SrcDir: src, DstDir: dst, Delete: true, Trash: trash, Exclude: []string{"/.micsync-trash/"}}
+	p, err := Make(context.Background(), &Runner{}, job)
+	require.NoError(t, err)
+	for _, it := range p.Items {
+		assert.NotContains(t, it.Name, ".micsync-trash", "the trash is in no plan")
+	}
+	execute(t, p, Approval{Overwrite: true, Delete: true})
+
+	kept := snapshot(t, trash)
+	for _, name := range []string{"mod.txt", "gone\nfile.txt", "gonedir/inner.txt", "d2f/inside.txt", "f2d"} {
+		want := before[name]
+		got := kept[name]
+		// The trash is written now: compare type and content, not the directory's times.
+		assert.Equal(t, strings.Split(want, ":")[0:3], strings.Split(got, ":")[0:3], name)
+	}
+	assert.Equal(t, "link:mod.txt", kept["chglink"], "a changed symlink is kept too")
+	assert.Equal(t, "an earlier run's trash", readFile(t, filepath.Join(dst, ".micsync-trash", "old", "kept.txt")))
+	assert.NoFileExists(t, filepath.Join(dst, ".micsync-trash", "x"))
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	return string(b)
 }
