@@ -1,8 +1,6 @@
 package prompt_test
 
 import (
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -11,8 +9,8 @@ import (
 	"github.com/hinshun/vt10x"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/sys/unix"
 
+	"micsync/internal/ptytest"
 	"micsync/prompt"
 )
 
@@ -156,21 +154,17 @@ type user struct {
 
 func newUser(t *testing.T) *user {
 	t.Helper()
-	replies := &consoleInput{}
-	u := &user{t: t, screen: vt10x.New(vt10x.WithWriter(replies))}
-	c, err := expect.NewConsole(expect.WithStdout(u.screen), expect.WithDefaultTimeout(5*time.Second))
+	c, screen, err := ptytest.NewConsole(5 * time.Second)
 	require.NoError(t, err)
-	replies.console = c
-	u.console = c
 	t.Cleanup(func() { _ = c.Close() })
-	return u
+	return &user{t: t, console: c, screen: screen}
 }
 
 // expect waits until s has been drawn.
 func (u *user) expect(s string) {
 	u.t.Helper()
 	if _, err := u.console.ExpectString(s); err != nil {
-		u.t.Fatalf("waiting for %q: %v\nscreen:\n%s", s, err, screenText(u.screen))
+		u.t.Fatalf("waiting for %q: %v\nscreen:\n%s", s, err, ptytest.ScreenText(u.screen))
 	}
 }
 
@@ -178,7 +172,7 @@ func (u *user) expect(s string) {
 func (u *user) expectEOF() {
 	u.t.Helper()
 	if _, err := u.console.ExpectEOF(); err != nil {
-		u.t.Fatalf("waiting for the question to end: %v\nscreen:\n%s", err, screenText(u.screen))
+		u.t.Fatalf("waiting for the question to end: %v\nscreen:\n%s", err, ptytest.ScreenText(u.screen))
 	}
 }
 
@@ -187,42 +181,13 @@ func (u *user) expectEOF() {
 // dropped.
 func (u *user) send(s string) {
 	u.t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); lineMode(u.console.Tty()); {
+	for deadline := time.Now().Add(5 * time.Second); ptytest.LineMode(u.console.Tty()); {
 		if time.Now().After(deadline) {
-			u.t.Fatalf("typing %q: the terminal stayed in line mode\nscreen:\n%s", s, screenText(u.screen))
+			u.t.Fatalf("typing %q: the terminal stayed in line mode\nscreen:\n%s", s, ptytest.ScreenText(u.screen))
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	if _, err := u.console.Send(s); err != nil {
 		u.t.Fatalf("typing %q: %v", s, err)
 	}
-}
-
-// lineMode reports whether tty is in line (canonical) mode, false once it is closed.
-func lineMode(tty *os.File) bool {
-	conn, err := tty.SyscallConn()
-	if err != nil {
-		return false
-	}
-	canonical := false
-	_ = conn.Control(func(fd uintptr) {
-		t, err := unix.IoctlGetTermios(int(fd), unix.TCGETS)
-		canonical = err == nil && t.Lflag&unix.ICANON != 0
-	})
-	return canonical
-}
-
-// consoleInput sends what it is written to the console as typed input. It is set once the
-// console exists, before anything is drawn.
-type consoleInput struct{ console *expect.Console }
-
-func (w *consoleInput) Write(p []byte) (int, error) { return w.console.Write(p) }
-
-// screenText is the screen without trailing blanks.
-func screenText(screen vt10x.Terminal) string {
-	lines := strings.Split(screen.String(), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
 }

@@ -21,7 +21,8 @@ import (
 
 	expect "github.com/Netflix/go-expect"
 	"github.com/hinshun/vt10x"
-	"golang.org/x/sys/unix"
+
+	"micsync/internal/ptytest"
 )
 
 const (
@@ -171,15 +172,12 @@ type ptySession struct {
 // at the end of the test if it is still running.
 func (e *env) startPTY(t *testing.T, args ...string) *ptySession {
 	t.Helper()
-	replies := &consoleInput{}
-	s := &ptySession{t: t, args: args, screen: vt10x.New(vt10x.WithWriter(replies)), exited: make(chan struct{})}
-	c, err := expect.NewConsole(expect.WithStdout(s.screen), expect.WithDefaultTimeout(expectTimeout))
+	c, screen, err := ptytest.NewConsole(expectTimeout)
 	if err != nil {
 		t.Fatalf("open pseudo-terminal: %v", err)
 	}
-	replies.console = c
-	s.console = c
 	t.Cleanup(func() { _ = c.Close() })
+	s := &ptySession{t: t, args: args, console: c, screen: screen, exited: make(chan struct{})}
 
 	ctx, cancel := context.WithTimeout(t.Context(), runTimeout)
 	s.cmd = e.command(ctx, args)
@@ -221,7 +219,7 @@ func (s *ptySession) Expect(text string) {
 // Ctrl-C becomes a SIGINT instead of an answer. Keys for anything else just wait that second.
 func (s *ptySession) Send(keys string) {
 	s.t.Helper()
-	for deadline := time.Now().Add(time.Second); lineMode(s.console.Tty()) && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(time.Second); ptytest.LineMode(s.console.Tty()) && time.Now().Before(deadline); {
 		time.Sleep(5 * time.Millisecond)
 	}
 	if _, err := s.console.Send(keys); err != nil {
@@ -252,7 +250,7 @@ func (s *ptySession) Wait() int {
 // fatalf fails the test, showing the command and the screen.
 func (s *ptySession) fatalf(format string, args ...any) {
 	s.t.Helper()
-	s.t.Fatalf("%s: %s\nscreen:\n%s", commandLine(s.args), fmt.Sprintf(format, args...), screenText(s.screen))
+	s.t.Fatalf("%s: %s\nscreen:\n%s", commandLine(s.args), fmt.Sprintf(format, args...), ptytest.ScreenText(s.screen))
 }
 
 // readError says what go-expect's read errors mean here.
@@ -265,35 +263,6 @@ func (s *ptySession) readError(err error) error {
 		return fmt.Errorf("micsync exited: %v", s.cmd.ProcessState)
 	}
 	return err
-}
-
-// lineMode reports whether tty is in line (canonical) mode, false once it is closed.
-func lineMode(tty *os.File) bool {
-	conn, err := tty.SyscallConn()
-	if err != nil {
-		return false
-	}
-	canonical := false
-	_ = conn.Control(func(fd uintptr) {
-		t, err := unix.IoctlGetTermios(int(fd), unix.TCGETS)
-		canonical = err == nil && t.Lflag&unix.ICANON != 0
-	})
-	return canonical
-}
-
-// consoleInput sends what is written to it to the console as typed input: the terminal
-// emulator's replies to micsync. It is set once the console exists, before anything is drawn.
-type consoleInput struct{ console *expect.Console }
-
-func (w *consoleInput) Write(p []byte) (int, error) { return w.console.Write(p) }
-
-// screenText is the screen without trailing blanks.
-func screenText(screen vt10x.Terminal) string {
-	lines := strings.Split(screen.String(), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
 }
 
 // escapes matches terminal escape sequences: CSI sequences (colours, cursor movement) and
