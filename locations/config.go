@@ -72,7 +72,26 @@ func Load(path string) (*File, error) {
 		}
 		f.Configs = append(f.Configs, c)
 	}
+	if err := f.rememberMarkers(); err != nil {
+		return nil, err
+	}
 	return f, nil
+}
+
+// rememberMarkers notes, for every location that was marked, the marker it must hold.
+func (f *File) rememberMarkers() error {
+	reg, err := readRegistry()
+	if err != nil || len(reg) == 0 {
+		return err
+	}
+	for _, c := range f.Configs {
+		for _, ls := range [][]Location{c.Work, c.Backup} {
+			for i := range ls {
+				ls[i].MarkerID = reg[ls[i].Path]
+			}
+		}
+	}
+	return nil
 }
 
 // configLabel names the i-th configuration in messages, by its number when it has no name.

@@ -3,7 +3,6 @@ package locations
 
 import (
 	"fmt"
-	"os"
 	"slices"
 )
 
@@ -33,13 +32,13 @@ type Location struct {
 	Path string // absolute, cleaned, symlinks resolved as far as the path exists
 	Raw  string // as written in the config file
 	Role Role
+	// MarkerID is the id of the marker the location's root must hold, when it was marked.
+	MarkerID string
 }
 
-// Reachable reports whether the location's directory exists now.
-func (l Location) Reachable() bool {
-	fi, err := os.Stat(l.Path)
-	return err == nil && fi.IsDir()
-}
+// Reachable reports whether the location can be used now: its directory exists and holds its
+// marker, if it was marked.
+func (l Location) Reachable() bool { return l.Unreachable() == "" }
 
 // Config is one configuration: WORKING locations linked with BACKUP locations.
 type Config struct {

@@ -14,11 +14,13 @@ import (
 
 // Job is one transfer from a source directory to a destination directory.
 type Job struct {
-	SrcDir string   // absolute directory that holds the entries to sync
-	DstDir string   // absolute directory that receives them
-	Names  []string // entries of SrcDir to sync; nil syncs the whole SrcDir (its contents)
-	Delete bool     // plan deletions of what is in DstDir but not in SrcDir
-	Tree   bool     // directories only: the skeleton, never a file
+	SrcDir string // absolute directory that holds the entries to sync
+	DstDir string // absolute directory that receives them
+	// Names are the entries of SrcDir to sync; nil syncs the whole SrcDir (its contents). A name
+	// may be a path below SrcDir ("taxes/2024.pdf"): its missing parents are created.
+	Names  []string
+	Delete bool // plan deletions of what is in DstDir but not in SrcDir
+	Tree   bool // directories only: the skeleton, never a file
 	// Exclude holds rsync patterns that no run of the job sees: what is excluded is never
 	// copied, listed or deleted.
 	Exclude []string
@@ -88,9 +90,24 @@ func (j Job) sources() (srcs []string, dst string) {
 		return []string{withSlash(j.SrcDir)}, dst
 	}
 	for _, n := range j.Names {
-		srcs = append(srcs, filepath.Join(j.SrcDir, n))
+		if j.relative() {
+			// "/./" tells --relative where the name that reaches the destination starts.
+			srcs = append(srcs, withSlash(j.SrcDir)+"./"+n)
+		} else {
+			srcs = append(srcs, filepath.Join(j.SrcDir, n))
+		}
 	}
 	return srcs, dst
+}
+
+// relative reports whether a name is a path, which needs rsync's --relative.
+func (j Job) relative() bool {
+	for _, n := range j.Names {
+		if strings.Contains(n, "/") {
+			return true
+		}
+	}
+	return false
 }
 
 func withSlash(dir string) string {
@@ -120,6 +137,9 @@ func PlanArgs(j Job, present, missing []string) []string {
 	}
 	if j.Tree {
 		args = append(args, treeFilter...)
+	}
+	if j.relative() {
+		args = append(args, "--relative")
 	}
 	sub := j
 	if j.Names != nil {

@@ -351,3 +351,20 @@ func readFile(t *testing.T, p string) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+func TestNamesThatArePaths(t *testing.T) {
+	root := t.TempDir()
+	src, dst := filepath.Join(root, "trash"), filepath.Join(root, "loc")
+	write(t, filepath.Join(src, "taxes", "a.pdf"), "a")
+	write(t, filepath.Join(src, "taxes", "b.pdf"), "b")
+	write(t, filepath.Join(src, "top.txt"), "t")
+	require.NoError(t, os.MkdirAll(dst, 0o755))
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Names: []string{"taxes/a.pdf", "top.txt"}})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]Class{"taxes": NewDir, "taxes/a.pdf": NewFile, "top.txt": NewFile}, classes(p))
+	execute(t, p, Approval{})
+	after := snapshot(t, dst)
+	assert.Contains(t, after, "taxes/a.pdf")
+	assert.NotContains(t, after, "taxes/b.pdf", "only the named path")
+	assert.Contains(t, after, "top.txt")
+}
