@@ -109,3 +109,17 @@ func TestParseCapturedDryRun(t *testing.T) {
 	}
 	assert.Equal(t, want, got)
 }
+
+func TestParseVersion(t *testing.T) {
+	for out, want := range map[string][3]int{
+		"rsync  version 3.5.0  protocol version 32\nCopyright": {3, 5, 0},
+		"rsync  version 2.6.9  protocol version 29":            {2, 6, 9},
+		"rsync  version 3.1.3pre1  protocol version 31":        {3, 1, 3},
+	} {
+		got, ok := parseVersion(out)
+		assert.True(t, ok, out)
+		assert.Equal(t, want, got, out)
+	}
+	_, ok := parseVersion("openrsync: protocol 29")
+	assert.False(t, ok)
+}

@@ -147,6 +147,59 @@ func (r *Runner) Run(ctx context.Context, args []string, line func([]byte)) (Res
 	return res, scanErr
 }
 
+// MinVersion is the oldest rsync that plans and executions work with: --delete-missing-args
+// came with rsync 3.1.0.
+var MinVersion = [3]int{3, 1, 0}
+
+// CheckVersion runs rsync --version and fails when rsync is missing or older than MinVersion.
+func (r *Runner) CheckVersion(ctx context.Context) error {
+	out, err := exec.CommandContext(ctx, r.program(), "--version").Output()
+	if errors.Is(err, exec.ErrNotFound) {
+		return fmt.Errorf("%s not found in PATH: %w", r.program(), ErrNoRsync)
+	}
+	if err != nil {
+		return fmt.Errorf("%s --version: %w", r.program(), err)
+	}
+	v, ok := parseVersion(string(out))
+	if !ok {
+		return fmt.Errorf("%s --version printed no version", r.program())
+	}
+	for i := range v {
+		if v[i] != MinVersion[i] {
+			if v[i] < MinVersion[i] {
+				return fmt.Errorf("rsync %d.%d.%d is too old: micsync needs %d.%d.%d or newer: %w",
+					v[0], v[1], v[2], MinVersion[0], MinVersion[1], MinVersion[2], ErrOldRsync)
+			}
+			break
+		}
+	}
+	return nil
+}
+
+// ErrOldRsync means that rsync is older than MinVersion.
+var ErrOldRsync = errors.New("rsync is too old")
+
+// parseVersion reads "rsync  version 3.2.7  protocol version 31".
+func parseVersion(out string) (v [3]int, ok bool) {
+	_, rest, found := strings.Cut(out, "version ")
+	if !found {
+		return v, false
+	}
+	word, _, _ := strings.Cut(strings.TrimSpace(rest), " ")
+	parts := strings.SplitN(word, ".", 3)
+	for i, p := range parts {
+		n := 0
+		for _, c := range p {
+			if c < '0' || c > '9' {
+				break
+			}
+			n = n*10 + int(c-'0')
+		}
+		v[i] = n
+	}
+	return v, len(parts) >= 2
+}
+
 // ErrNoRsync means that rsync is not installed.
 var ErrNoRsync = errors.New("rsync is not installed")
 

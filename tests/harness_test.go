@@ -67,6 +67,9 @@ type env struct {
 	Dir string
 	// Env holds extra NAME=value entries for micsync's environment.
 	Env []string
+	// User, when set, runs micsync (without a terminal) as that user: as root, permissions
+	// deny nothing, so permission faults need another user.
+	User *syscall.Credential
 }
 
 // newEnv returns an env with a fresh HOME that is removed after the test.
@@ -120,7 +123,7 @@ func (e *env) run(t *testing.T, args ...string) result {
 	ctx, cancel := context.WithTimeout(t.Context(), runTimeout)
 	defer cancel()
 	cmd := e.command(ctx, args)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // so a timeout kills rsync too
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: e.User} // so a timeout kills rsync too
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 

@@ -12,5 +12,5 @@ type backupCmd struct {
 }
 
 func (c *backupCmd) Run(a *app) error {
-	return a.sync(backup, options{commonFlags: c.Common, overwrite: c.Overwrite.Modified}, c.Args.Paths)
+	return a.sync(backup, options{commonFlags: c.Common, overwrite: c.Overwrite.Modified, noTrash: c.Overwrite.NoTrash}, c.Args.Paths)
 }

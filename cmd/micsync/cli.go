@@ -25,6 +25,9 @@ type cli struct {
 	Transfer transferCmd `cmd:"" help:"Copy from one BACKUP to other BACKUPs."`
 	Tree     treeCmd     `cmd:"" help:"Create in a WORKING the directory skeleton of a BACKUP (no files)."`
 
+	Mark  markCmd  `cmd:"" help:"Mark a location's root so that micsync notices when its disc is not mounted."`
+	Trash trashCmd `cmd:"" help:"List, restore from or empty the trash of overwritten and deleted files."`
+
 	setupCmds `embed:""`
 }
 
@@ -47,11 +50,14 @@ type commonFlags struct {
 
 type overwriteFlag struct {
 	Modified bool `short:"m" help:"Overwrite modified files without asking."`
+	NoTrash  bool `name:"no-trash" help:"Do not keep what is overwritten or deleted in the destination's .micsync-trash (this run only)."`
 }
 
 type deleteFlags struct {
-	Delete      bool `short:"d" xor:"delete" help:"Delete files that are missing from the source, after asking."`
-	DeleteNoAsk bool `short:"D" xor:"delete" name:"delete-without-asking" help:"Delete files that are missing from the source without asking."`
+	Delete           bool   `short:"d" xor:"delete" help:"Delete files that are missing from the source, after asking."`
+	DeleteNoAsk      bool   `short:"D" xor:"delete" name:"delete-without-asking" help:"Delete files that are missing from the source without asking."`
+	MaxDelete        string `name:"max-delete" placeholder:"N|all" help:"Allow up to N deletions (or all) without the second question that a large deletion needs; required for one without a terminal."`
+	AllowEmptySource bool   `name:"allow-empty-source" help:"Delete even when the source is empty (normally taken as a disc that is not mounted)."`
 }
 
 // exitError carries an exit status and optional hints to the one place that prints errors.

@@ -7,7 +7,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"micsync/locations"
 	"micsync/prompt"
@@ -35,10 +37,16 @@ type action struct {
 // options are the command-line options of one run.
 type options struct {
 	commonFlags
-	overwrite   bool // -m
-	delete      bool // -d
-	deleteNoAsk bool // -D
+	overwrite        bool   // -m
+	delete           bool   // -d
+	deleteNoAsk      bool   // -D
+	noTrash          bool   // --no-trash
+	maxDelete        string // --max-delete: "", "all" or a number
+	allowEmptySource bool   // --allow-empty-source
 }
+
+// trashTime names a run's trash directory: UTC, sortable, no colons.
+const trashTime = "20060102T150405Z"
 
 func (o options) deleting() bool { return o.delete || o.deleteNoAsk }
 
@@ -56,6 +64,9 @@ type dest struct {
 // sync is the one flow of every action: resolve the paths, choose the locations, plan every
 // destination, show the plans and ask, then execute what was approved.
 func (a *app) sync(act action, o options, paths []string) error {
+	if err := checkMaxDelete(o.maxDelete); err != nil {
+		return err
+	}
 	file, err := a.loadConfig()
 	if err != nil {
 		return err
@@ -77,18 +88,42 @@ func (a *app) sync(act action, o options, paths []string) error {
 		return err
 	}
 
+	stamp := time.Now().UTC().Format(trashTime)
 	dests := make([]*dest, len(locs))
 	for i, l := range locs {
-		dests[i] = &dest{loc: l, job: rsyncplan.Job{
+		job := rsyncplan.Job{
 			SrcDir: filepath.Join(src.Path, filepath.FromSlash(t.Rel)),
 			DstDir: filepath.Join(l.Path, filepath.FromSlash(t.Rel)),
 			Names:  t.Names,
 			Delete: act.mayDelete && o.deleting(),
 			Tree:   act.tree,
-		}}
+		}
+		if t.Rel == "" {
+			// micsync's own files in a location's root are never copied or deleted.
+			job.Exclude = []string{"/" + locations.TrashName + "/", "/" + locations.MarkerName}
+		}
+		if !act.tree && !o.noTrash {
+			job.Trash = filepath.Join(l.Path, locations.TrashName, stamp, filepath.FromSlash(t.Rel))
+		}
+		dests[i] = &dest{loc: l, job: job}
 	}
 	fmt.Fprintf(a.stdout, "%s from %s %s\n", act.name, src.Role, show(dests[0].job.SrcDir))
+	return a.carryOut(act, src, dests, o)
+}
 
+// carryOut plans every destination, shows the plans and asks every question, and only then
+// executes what was approved.
+func (a *app) carryOut(act action, src locations.Location, dests []*dest, o options) error {
+	if err := a.rsync.CheckVersion(a.ctx); err != nil {
+		switch {
+		case errors.Is(err, rsyncplan.ErrNoRsync):
+			return failure(err, "install rsync (Debian: apt-get install rsync; Arch: pacman -S rsync)")
+		case errors.Is(err, rsyncplan.ErrOldRsync):
+			return failure(err, "install a newer rsync from your distribution")
+		}
+		return failure(err)
+	}
+	var err error
 	for _, d := range dests {
 		d.err = a.plan(act, src, d, o)
 		if errors.Is(d.err, context.Canceled) {
@@ -130,6 +165,7 @@ func (a *app) sync(act action, o options, paths []string) error {
 			if errors.As(d.err, &ee) && ee.code == 2 { // a question with no terminal: stop before more changes
 				return d.err
 			}
+			a.reportDest(d)
 		}
 	}
 	a.summary(dests)
@@ -218,8 +254,8 @@ func (a *app) chooseLocations(act action, t locations.Target, o options) (locati
 		}
 		src = l
 	}
-	if !src.Reachable() {
-		return src, nil, failure(fmt.Errorf("%s %s is not reachable", src.Role, show(src.Path)), "mount the disc that holds it")
+	if why := src.Unreachable(); why != "" {
+		return src, nil, failure(fmt.Errorf("%s %s is %s", src.Role, show(src.Path), why), "mount the disc that holds it")
 	}
 
 	if act.name == "transfer" && len(reachable(cfg.Backup)) < 2 {
@@ -238,8 +274,8 @@ func (a *app) chooseLocations(act action, t locations.Target, o options) (locati
 			if l.Path == src.Path {
 				return src, nil, usage(fmt.Errorf("--to %s is the source", root))
 			}
-			if !l.Reachable() {
-				return src, nil, failure(fmt.Errorf("%s %s is not reachable", l.Role, show(l.Path)), "mount the disc that holds it")
+			if why := l.Unreachable(); why != "" {
+				return src, nil, failure(fmt.Errorf("%s %s is %s", l.Role, show(l.Path), why), "mount the disc that holds it")
 			}
 			dsts = append(dsts, l)
 		}
@@ -338,8 +374,8 @@ func (a *app) pickRoot(cfg *locations.Config, r locations.Role, root, flag strin
 
 func (a *app) noteUnreachable(ls []locations.Location) {
 	for _, l := range ls {
-		if !l.Reachable() {
-			fmt.Fprintf(a.stdout, "skipped %s %s: not reachable (disc not mounted?)\n", l.Role, show(l.Path))
+		if why := l.Unreachable(); why != "" {
+			fmt.Fprintf(a.stdout, "skipped %s %s: %s\n", l.Role, show(l.Path), why)
 		}
 	}
 }
@@ -377,14 +413,45 @@ func (a *app) plan(act action, src locations.Location, d *dest, o options) error
 	if errors.Is(err, rsyncplan.ErrSourceMissing) {
 		return failure(fmt.Errorf("%s does not exist in %s %s", show(d.job.SrcDir), src.Role, show(src.Path)))
 	}
-	if errors.Is(err, rsyncplan.ErrNoRsync) {
-		return failure(err, "install rsync (Debian: apt-get install rsync; Arch: pacman -S rsync)")
-	}
 	if err != nil {
 		return err
 	}
+	if p.Has(rsyncplan.Deleted) && !o.allowEmptySource && sourceEmpty(p) {
+		return failure(fmt.Errorf("refusing to delete %s from %s: the source %s is empty, which looks like a disc that is not mounted",
+			count(p.Totals[rsyncplan.Deleted].Count, "entry", "entries"), show(d.job.DstDir), show(d.job.SrcDir)),
+			"check that the source disc is mounted; if the source is really empty, --allow-empty-source deletes anyway")
+	}
 	d.plan = p
 	return nil
+}
+
+// sourceEmpty reports whether a plan's source holds nothing: the whole source directory, or
+// every named entry, is missing or an empty directory (micsync's own files aside).
+func sourceEmpty(p *rsyncplan.Plan) bool {
+	j := p.Job
+	if j.Names == nil {
+		return emptyDir(j.SrcDir)
+	}
+	for _, n := range j.Names {
+		full := filepath.Join(j.SrcDir, n)
+		if fi, err := os.Lstat(full); err == nil && (!fi.IsDir() || !emptyDir(full)) {
+			return false
+		}
+	}
+	return true
+}
+
+func emptyDir(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if e.Name() != locations.TrashName && e.Name() != locations.MarkerName {
+			return false
+		}
+	}
+	return true
 }
 
 // missingDest explains a destination directory that does not exist and how to create it.
@@ -423,9 +490,62 @@ func (a *app) approve(d *dest, o options) (rsyncplan.Approval, error) {
 		if err != nil {
 			return ap, err
 		}
+		if ok {
+			ok, err = a.largeDeletion(d, n, o)
+			if err != nil {
+				return ap, err
+			}
+		}
 		ap.Delete = ok
 	}
 	return ap, nil
+}
+
+// Deletions above these limits need a second, explicit yes: a sync against the wrong or an
+// empty directory deletes most of the other side.
+const (
+	maxDeleteCount   = 1000
+	maxDeletePercent = 50
+)
+
+// largeDeletion asks again about n deletions when they are many. --yes does not answer this
+// question; only --max-delete does, so that a script states the numbers it allows.
+func (a *app) largeDeletion(d *dest, n int, o options) (bool, error) {
+	total := d.plan.DstEntries
+	switch o.maxDelete {
+	case "all":
+		return true, nil
+	case "":
+	default:
+		limit, _ := strconv.Atoi(o.maxDelete)
+		if n > limit {
+			return false, failure(fmt.Errorf("refusing to delete %d entries from %s: --max-delete allows %d", n, show(d.job.DstDir), limit))
+		}
+		return true, nil
+	}
+	if n <= maxDeleteCount && (total <= 0 || n*100 <= total*maxDeletePercent) {
+		return true, nil
+	}
+	share := ""
+	if total > 0 {
+		share = fmt.Sprintf(" of the %d there (%d%%)", total, n*100/total)
+	}
+	ok, err := a.ask.Confirm(fmt.Sprintf("This deletes %d entries%s in %s. Really delete them?", n, share, show(d.job.DstDir)), false)
+	if err != nil {
+		return false, a.askErr(err, fmt.Sprintf("deleting %d entries%s needs a second yes", n, share),
+			fmt.Sprintf("--max-delete %d (or --max-delete all) to allow them", n))
+	}
+	return ok, nil
+}
+
+func checkMaxDelete(v string) error {
+	if v == "" || v == "all" {
+		return nil
+	}
+	if n, err := strconv.Atoi(v); err != nil || n < 0 {
+		return usage(fmt.Errorf("--max-delete takes a number or all, not %s", show(v)))
+	}
+	return nil
 }
 
 // yesNo answers a question from a flag that pre-approves it, from --yes/--no, or by asking.
@@ -472,7 +592,7 @@ func (a *app) execute(d *dest, o options) error {
 			if errors.Is(err, context.Canceled) {
 				return errInterrupted
 			}
-			return err
+			return failure(err, rsyncHints(err, d)...)
 		}
 	}
 	return nil
@@ -500,4 +620,24 @@ func (a *app) reportDest(d *dest) {
 			fmt.Fprintf(a.stderr, "micsync: hint: %s\n", oneLine(h))
 		}
 	}
+}
+
+// rsyncHints explains the rsync failures that users meet, from rsync's exit status and message.
+func rsyncHints(err error, d *dest) []string {
+	var re *rsyncplan.Error
+	if !errors.As(err, &re) {
+		return nil
+	}
+	msg := re.Stderr
+	switch {
+	case strings.Contains(msg, "No space left on device"):
+		return []string{"the disc of " + show(d.loc.Path) + " is full: free some space and run micsync again; no file was left half-written"}
+	case strings.Contains(msg, "Permission denied") || strings.Contains(msg, "Operation not permitted"):
+		return []string{"rsync could not read or write the entries named above: check their permissions"}
+	case !d.loc.Reachable():
+		return []string{show(d.loc.Path) + " went away during the run: is its disc still plugged in? Run micsync again once it is"}
+	case strings.Contains(msg, "vanished") || strings.Contains(msg, "link_stat"):
+		return []string{"files changed after the plan was made: run micsync again to plan anew"}
+	}
+	return nil
 }

@@ -20,6 +20,7 @@ type deletingCmd struct {
 }
 
 func (c *deletingCmd) options() options {
-	return options{commonFlags: c.Common, overwrite: c.Overwrite.Modified,
-		delete: c.Deletion.Delete, deleteNoAsk: c.Deletion.DeleteNoAsk}
+	return options{commonFlags: c.Common, overwrite: c.Overwrite.Modified, noTrash: c.Overwrite.NoTrash,
+		delete: c.Deletion.Delete, deleteNoAsk: c.Deletion.DeleteNoAsk,
+		maxDelete: c.Deletion.MaxDelete, allowEmptySource: c.Deletion.AllowEmptySource}
 }
