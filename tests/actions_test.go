@@ -277,7 +277,7 @@ func TestMissingDestinationParentGivesTheRightRemedy(t *testing.T) {
 
 	r := e.run(t, "--backup", e.path("Documents/deep/er/file.txt"))
 	assert.Equal(t, 1, r.Code)
-	assert.Contains(t, r.Stderr, "micsync: error: "+e.path("disk1/Documents")+": "+e.path("disk1/Documents/deep/er")+" does not exist in BACKUP")
+	assert.Contains(t, r.Stderr, "micsync: error: "+e.path("disk1/Documents/deep/er")+" does not exist in BACKUP "+e.path("disk1/Documents"))
 	assert.Contains(t, r.Stderr, "micsync: hint: copy the missing directory first: micsync --backup "+e.path("Documents/deep"))
 	assert.NotContains(t, r.Stderr, "--tree")
 	assert.False(t, exists(e.path("disk1/Documents/deep")))

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/alecthomas/kong"
 
@@ -169,10 +172,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ask promp
 			}
 		}
 	}()
+	args, raw := hideRaw(args)
 	kctx, err := parser.Parse(args)
 	if err != nil {
 		return usage(err, "run micsync --help for the actions and their options")
 	}
+	restoreRaw(reflect.ValueOf(&c), raw)
 	cwd, err := os.Getwd()
 	if err != nil {
 		return failure(fmt.Errorf("current directory: %w", err))
@@ -204,7 +209,25 @@ func report(stderr io.Writer, err error) int {
 	return code
 }
 
-// oneLine keeps a message on one line: names may hold newlines.
+// oneLine keeps a message on one line and free of terminal control: names in it may hold
+// newlines, escape sequences and bytes that are not UTF-8, which are shown escaped.
 func oneLine(s string) string {
-	return strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(s)
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case unicode.IsControl(r) && r != '\t':
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }

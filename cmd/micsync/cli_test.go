@@ -1,6 +1,9 @@
 package main
 
 import (
+	"reflect"
+
+	"github.com/alecthomas/kong"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -56,4 +59,18 @@ func TestHumanBytes(t *testing.T) {
 
 func TestOneLine(t *testing.T) {
 	assert.Equal(t, `a\nb\rc`, oneLine("a\nb\rc"))
+	assert.Equal(t, `caf\xe9 \x1b[31m café	tab`, oneLine("caf\xe9 \x1b[31m café	tab"))
+}
+
+func TestRawBytesSurviveParsing(t *testing.T) {
+	var c cli
+	parser, err := kong.New(&c, kong.Exit(func(int) { t.Fatal("exit") }))
+	require.NoError(t, err)
+	args, raw := hideRaw([]string{"work", "--from=/mnt/caf\xe9", "--to", "/b/\xff", "--", "-caf\xe9", "ok"})
+	_, err = parser.Parse(args)
+	require.NoError(t, err)
+	restoreRaw(reflect.ValueOf(&c), raw)
+	assert.Equal(t, []string{"-caf\xe9", "ok"}, c.Work.Args.Paths)
+	assert.Equal(t, "/mnt/caf\xe9", c.Work.Common.From)
+	assert.Equal(t, []string{"/b/\xff"}, c.Work.Common.To)
 }

@@ -48,6 +48,26 @@ type options struct {
 // trashTime names a run's trash directory: UTC, sortable, no colons.
 const trashTime = "20060102T150405Z"
 
+// newStamp names this run's trash: the current time, or a later second that none of the
+// locations' trashes has yet. Two runs never share a trash directory, where the second run
+// would overwrite what the first one kept.
+func newStamp(roots ...string) string {
+	t := time.Now().UTC()
+	for {
+		stamp := t.Format(trashTime)
+		free := true
+		for _, r := range roots {
+			if _, err := os.Lstat(filepath.Join(r, locations.TrashName, stamp)); err == nil {
+				free = false
+			}
+		}
+		if free {
+			return stamp
+		}
+		t = t.Add(time.Second)
+	}
+}
+
 func (o options) deleting() bool { return o.delete || o.deleteNoAsk }
 
 // dest is one destination of a run and what happened to it.
@@ -88,7 +108,11 @@ func (a *app) sync(act action, o options, paths []string) error {
 		return err
 	}
 
-	stamp := time.Now().UTC().Format(trashTime)
+	roots := make([]string, len(locs))
+	for i, l := range locs {
+		roots[i] = l.Path
+	}
+	stamp := newStamp(roots...)
 	dests := make([]*dest, len(locs))
 	for i, l := range locs {
 		job := rsyncplan.Job{
@@ -129,7 +153,7 @@ func (a *app) carryOut(act action, src locations.Location, dests []*dest, o opti
 		if errors.Is(d.err, context.Canceled) {
 			return errInterrupted
 		}
-		if d.err != nil {
+		if d.err != nil && len(dests) > 1 {
 			a.reportDest(d)
 		}
 	}
@@ -165,7 +189,9 @@ func (a *app) carryOut(act action, src locations.Location, dests []*dest, o opti
 			if errors.As(d.err, &ee) && ee.code == 2 { // a question with no terminal: stop before more changes
 				return d.err
 			}
-			a.reportDest(d)
+			if len(dests) > 1 {
+				a.reportDest(d)
+			}
 		}
 	}
 	a.summary(dests)
@@ -414,11 +440,11 @@ func (a *app) plan(act action, src locations.Location, d *dest, o options) error
 		return failure(fmt.Errorf("%s does not exist in %s %s", show(d.job.SrcDir), src.Role, show(src.Path)))
 	}
 	if err != nil {
-		return err
+		return failure(err, rsyncHints(err, d)...)
 	}
 	if p.Has(rsyncplan.Deleted) && !o.allowEmptySource && sourceEmpty(p) {
 		return failure(fmt.Errorf("refusing to delete %s from %s: the source %s is empty, which looks like a disc that is not mounted",
-			count(p.Totals[rsyncplan.Deleted].Count, "entry", "entries"), show(d.job.DstDir), show(d.job.SrcDir)),
+			count(p.Totals[rsyncplan.Deleted].Count, "entry", "entries"), show(synced(d.job.DstDir, d.job)), show(synced(d.job.SrcDir, d.job))),
 			"check that the source disc is mounted; if the source is really empty, --allow-empty-source deletes anyway")
 	}
 	d.plan = p
@@ -519,7 +545,7 @@ func (a *app) largeDeletion(d *dest, n int, o options) (bool, error) {
 	default:
 		limit, _ := strconv.Atoi(o.maxDelete)
 		if n > limit {
-			return false, failure(fmt.Errorf("refusing to delete %d entries from %s: --max-delete allows %d", n, show(d.job.DstDir), limit))
+			return false, failure(fmt.Errorf("refusing to delete %d entries from %s: --max-delete allows %d", n, show(synced(d.job.DstDir, d.job)), limit))
 		}
 		return true, nil
 	}
@@ -530,7 +556,7 @@ func (a *app) largeDeletion(d *dest, n int, o options) (bool, error) {
 	if total > 0 {
 		share = fmt.Sprintf(" of the %d there (%d%%)", total, n*100/total)
 	}
-	ok, err := a.ask.Confirm(fmt.Sprintf("This deletes %d entries%s in %s. Really delete them?", n, share, show(d.job.DstDir)), false)
+	ok, err := a.ask.Confirm(fmt.Sprintf("This deletes %d entries%s in %s. Really delete them?", n, share, show(synced(d.job.DstDir, d.job))), false)
 	if err != nil {
 		return false, a.askErr(err, fmt.Sprintf("deleting %d entries%s needs a second yes", n, share),
 			fmt.Sprintf("--max-delete %d (or --max-delete all) to allow them", n))
@@ -606,8 +632,11 @@ func (a *app) failures(dests []*dest) error {
 			n++
 		}
 	}
-	if n == 0 {
+	switch {
+	case n == 0:
 		return nil
+	case len(dests) == 1: // not reported yet: the one error is the run's error
+		return dests[0].err
 	}
 	return &exitError{code: 1, err: fmt.Errorf("%s of %d failed", count(n, "destination", "destinations"), len(dests))}
 }
@@ -640,4 +669,13 @@ func rsyncHints(err error, d *dest) []string {
 		return []string{"files changed after the plan was made: run micsync again to plan anew"}
 	}
 	return nil
+}
+
+// synced names the path a job syncs below dir (its source or destination directory): the one
+// named entry, or dir itself.
+func synced(dir string, j rsyncplan.Job) string {
+	if len(j.Names) == 1 {
+		return filepath.Join(dir, j.Names[0])
+	}
+	return dir
 }

@@ -181,7 +181,7 @@ func (c *trashRestoreCmd) Run(a *app) error {
 		return err
 	}
 	job := rsyncplan.Job{SrcDir: run.dir, DstDir: run.loc.Path, Names: names,
-		Trash: filepath.Join(run.loc.Path, locations.TrashName, time.Now().UTC().Format(trashTime))}
+		Trash: filepath.Join(run.loc.Path, locations.TrashName, newStamp(run.loc.Path))}
 	o := options{commonFlags: commonFlags{DryRun: c.DryRun, Yes: c.Yes, No: c.No, Verbose: c.Verbose, Full: c.Full}, overwrite: c.Modified}
 	fmt.Fprintf(a.stdout, "restore from trash run %s of %s %s\n", run.stamp, run.loc.Role, show(run.loc.Path))
 	restore := action{name: "restore", from: run.loc.Role, to: run.loc.Role, dests: oneDest}
