@@ -484,3 +484,36 @@ func TestHostileNames(t *testing.T) {
 	}
 	assert.Equal(t, "content of new\nline", trashed(t, e, "Documents", "h/new\nline"))
 }
+
+func TestSigtermStopsAndTheSameCommandFinishes(t *testing.T) {
+	e := modifiedInBackup(t)
+	require.NoError(t, os.Truncate(e.path("Documents/n.txt"), 1<<30)) // long enough to stop midway
+	args := []string{"--backup", "-m", e.path("Documents")}
+	var stdout, stderr strings.Builder
+	cmd := e.command(t.Context(), args)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Start())
+	require.Eventually(t, func() bool {
+		entries, _ := os.ReadDir(e.path("disk1/Documents"))
+		return len(entries) > 2 // n.txt, added.txt and rsync's temporary file
+	}, 30*time.Second, 5*time.Millisecond, "rsync never started writing")
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	err := cmd.Wait()
+	require.Error(t, err)
+	assert.Equal(t, 130, cmd.ProcessState.ExitCode(), stderr.String())
+	assert.Contains(t, stdout.String(), "STOPPED "+e.path("disk1/Documents")+": interrupted; run the same command again to finish")
+	assert.Contains(t, stderr.String(), "micsync: error: interrupted")
+	assert.Equal(t, "old", readFile(t, e.path("disk1/Documents/n.txt")), "the good copy is still in place")
+	entries, err := os.ReadDir(e.path("disk1/Documents"))
+	require.NoError(t, err)
+	for _, de := range entries {
+		assert.False(t, strings.HasPrefix(de.Name(), ".n.txt."), "rsync's temporary file %s is removed", de.Name())
+	}
+
+	r := e.run(t, args...)
+	require.Equal(t, 0, r.Code, r.Stderr)
+	fi, err := os.Stat(e.path("disk1/Documents/n.txt"))
+	require.NoError(t, err)
+	assert.EqualValues(t, 1<<30, fi.Size(), "the second run completed the copy")
+	assert.Equal(t, "old", trashed(t, e, "disk1/Documents", "n.txt"))
+}
