@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -25,7 +26,15 @@ type Step struct {
 	// to check right before the run that nothing appeared in a directory that is to go.
 	deletes map[string]bool
 	tops    []string // the top-most deleted entries, as listed
+	// newTrees holds, for the newdirs step, the planned entries below each top-most new
+	// directory, to check right before the run that the source still holds exactly those.
+	newTrees map[string][]string
 }
+
+// newTreeMin is the number of entries below new directories from which they are copied with
+// one recursive run: rsync reads a --files-from list slowly (about 25 µs an entry), a tree
+// walk is much faster, and a first backup of a large tree is all new directories.
+const newTreeMin = 256
 
 // Steps writes the lists of the approved part of the plan into dir (which must exist and be
 // private to this run) and returns the rsync runs that carry it out. Nothing outside the
@@ -73,6 +82,8 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 		}
 	}
 
+	copies, newTrees := p.splitNewTrees(copies)
+
 	var steps []Step
 	if len(deletes) > 0 {
 		// rsync lists a deleted directory's children before it; naming only the top-most
@@ -92,6 +103,18 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 			Args: p.stepArgs(list, "--delete-missing-args", "--existing", "--ignore-existing", "--force",
 				"--max-delete="+strconv.Itoa(len(deletes))),
 		})
+	}
+	if len(newTrees) > 0 {
+		tops := make([]string, 0, len(newTrees))
+		for top := range newTrees {
+			tops = append(tops, top)
+		}
+		list, err := writeList(dir, "newdirs.list", tops)
+		if err != nil {
+			return nil, err
+		}
+		steps = append(steps, Step{Name: "newdirs", List: list, newTrees: newTrees, tops: tops,
+			Args: p.stepArgs(list, "--recursive")})
 	}
 	if len(copies) > 0 {
 		list, err := writeList(dir, "copy.list", copies)
@@ -114,6 +137,45 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 			withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir)}})
 	}
 	return steps, nil
+}
+
+// splitNewTrees takes the top-most new directories, and everything below them, out of the copy
+// list when they hold many entries. Directory skeletons (tree jobs) stay in the list.
+func (p *Plan) splitNewTrees(copies []string) (rest []string, trees map[string][]string) {
+	if p.Job.Tree || p.Totals[NewDir].Count == 0 {
+		return copies, nil
+	}
+	newDirs := map[string]bool{}
+	for _, it := range p.Items {
+		if it.Class == NewDir {
+			newDirs[it.Name] = true
+		}
+	}
+	trees = map[string][]string{}
+	inTree := 0
+	for _, name := range copies {
+		if top := topNew(name, newDirs); top != "" {
+			trees[top] = append(trees[top], name)
+			inTree++
+		} else {
+			rest = append(rest, name)
+		}
+	}
+	if inTree < newTreeMin {
+		return copies, nil
+	}
+	return rest, trees
+}
+
+// topNew returns the top-most new directory that is name or holds it, or "".
+func topNew(name string, newDirs map[string]bool) string {
+	top := ""
+	for d := name; d != "." && d != "/"; d = path.Dir(d) {
+		if newDirs[d] {
+			top = d
+		}
+	}
+	return top
 }
 
 // stepArgs returns the arguments of a --files-from run. Never -r (it would copy unplanned files
@@ -164,6 +226,30 @@ type Done struct {
 // RunStep runs one step and adds what it did to done. A delete step first checks that no
 // directory to be deleted holds anything that was not in the plan; such a directory is kept.
 func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error {
+	if s.Name == "newdirs" {
+		changed, err := p.newTreesChanged(s)
+		if err != nil {
+			return err
+		}
+		if len(changed) > 0 {
+			// What changed since planning is copied entry by entry, exactly as planned.
+			var entries []string
+			for _, top := range changed {
+				entries = append(entries, s.newTrees[top]...)
+			}
+			if err := rewriteList(s, changed); err != nil {
+				return err
+			}
+			list, err := writeList(filepath.Dir(s.List), "newdirs-changed.list", entries)
+			if err != nil {
+				return err
+			}
+			exact := Step{Name: "copy", List: list, Args: p.stepArgs(list)}
+			if err := p.RunStep(ctx, r, exact, done); err != nil {
+				return err
+			}
+		}
+	}
 	if s.Name == "delete" {
 		keep, err := p.changedSincePlan(s)
 		if err != nil {
@@ -203,6 +289,38 @@ func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error
 	return nil
 }
 
+// newTreesChanged returns the new directories that the destination now has, or whose source
+// holds other entries than the plan. It only reads.
+func (p *Plan) newTreesChanged(s Step) ([]string, error) {
+	var changed []string
+	for _, top := range s.tops {
+		if _, err := os.Lstat(filepath.Join(p.Job.DstDir, filepath.FromSlash(top))); err == nil {
+			changed = append(changed, top)
+			continue
+		}
+		now, err := listDir(p.Job.SrcDir, top)
+		if err != nil {
+			return nil, fmt.Errorf("check %s before copying: %w", top, err)
+		}
+		planned := s.newTrees[top]
+		if len(now) != len(planned) {
+			changed = append(changed, top)
+			continue
+		}
+		set := make(map[string]bool, len(planned))
+		for _, n := range planned {
+			set[n] = true
+		}
+		for _, n := range now {
+			if !set[n] {
+				changed = append(changed, top)
+				break
+			}
+		}
+	}
+	return changed, nil
+}
+
 // changedSincePlan returns the top-most deleted directories that now hold entries the plan does
 // not delete. It only reads the destination.
 func (p *Plan) changedSincePlan(s Step) ([]string, error) {
@@ -228,14 +346,15 @@ func (p *Plan) changedSincePlan(s Step) ([]string, error) {
 	return keep, nil
 }
 
-func rewriteList(s Step, keep []string) error {
-	kept := map[string]bool{}
-	for _, k := range keep {
-		kept[k] = true
+// rewriteList writes the step's list again without the top-most entries in drop.
+func rewriteList(s Step, drop []string) error {
+	dropped := map[string]bool{}
+	for _, d := range drop {
+		dropped[d] = true
 	}
 	var tops []string
 	for _, t := range s.tops {
-		if !kept[t] {
+		if !dropped[t] {
 			tops = append(tops, t)
 		}
 	}

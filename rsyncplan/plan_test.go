@@ -368,3 +368,47 @@ func TestNamesThatArePaths(t *testing.T) {
 	assert.NotContains(t, after, "taxes/b.pdf", "only the named path")
 	assert.Contains(t, after, "top.txt")
 }
+
+// bigNewTree makes a source with two new directories of many files each and a destination
+// that has neither.
+func bigNewTree(t *testing.T) (src, dst string) {
+	t.Helper()
+	root := t.TempDir()
+	src, dst = filepath.Join(root, "s"), filepath.Join(root, "d")
+	for i := 0; i < 300; i++ {
+		write(t, filepath.Join(src, "new1", fmt.Sprintf("sub%d", i%7), fmt.Sprintf("f%d", i)), "x")
+		write(t, filepath.Join(src, "new2", fmt.Sprintf("g%d", i)), "y")
+	}
+	write(t, filepath.Join(src, "old", "kept.txt"), "k")
+	write(t, filepath.Join(dst, "old", "kept.txt"), "k")
+	return src, dst
+}
+
+func TestNewTreesAreCopiedRecursivelyAndExactly(t *testing.T) {
+	src, dst := bigNewTree(t)
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst})
+	require.NoError(t, err)
+	steps, err := p.Steps(Approval{}, t.TempDir())
+	require.NoError(t, err)
+	var names []string
+	for _, s := range steps {
+		names = append(names, s.Name)
+	}
+	require.Contains(t, names, "newdirs")
+	done := execute(t, p, Approval{})
+	assert.Equal(t, 600, done.Files)
+	assert.Equal(t, snapshot(t, src), snapshot(t, dst))
+}
+
+func TestNewTreeThatChangedAfterPlanningIsCopiedAsPlanned(t *testing.T) {
+	src, dst := bigNewTree(t)
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst})
+	require.NoError(t, err)
+	write(t, filepath.Join(src, "new1", "sub3", "late.txt"), "appeared after planning")
+	execute(t, p, Approval{})
+	after := snapshot(t, dst)
+	assert.NotContains(t, after, "new1/sub3/late.txt", "not copied: it was not in the plan")
+	assert.Contains(t, after, "new1/sub3/f3")
+	assert.Contains(t, after, "new2/g299", "the unchanged new tree is copied too")
+	assert.Len(t, after, len(snapshot(t, src))-1, "everything but late.txt, as planned")
+}
