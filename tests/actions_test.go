@@ -403,7 +403,14 @@ func TestOneFailingDestinationDoesNotStopTheOthers(t *testing.T) {
 	assert.Contains(t, r.Stdout, "FAILED  "+e.path("disk1/Documents"))
 	assert.Contains(t, r.Stdout, "ok      "+e.path("disk2/Documents"))
 	assert.Contains(t, r.Stderr, "Operation not permitted", "rsync's own message is shown")
+	assert.Contains(t, r.Stderr, e.path("disk1/Documents")+": rsync", "prefixed with its destination")
 	assert.Contains(t, r.Stderr, "micsync: error: 1 destination of 2 failed")
+
+	// One destination at a time gives the same result.
+	e.mkfile(t, "Documents/g.txt", "g")
+	r = e.run(t, "--backup", "--jobs", "1", e.path("Documents/g.txt"))
+	assert.Equal(t, 1, r.Code)
+	assert.Equal(t, "g", readFile(t, e.path("disk2/Documents/g.txt")))
 }
 
 func TestSeveralConfigurations(t *testing.T) {

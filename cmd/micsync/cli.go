@@ -49,6 +49,7 @@ type commonFlags struct {
 	To            []string `placeholder:"ROOT" sep:"none" help:"Destination location (its root directory), instead of asking; repeatable."`
 	Configuration string   `placeholder:"NAME" help:"Configuration to use when the paths are in several."`
 	Full          bool     `help:"List every change of the plan, not only the first lines of each list."`
+	Jobs          int      `placeholder:"N" help:"Copy to at most N destinations at once (default: all of them)."`
 }
 
 type overwriteFlag struct {

@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"micsync/locations"
@@ -79,6 +82,7 @@ type dest struct {
 	done     rsyncplan.Done
 	err      error
 	ran      bool
+	rsync    *rsyncplan.Runner
 }
 
 // sync is the one flow of every action: resolve the paths, choose the locations, plan every
@@ -147,9 +151,17 @@ func (a *app) carryOut(act action, src locations.Location, dests []*dest, o opti
 		}
 		return failure(err)
 	}
-	var err error
+	// Each destination has a runner of its own: with several destinations at once, rsync's
+	// messages are prefixed with the destination they come from.
 	for _, d := range dests {
-		d.err = a.plan(act, src, d, o)
+		r := *a.rsync
+		if len(dests) > 1 {
+			r.Stderr = &prefixer{w: a.stderr, prefix: show(d.loc.Path) + ": "}
+		}
+		d.rsync = &r
+	}
+	each(dests, len(dests), func(d *dest) { d.err = a.plan(act, src, d, o) })
+	for _, d := range dests {
 		if errors.Is(d.err, context.Canceled) {
 			return errInterrupted
 		}
@@ -157,6 +169,8 @@ func (a *app) carryOut(act action, src locations.Location, dests []*dest, o opti
 			a.reportDest(d)
 		}
 	}
+	var err error
+	var todo []*dest
 	for _, d := range dests {
 		if d.err != nil {
 			continue
@@ -168,25 +182,41 @@ func (a *app) carryOut(act action, src locations.Location, dests []*dest, o opti
 		if d.approval, err = a.approve(d, o); err != nil {
 			return err
 		}
+		todo = append(todo, d)
 	}
 	if o.DryRun {
 		fmt.Fprintln(a.stdout, "dry run: nothing was changed")
 		return a.failures(dests)
 	}
-	for _, d := range dests {
-		if d.err != nil || d.plan.Empty() {
-			continue
+
+	jobs := o.Jobs
+	if jobs < 1 || jobs > len(todo) {
+		jobs = len(todo)
+	}
+	if o.Verbose {
+		jobs = 1 // -v asks before each command
+	}
+	each(todo, jobs, func(d *dest) {
+		if a.ctx.Err() != nil || (jobs == 1 && a.stopped(todo)) {
+			return
 		}
 		d.ran = true
 		d.err = a.execute(d, o)
-		if errors.Is(d.err, errInterrupted) || errors.Is(d.err, context.Canceled) || errors.Is(d.err, prompt.ErrInterrupted) {
-			d.err = errInterrupted
-			a.summary(dests)
-			return errInterrupted
+	})
+	interrupted := false
+	for _, d := range todo {
+		if d.rsync.Stderr != nil {
+			if p, ok := d.rsync.Stderr.(*prefixer); ok {
+				p.flush()
+			}
 		}
-		if d.err != nil {
+		switch {
+		case errors.Is(d.err, errInterrupted) || errors.Is(d.err, context.Canceled) || errors.Is(d.err, prompt.ErrInterrupted):
+			d.err = errInterrupted
+			interrupted = true
+		case d.err != nil:
 			var ee *exitError
-			if errors.As(d.err, &ee) && ee.code == 2 { // a question with no terminal: stop before more changes
+			if errors.As(d.err, &ee) && ee.code == 2 { // a question with no terminal: stopped before more changes
 				return d.err
 			}
 			if len(dests) > 1 {
@@ -194,8 +224,74 @@ func (a *app) carryOut(act action, src locations.Location, dests []*dest, o opti
 			}
 		}
 	}
+	if interrupted || a.ctx.Err() != nil {
+		a.summary(dests)
+		return errInterrupted
+	}
 	a.summary(dests)
 	return a.failures(dests)
+}
+
+// stopped reports whether a destination run so far ended in a way that stops the others: an
+// interrupt, or a question that had no terminal to be asked on.
+func (a *app) stopped(ds []*dest) bool {
+	for _, d := range ds {
+		var ee *exitError
+		if errors.Is(d.err, errInterrupted) || errors.Is(d.err, prompt.ErrInterrupted) || (errors.As(d.err, &ee) && ee.code == 2) {
+			return true
+		}
+	}
+	return false
+}
+
+// each calls fn for every destination, at most n at a time, and waits for all.
+func each(ds []*dest, n int, fn func(*dest)) {
+	if n < 1 {
+		return
+	}
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for _, d := range ds {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			fn(d)
+		}()
+	}
+	wg.Wait()
+}
+
+// outputMu keeps lines from runs at the same time whole.
+var outputMu sync.Mutex
+
+// prefixer writes whole lines, each with a prefix.
+type prefixer struct {
+	w      io.Writer
+	prefix string
+	buf    []byte
+}
+
+func (p *prefixer) Write(b []byte) (int, error) {
+	p.buf = append(p.buf, b...)
+	for {
+		i := bytes.IndexByte(p.buf, '\n')
+		if i < 0 {
+			return len(b), nil
+		}
+		outputMu.Lock()
+		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf[:i])
+		outputMu.Unlock()
+		p.buf = p.buf[i+1:]
+	}
+}
+
+// flush writes what is left of an unfinished line.
+func (p *prefixer) flush() {
+	if len(p.buf) > 0 {
+		p.Write([]byte("\n"))
+	}
 }
 
 func (a *app) loadConfig() (*locations.File, error) {
@@ -431,11 +527,17 @@ func (a *app) plan(act action, src locations.Location, d *dest, o options) error
 	if fi, err := os.Stat(d.job.DstDir); err != nil || !fi.IsDir() {
 		return a.missingDest(act, src, d)
 	}
+	r := d.rsync
 	if o.Verbose {
-		a.rsync.Trace = func(line string) { fmt.Fprintf(a.stdout, "$ %s\n", line) }
-		defer func() { a.rsync.Trace = nil }()
+		traced := *r
+		traced.Trace = func(line string) {
+			outputMu.Lock()
+			defer outputMu.Unlock()
+			fmt.Fprintf(a.stdout, "$ %s\n", line)
+		}
+		r = &traced
 	}
-	p, err := rsyncplan.Make(a.ctx, a.rsync, d.job)
+	p, err := rsyncplan.Make(a.ctx, r, d.job)
 	if errors.Is(err, rsyncplan.ErrSourceMissing) {
 		return failure(fmt.Errorf("%s does not exist in %s %s", show(d.job.SrcDir), src.Role, show(src.Path)))
 	}
@@ -604,7 +706,7 @@ func (a *app) execute(d *dest, o options) error {
 	}
 	for _, s := range steps {
 		if o.Verbose {
-			fmt.Fprintf(a.stdout, "$ %s\n", a.rsync.CommandLine(s.Args))
+			fmt.Fprintf(a.stdout, "$ %s\n", d.rsync.CommandLine(s.Args))
 			ok, err := a.yesNo(false, o, "Run this command?", "-v asks before each command", "--yes")
 			if err != nil {
 				return err
@@ -614,7 +716,7 @@ func (a *app) execute(d *dest, o options) error {
 				continue
 			}
 		}
-		if err := d.plan.RunStep(a.ctx, a.rsync, s, &d.done); err != nil {
+		if err := d.plan.RunStep(a.ctx, d.rsync, s, &d.done); err != nil {
 			if errors.Is(err, context.Canceled) {
 				return errInterrupted
 			}
