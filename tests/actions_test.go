@@ -585,6 +585,16 @@ func TestHideDirsAndFullLists(t *testing.T) {
 	assert.Contains(t, r.Stdout, "many/sub24/f.txt")
 	assert.NotContains(t, r.Stdout, "+ many/sub00/\n", "-s hides new directories from the lists")
 	assert.NotContains(t, r.Stdout, "more (--full")
+
+	list := e.path("plan.txt")
+	r = e.run(t, "--backup", "-n", "--list-file", list, e.path("Documents/many"))
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Contains(t, r.Stdout, "every change of the plans is listed in "+list)
+	assert.Contains(t, r.Stdout, "... and 5 more", "the terminal still gets the short lists")
+	written := readFile(t, list)
+	assert.Contains(t, written, "# to BACKUP "+e.path("disk1/Documents")+"\n")
+	assert.Equal(t, 25+25+1+1, strings.Count(written, "\n"), "every file and directory, and a heading")
+	assert.Contains(t, written, "+ many/sub24/f.txt\n")
 }
 
 func TestExampleConfigIsValid(t *testing.T) {

@@ -50,6 +50,7 @@ type commonFlags struct {
 	Configuration string   `placeholder:"NAME" help:"Configuration to use when the paths are in several."`
 	Full          bool     `help:"List every change of the plan, not only the first lines of each list."`
 	Jobs          int      `placeholder:"N" help:"Copy to at most N destinations at once (default: all of them)."`
+	ListFile      string   `name:"list-file" placeholder:"FILE" help:"Write every change of the plans to FILE before asking (for long plans)."`
 }
 
 type overwriteFlag struct {
@@ -124,8 +125,13 @@ type app struct {
 
 // Main runs micsync with args (without the program name) and returns the exit status.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ask prompt.Asker) (code int) {
-	if len(args) == 0 {
+	switch {
+	case len(args) == 0:
 		fmt.Fprint(stderr, intro)
+		return 0
+	case len(args) == 1 && args[0] == "--version":
+		// Answered before the grammar is built: scripts and file managers call it often.
+		fmt.Fprintln(stdout, "micsync", version)
 		return 0
 	}
 	err := run(ctx, args, stdout, stderr, ask)

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"unicode"
@@ -75,6 +77,38 @@ func (a *app) showPlan(d *dest, o options) {
 			fmt.Fprintf(a.stdout, "    ... and %d more (--full lists them all)\n", hidden)
 		}
 	}
+}
+
+// writeLists writes every entry of every plan to path, one a line, as showPlan shows them.
+func writeLists(path string, dests []*dest) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("list file: %w", err)
+	}
+	w := bufio.NewWriter(f)
+	for _, d := range dests {
+		if d.plan == nil {
+			continue
+		}
+		fmt.Fprintf(w, "# to %s %s\n", d.loc.Role, show(d.job.DstDir))
+		for _, c := range classOrder {
+			for _, it := range d.plan.Items {
+				if it.Class != c {
+					continue
+				}
+				name := show(it.Name)
+				if it.Dir {
+					name += "/"
+				}
+				fmt.Fprintf(w, "%s %s\n", classMark[c], name)
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("list file: %w", err)
+	}
+	return f.Close()
 }
 
 // dirOnly reports whether -s hides the whole class: new directories never need a decision.

@@ -169,6 +169,12 @@ func (a *app) carryOut(act action, src locations.Location, dests []*dest, o opti
 			a.reportDest(d)
 		}
 	}
+	if o.ListFile != "" {
+		if err := writeLists(o.ListFile, dests); err != nil {
+			return failure(err)
+		}
+		fmt.Fprintf(a.stdout, "every change of the plans is listed in %s\n", show(o.ListFile))
+	}
 	var err error
 	var todo []*dest
 	for _, d := range dests {
