@@ -183,6 +183,9 @@ func topNew(name string, newDirs map[string]bool) string {
 // place of a good one after a full disc or an interrupt).
 func (p *Plan) stepArgs(list string, extra ...string) []string {
 	args := []string{"-a", "--files-from=" + list, "--from0", outFormat}
+	if p.Job.Progress {
+		args = append(args, "--info=progress2")
+	}
 	if p.Job.Trash != "" {
 		args = append(args, "--backup", "--backup-dir="+p.Job.Trash)
 	}
@@ -263,6 +266,15 @@ func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error
 		}
 	}
 	res, err := r.Run(ctx, s.Args, func(line []byte) {
+		if len(line) == 0 {
+			return
+		}
+		if pr, ok := parseProgress(line); ok {
+			if r.Progress != nil {
+				r.Progress(pr)
+			}
+			return
+		}
 		it, ok, perr := parseLine(line)
 		if !ok || perr != nil {
 			done.Warnings = append(done.Warnings, string(line))
@@ -363,4 +375,29 @@ func rewriteList(s Step, drop []string) error {
 	}
 	_, err := writeList(filepath.Dir(s.List), filepath.Base(s.List), tops)
 	return err
+}
+
+// Progress is one of rsync's --info=progress2 updates for a whole run.
+type Progress struct {
+	Bytes   int64  // transferred so far
+	Percent int    // of the run's total
+	Rate    string // as rsync shows it, e.g. "31.25MB/s"
+	Time    string // left while running, taken at the end, e.g. "0:00:10"
+}
+
+// parseProgress reads "     32,768  45%   31.25MB/s    0:00:10 (xfr#1, to-chk=0/3)".
+func parseProgress(line []byte) (Progress, bool) {
+	f := strings.Fields(string(line))
+	if len(f) < 4 || !strings.HasSuffix(f[1], "%") {
+		return Progress{}, false
+	}
+	n, err := strconv.ParseInt(strings.ReplaceAll(f[0], ",", ""), 10, 64)
+	if err != nil {
+		return Progress{}, false
+	}
+	pct, err := strconv.Atoi(strings.TrimSuffix(f[1], "%"))
+	if err != nil {
+		return Progress{}, false
+	}
+	return Progress{Bytes: n, Percent: pct, Rate: f[2], Time: f[3]}, true
 }

@@ -3,6 +3,7 @@ package rsyncplan
 import (
 	"bufio"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -122,4 +123,24 @@ func TestParseVersion(t *testing.T) {
 	}
 	_, ok := parseVersion("openrsync: protocol 29")
 	assert.False(t, ok)
+}
+
+func TestParseProgress(t *testing.T) {
+	p, ok := parseProgress([]byte("    300,000,002 100%  454.85MB/s    0:00:00 (xfr#2, to-chk=0/2)"))
+	require.True(t, ok)
+	assert.Equal(t, Progress{Bytes: 300000002, Percent: 100, Rate: "454.85MB/s", Time: "0:00:00"}, p)
+	p, ok = parseProgress([]byte("              2   0%    0.00kB/s    0:00:00  "))
+	require.True(t, ok)
+	assert.Equal(t, 0, p.Percent)
+	for _, not := range []string{"::RS:: >f+++++++++ 2 a", "cannot delete non-empty directory: x", "", "12 files 100%"} {
+		_, ok := parseProgress([]byte(not))
+		assert.False(t, ok, not)
+	}
+}
+
+func TestSplitLinesAtReturnAndNewline(t *testing.T) {
+	var got []string
+	sc := bufio.NewScanner(strings.NewReader("::RS:: a\n\r  1  0%  x  y\r  2 100%  x  y\n::RS:: b"))
+	require.NoError(t, scanLines(sc, func(l []byte) { got = append(got, string(l)) }))
+	assert.Equal(t, []string{"::RS:: a", "", "  1  0%  x  y", "  2 100%  x  y", "::RS:: b"}, got)
 }

@@ -2,6 +2,7 @@ package rsyncplan
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -27,6 +28,8 @@ type Job struct {
 	// Trash, when set, is an absolute directory where every file that execution overwrites or
 	// deletes is kept first (rsync's --backup-dir), in its place relative to DstDir.
 	Trash string
+	// Progress makes execution runs report their progress to Runner.Progress.
+	Progress bool
 }
 
 // Class is what a planned change does to the destination.
@@ -356,10 +359,23 @@ func listDir(root, dir string) ([]string, error) {
 	return names, err
 }
 
+// splitLines splits rsync's output into lines at "\n" and at "\r", which ends each progress
+// update. Names cannot hold either: rsync escapes them.
+func splitLines(data []byte, atEOF bool) (advance int, token []byte, err error) {
+	if i := bytes.IndexAny(data, "\r\n"); i >= 0 {
+		return i + 1, data[:i], nil
+	}
+	if atEOF && len(data) > 0 {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
+}
+
 // scanLines calls fn for each line of r. Lines may be long: names are up to 4096 bytes and
 // escaping makes them up to four times longer.
 func scanLines(sc *bufio.Scanner, fn func([]byte)) error {
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	sc.Split(splitLines)
 	for sc.Scan() {
 		fn(sc.Bytes())
 	}

@@ -22,6 +22,9 @@ type Runner struct {
 	Stderr  io.Writer // where rsync's own messages are shown during execution; nil hides them
 	// Trace, when set, is called with the command line of every run before it starts.
 	Trace func(commandLine string)
+	// Progress, when set, is called with every progress update of a run of a job that asks
+	// for them (Job.Progress).
+	Progress func(Progress)
 }
 
 // Result is how one rsync run ended.

@@ -210,9 +210,18 @@ func (e *env) startPTY(t *testing.T, args ...string) *ptySession {
 // ignored, so text must lie on one line but may span colour changes.
 func (s *ptySession) Expect(text string) {
 	s.t.Helper()
-	if read, err := s.console.Expect(plainText(text)); err != nil {
+	s.ExpectRaw(text)
+}
+
+// ExpectRaw waits like Expect and returns all that was read on the way, escape sequences and
+// all, for tests of colour and of the progress line.
+func (s *ptySession) ExpectRaw(text string) string {
+	s.t.Helper()
+	read, err := s.console.Expect(plainText(text))
+	if err != nil {
 		s.fatalf("waiting for %q: %v\nread since the last match: %q", text, s.readError(err), stripEscapes(read))
 	}
+	return read
 }
 
 // Send types keys as they are, e.g. "\x1b[B" (arrow down), " " or "\x03" (Ctrl-C).

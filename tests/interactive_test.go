@@ -169,3 +169,48 @@ func TestTerminalCtrlCDuringCopyKeepsTheGoodFile(t *testing.T) {
 	}
 	assert.Equal(t, []string{"n.txt"}, names, "no partly written file is left behind")
 }
+
+func TestTerminalColourAndProgress(t *testing.T) {
+	e := modifiedInBackup(t)
+	e.mkfile(t, "disk1/Documents/gone.txt", "x")
+	s := e.startPTY(t, "--work", "-d", "--from", e.path("disk1/Documents"), e.path("Documents"))
+	raw := s.ExpectRaw("Overwrite")
+	assert.Contains(t, raw, "\x1b[33m~ n.txt\x1b[0m", "modified in yellow")
+	assert.Contains(t, raw, "\x1b[31m- added.txt\x1b[0m", "deleted in red")
+	assert.Contains(t, raw, "\x1b[32m+ gone.txt\x1b[0m", "new in green")
+	s.SendLine("n")
+	s.Expect("Delete")
+	s.SendLine("n")
+	raw = s.ExpectRaw("ok      ")
+	assert.Regexp(t, `\r\x1b\[K *\d+% \d`, raw, "a progress line while copying")
+	require.Equal(t, 0, s.Wait())
+
+	e.Env = []string{"NO_COLOR=1"}
+	e.mkfile(t, "disk1/Documents/again.txt", "x")
+	s = e.startPTY(t, "--work", "--from", e.path("disk1/Documents"), "--no", e.path("Documents"))
+	raw = s.ExpectRaw("ok      ")
+	assert.Contains(t, raw, "+ again.txt")
+	assert.NotContains(t, raw, "\x1b[32m", "NO_COLOR turns colour off")
+	require.Equal(t, 0, s.Wait())
+}
+
+func TestNoColourNorProgressWithoutATerminal(t *testing.T) {
+	e := modifiedInBackup(t)
+	r := e.run(t, "--backup", "-m", e.path("Documents"))
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.NotContains(t, r.Stdout+r.Stderr, "\x1b[")
+	assert.NotContains(t, r.Stdout+r.Stderr, "%")
+}
+
+func TestQuietPrintsOnlyErrors(t *testing.T) {
+	e := modifiedInBackup(t)
+	r := e.run(t, "--backup", "-q", "-m", e.path("Documents"))
+	require.Equal(t, 0, r.Code, r.Stderr)
+	assert.Empty(t, r.Stdout)
+	assert.Empty(t, r.Stderr)
+	assert.Equal(t, "new", readFile(t, e.path("disk1/Documents/n.txt")))
+
+	r = e.run(t, "--backup", "-q", e.path("Documents/nope"))
+	assert.Equal(t, 2, r.Code)
+	assert.Contains(t, r.Stderr, "micsync: error: path")
+}

@@ -50,6 +50,7 @@ type commonFlags struct {
 	Configuration string   `placeholder:"NAME" help:"Configuration to use when the paths are in several."`
 	Full          bool     `help:"List every change of the plan, not only the first lines of each list."`
 	Jobs          int      `placeholder:"N" help:"Copy to at most N destinations at once (default: all of them)."`
+	Quiet         bool     `short:"q" help:"Print nothing but errors and questions (for scripts)."`
 	ListFile      string   `name:"list-file" placeholder:"FILE" help:"Write every change of the plans to FILE before asking (for long plans)."`
 }
 
@@ -121,6 +122,7 @@ type app struct {
 	rsync   *rsyncplan.Runner
 	cwd     string
 	cfgPath string
+	colour  bool // colour the plans' marks
 }
 
 // Main runs micsync with args (without the program name) and returns the exit status.

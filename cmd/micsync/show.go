@@ -71,7 +71,7 @@ func (a *app) showPlan(d *dest, o options) {
 			if it.Dir {
 				name += "/"
 			}
-			fmt.Fprintf(a.stdout, "    %s %s\n", classMark[c], name)
+			fmt.Fprintf(a.stdout, "    %s\n", a.paint(classMark[c], classMark[c]+" "+name))
 		}
 		if hidden > 0 {
 			fmt.Fprintf(a.stdout, "    ... and %d more (--full lists them all)\n", hidden)

@@ -91,6 +91,10 @@ func (a *app) sync(act action, o options, paths []string) error {
 	if err := checkMaxDelete(o.maxDelete); err != nil {
 		return err
 	}
+	if o.Quiet {
+		a.stdout = io.Discard
+	}
+	a.colour = colourWanted(a.stdout)
 	file, err := a.loadConfig()
 	if err != nil {
 		return err
@@ -153,10 +157,21 @@ func (a *app) carryOut(act action, src locations.Location, dests []*dest, o opti
 	}
 	// Each destination has a runner of its own: with several destinations at once, rsync's
 	// messages are prefixed with the destination they come from.
-	for _, d := range dests {
+	var bar *progressLine
+	if isTerminal(a.stderr) && !o.Quiet {
+		bar = newProgressLine(a.stderr, dests)
+	}
+	for i, d := range dests {
 		r := *a.rsync
+		pre := &prefixer{w: a.stderr, bar: bar}
 		if len(dests) > 1 {
-			r.Stderr = &prefixer{w: a.stderr, prefix: show(d.loc.Path) + ": "}
+			pre.prefix = show(d.loc.Path) + ": "
+		}
+		r.Stderr = pre
+		if bar != nil {
+			label := bar.labels[i]
+			d.job.Progress = true
+			r.Progress = func(p rsyncplan.Progress) { bar.update(label, p) }
 		}
 		d.rsync = &r
 	}
@@ -209,12 +224,13 @@ func (a *app) carryOut(act action, src locations.Location, dests []*dest, o opti
 		d.ran = true
 		d.err = a.execute(d, o)
 	})
+	if bar != nil {
+		bar.clear()
+	}
 	interrupted := false
 	for _, d := range todo {
-		if d.rsync.Stderr != nil {
-			if p, ok := d.rsync.Stderr.(*prefixer); ok {
-				p.flush()
-			}
+		if p, ok := d.rsync.Stderr.(*prefixer); ok {
+			p.flush()
 		}
 		switch {
 		case errors.Is(d.err, errInterrupted) || errors.Is(d.err, context.Canceled) || errors.Is(d.err, prompt.ErrInterrupted):
@@ -272,10 +288,11 @@ func each(ds []*dest, n int, fn func(*dest)) {
 // outputMu keeps lines from runs at the same time whole.
 var outputMu sync.Mutex
 
-// prefixer writes whole lines, each with a prefix.
+// prefixer writes whole lines, each with a prefix, first clearing the progress line.
 type prefixer struct {
 	w      io.Writer
 	prefix string
+	bar    *progressLine
 	buf    []byte
 }
 
@@ -287,6 +304,7 @@ func (p *prefixer) Write(b []byte) (int, error) {
 			return len(b), nil
 		}
 		outputMu.Lock()
+		p.bar.clearLocked()
 		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf[:i])
 		outputMu.Unlock()
 		p.buf = p.buf[i+1:]
