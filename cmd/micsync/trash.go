@@ -61,7 +61,11 @@ type placed struct {
 }
 
 // trashRuns returns the trash runs of the reachable locations, or of the one at root.
-func (a *app) trashRuns(file *locations.File, root string) ([]trashRun, error) {
+func (a *app) trashRuns(root string) ([]trashRun, error) {
+	file, err := a.loadConfig()
+	if err != nil {
+		return nil, err
+	}
 	var locs []placed
 	if root != "" {
 		cfg, l, err := a.findRoot(file, root)
@@ -117,11 +121,7 @@ func size(dir string) (files int, bytes int64) {
 }
 
 func (c *trashListCmd) Run(a *app) error {
-	file, err := a.loadConfig()
-	if err != nil {
-		return err
-	}
-	runs, err := a.trashRuns(file, c.Location)
+	runs, err := a.trashRuns(c.Location)
 	if err != nil {
 		return err
 	}
@@ -144,11 +144,7 @@ func (c *trashListCmd) Run(a *app) error {
 // Run copies a trash run back into its location with the same plan, ask, execute flow as the
 // actions. It never deletes; what it overwrites goes to the trash of this run.
 func (c *trashRestoreCmd) Run(a *app) error {
-	file, err := a.loadConfig()
-	if err != nil {
-		return err
-	}
-	runs, err := a.trashRuns(file, c.Location)
+	runs, err := a.trashRuns(c.Location)
 	if err != nil {
 		return err
 	}
@@ -231,11 +227,7 @@ func (c *trashEmptyCmd) Run(a *app) error {
 			return usage(err)
 		}
 	}
-	file, err := a.loadConfig()
-	if err != nil {
-		return err
-	}
-	runs, err := a.trashRuns(file, c.Location)
+	runs, err := a.trashRuns(c.Location)
 	if err != nil {
 		return err
 	}
