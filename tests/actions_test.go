@@ -26,6 +26,14 @@ func docs(t *testing.T) *env {
 	return e
 }
 
+// docsOneBackup is docs with disk2 unplugged: one reachable BACKUP.
+func docsOneBackup(t *testing.T) *env {
+	t.Helper()
+	e := docs(t)
+	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	return e
+}
+
 func readFile(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -97,8 +105,7 @@ func TestBackupAsksBeforeOverwritingAndNeverDeletes(t *testing.T) {
 }
 
 func TestBackupSkipsUnreachableBackup(t *testing.T) {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	e.mkfile(t, "Documents/a.txt", "a")
 	r := e.run(t, "--backup", e.path("Documents/a.txt"))
 	require.Equal(t, 0, r.Code, r.Stderr)
@@ -156,8 +163,7 @@ func TestDryRunChangesNothing(t *testing.T) {
 }
 
 func TestWorkRestoresAndDeletesOnlyWhenAsked(t *testing.T) {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	e.mkfile(t, "disk1/Documents/proj/kept.txt", "from backup")
 	e.mkfile(t, "Documents/proj/extra.txt", "only in working")
 	e.mkfile(t, "Documents/proj/kept.txt", "")
@@ -253,8 +259,7 @@ func TestTransferChoosesDestinations(t *testing.T) {
 }
 
 func TestTreeCreatesDirectoriesOnly(t *testing.T) {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	e.mkfile(t, "disk1/Documents/p/q/r/file.txt", "f")
 	e.mkfile(t, "disk1/Documents/p/top.txt", "f")
 	e.mkfile(t, "Documents/p/mine.txt", "mine")
@@ -271,8 +276,7 @@ func TestTreeCreatesDirectoriesOnly(t *testing.T) {
 }
 
 func TestMissingDestinationParentGivesTheRightRemedy(t *testing.T) {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	e.mkfile(t, "Documents/deep/er/file.txt", "f")
 
 	r := e.run(t, "--backup", e.path("Documents/deep/er/file.txt"))
@@ -547,8 +551,7 @@ func tree(t *testing.T, dir string) map[string]string {
 }
 
 func TestTypeChangeIsAskedAsModified(t *testing.T) {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	// In the WORKING "report" became a file; the BACKUP still has the directory.
 	e.mkfile(t, "Documents/report", "now a file")
 	e.mkfile(t, "disk1/Documents/report/chapter1.txt", "precious")
@@ -568,8 +571,7 @@ func TestTypeChangeIsAskedAsModified(t *testing.T) {
 }
 
 func TestHideDirsAndFullLists(t *testing.T) {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	for i := 0; i < 25; i++ {
 		e.mkfile(t, fmt.Sprintf("Documents/many/sub%02d/f.txt", i), "x")
 	}
@@ -608,8 +610,7 @@ func TestExampleConfigIsValid(t *testing.T) {
 }
 
 func TestAnswerFlagsCombine(t *testing.T) {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	setup := func() {
 		e.mkfile(t, "disk1/Documents/m.txt", "backup version")
 		e.mkfile(t, "Documents/m.txt", "working version")

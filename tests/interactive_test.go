@@ -18,8 +18,7 @@ const (
 
 // modifiedInBackup makes Documents/n.txt newer than its copy on disk1; disk2 is unplugged.
 func modifiedInBackup(t *testing.T) *env {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	e.mkfile(t, "Documents/n.txt", "new")
 	e.mkfile(t, "disk1/Documents/n.txt", "old")
 	setMtime(t, e.path("disk1/Documents/n.txt"), past)
@@ -62,8 +61,7 @@ func TestTerminalCtrlCAtAQuestionChangesNothing(t *testing.T) {
 }
 
 func TestTerminalConfirmDelete(t *testing.T) {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	e.mkfile(t, "disk1/Documents/p/keep.txt", "k")
 	e.mkfile(t, "Documents/p/keep.txt", "k")
 	e.mkfile(t, "Documents/p/extra.txt", "x")

@@ -35,8 +35,7 @@ func only(listing map[string]string, dir string) map[string]string {
 }
 
 func TestTrashKeepsWhatIsOverwrittenOrDeleted(t *testing.T) {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	e.mkfile(t, "disk1/Documents/notes.txt", "old notes")
 	setMtime(t, e.path("disk1/Documents/notes.txt"), past)
 	e.mkfile(t, "Documents/notes.txt", "new notes")
@@ -60,8 +59,7 @@ func TestTrashKeepsWhatIsOverwrittenOrDeleted(t *testing.T) {
 }
 
 func TestNoTrash(t *testing.T) {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	e.mkfile(t, "disk1/Documents/n.txt", "old")
 	setMtime(t, e.path("disk1/Documents/n.txt"), past)
 	e.mkfile(t, "Documents/n.txt", "new")
@@ -72,8 +70,7 @@ func TestNoTrash(t *testing.T) {
 }
 
 func TestTrashRestore(t *testing.T) {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	e.mkfile(t, "disk1/Documents/taxes/a.txt", "a")
 	e.mkfile(t, "Documents/taxes/a.txt", "a")
 	e.mkfile(t, "Documents/taxes/b.txt", "b, deleted by mistake")
@@ -152,8 +149,7 @@ func TestTrashAndMarkerAreNeverSynced(t *testing.T) {
 }
 
 func TestEmptySourceRefusesDeletion(t *testing.T) {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	// The BACKUP's disc is not mounted: its mount point is an empty directory.
 	e.mkfile(t, "Documents/thesis.tex", "years of work")
 	e.mkfile(t, "Documents/data/results.csv", "1,2,3")
@@ -206,8 +202,7 @@ func TestMarkedDiscThatIsNotMountedIsSkipped(t *testing.T) {
 }
 
 func TestLargeDeletionNeedsASecondYes(t *testing.T) {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	for i := 0; i < 10; i++ {
 		e.mkfile(t, fmt.Sprintf("Documents/p/f%d.txt", i), "x")
 		if i < 4 {
@@ -241,8 +236,7 @@ func TestLargeDeletionNeedsASecondYes(t *testing.T) {
 }
 
 func TestTerminalLargeDeletionAsksAgain(t *testing.T) {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	for i := 0; i < 4; i++ {
 		e.mkfile(t, fmt.Sprintf("Documents/p/f%d.txt", i), "x")
 	}
@@ -287,8 +281,7 @@ func TestFaultRsyncTooOld(t *testing.T) {
 }
 
 func TestFaultDestinationFull(t *testing.T) {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	mnt := e.path("disk1")
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt).CombinedOutput(); err != nil {
 		t.Skipf("cannot mount a small tmpfs here to fill (%v: %s)", err, out)
@@ -418,8 +411,7 @@ func TestFaultBadEnvironmentAndConfig(t *testing.T) {
 }
 
 func TestFaultLocationIsAFile(t *testing.T) {
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	e.mkfile(t, "disk2/Documents", "a file where the BACKUP should be")
 	e.mkfile(t, "Documents/a.txt", "a")
 	r := e.run(t, "--backup", e.path("Documents/a.txt"))
@@ -445,8 +437,7 @@ func TestFaultSymlinkLoop(t *testing.T) {
 func TestHostileNames(t *testing.T) {
 	names := []string{"sp ace", "new\nline", "tab\tbed", `back\slash`, `quo"te's`, "-leading", "--delete",
 		"*?[", "caf\xe9", strings.Repeat("n", 255)}
-	e := docs(t)
-	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e := docsOneBackup(t)
 	for _, n := range names {
 		e.mkfile(t, "Documents/h/"+n, "content of "+n)
 		e.mkfile(t, "Documents/h/dir "+n[:1]+"/"+n, "inner "+n)
