@@ -89,14 +89,19 @@ var errInterrupted = errors.New("interrupted")
 var actionFlags = map[string]string{"--backup": "backup", "--work": "work", "--transfer": "transfer", "--tree": "tree"}
 
 // rewriteArgs turns the original form "micsync [opts] --backup [opts] PATH..." into
-// "micsync backup [opts] PATH...". Arguments after "--" are paths and are left alone.
-func rewriteArgs(args []string) ([]string, error) {
+// "micsync backup [opts] PATH...". Arguments after "--" are paths and are left alone, and so is
+// a command line that names one of commands before any action flag: its own options
+// (micsync init --work PATH) are not the original form's actions.
+func rewriteArgs(args []string, commands map[string]bool) ([]string, error) {
 	var action string
 	rest := make([]string, 0, len(args))
 	for i, a := range args {
 		if a == "--" {
 			rest = append(rest, args[i:]...)
 			break
+		}
+		if action == "" && commands[a] {
+			return args, nil
 		}
 		if cmd, ok := actionFlags[a]; ok {
 			if action != "" && action != cmd {
@@ -147,17 +152,13 @@ It shows what will change and asks before anything is overwritten or deleted.
   micsync --work PATH...     bring PATH back from a BACKUP into its WORKING
   micsync --help             every action and option
 
-The locations are set in ~/.micsync.json; see micsync.json.example and README.md.
+Start with: micsync init      (writes ~/.micsync.json; see README.md)
 `
 
 // kongExit lets kong's --help and --version end the run without os.Exit.
 type kongExit struct{ code int }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, ask prompt.Asker) (err error) {
-	args, err = rewriteArgs(args)
-	if err != nil {
-		return err
-	}
 	var c cli
 	parser, err := kong.New(&c,
 		kong.Name("micsync"),
@@ -181,6 +182,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ask promp
 			}
 		}
 	}()
+	commands := map[string]bool{}
+	for _, n := range parser.Model.Children {
+		commands[n.Name] = true
+	}
+	if args, err = rewriteArgs(args, commands); err != nil {
+		return err
+	}
 	args, raw := hideRaw(args)
 	kctx, err := parser.Parse(args)
 	if err != nil {

@@ -22,12 +22,18 @@ func TestRewriteArgs(t *testing.T) {
 		{[]string{"--transfer", "--help"}, []string{"transfer", "--help"}},
 		{[]string{"--backup", "--backup", "a"}, []string{"backup", "a"}},
 	}
+	commands := map[string]bool{"backup": true, "work": true, "init": true}
+	tests = append(tests, []struct{ in, want []string }{
+		{[]string{"init", "--work", "~/w", "--backup", "/b"}, []string{"init", "--work", "~/w", "--backup", "/b"}},
+		{[]string{"--config-file", "c.json", "init", "--work", "w"}, []string{"--config-file", "c.json", "init", "--work", "w"}},
+		{[]string{"--backup", "init"}, []string{"backup", "init"}}, // a path named init
+	}...)
 	for _, tt := range tests {
-		got, err := rewriteArgs(tt.in)
+		got, err := rewriteArgs(tt.in, commands)
 		require.NoError(t, err, tt.in)
 		assert.Equal(t, tt.want, got, tt.in)
 	}
-	_, err := rewriteArgs([]string{"--backup", "--work", "a"})
+	_, err := rewriteArgs([]string{"--backup", "--work", "a"}, commands)
 	assert.EqualError(t, err, "--backup and --work cannot be used together")
 }
 

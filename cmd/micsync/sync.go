@@ -319,18 +319,15 @@ func (p *prefixer) flush() {
 }
 
 func (a *app) loadConfig() (*locations.File, error) {
-	p := a.cfgPath
-	if p == "" {
-		var err error
-		if p, err = locations.DefaultPath(); err != nil {
-			return nil, usage(err, "set HOME, or name the file with --config-file or MICSYNC_CONFIG")
-		}
+	p, err := a.configPath()
+	if err != nil {
+		return nil, err
 	}
 	f, err := locations.Load(p)
 	var nf *locations.NotFoundError
 	switch {
 	case errors.As(err, &nf):
-		return nil, usage(err, "create it: copy micsync.json.example (README.md, Configuration) to "+p+" and set your locations")
+		return nil, usage(err, "create it with: micsync init", "or copy micsync.json.example to "+p+" and set your locations (README.md, Configuration)")
 	case err != nil:
 		return nil, usage(err)
 	}

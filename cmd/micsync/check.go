@@ -1,0 +1,73 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"micsync/locations"
+)
+
+// checkCmd validates the config file with the rules of every run and shows each location and
+// whether it is reachable now. An unreachable location is no error: its disc may be unplugged.
+type checkCmd struct{}
+
+func (c *checkCmd) Run(a *app) error {
+	f, err := a.loadSetupConfig()
+	if err != nil {
+		return err
+	}
+	n := "configurations"
+	if len(f.Configs) == 1 {
+		n = "configuration"
+	}
+	fmt.Fprintf(a.stdout, "config %s is valid: %d %s\n", show(f.Path), len(f.Configs), n)
+	total, up := 0, 0
+	for _, cfg := range f.Configs {
+		fmt.Fprintln(a.stdout)
+		t, u := showConfig(a.stdout, cfg)
+		total += t
+		up += u
+	}
+	fmt.Fprintf(a.stdout, "\n%d of %d locations reachable now\n", up, total)
+	return nil
+}
+
+// loadSetupConfig loads the config file for the setup commands. A missing file is answered with
+// micsync init.
+func (a *app) loadSetupConfig() (*locations.File, error) {
+	p, err := a.configPath()
+	if err != nil {
+		return nil, err
+	}
+	f, err := locations.Load(p)
+	var nf *locations.NotFoundError
+	switch {
+	case errors.As(err, &nf):
+		return nil, usage(err, "create it: micsync init (it asks for the locations), or copy micsync.json.example to "+p)
+	case err != nil:
+		return nil, usage(err, "fix the file, then run micsync check again")
+	}
+	return f, nil
+}
+
+// showConfig prints one configuration and its locations with their state, and returns how many
+// locations it has and how many of them are reachable.
+func showConfig(w io.Writer, cfg *locations.Config) (total, reachable int) {
+	fmt.Fprintf(w, "configuration %q\n", cfg.Name)
+	for _, l := range append(append([]locations.Location{}, cfg.Work...), cfg.Backup...) {
+		total++
+		state := "reachable"
+		if why := l.Unreachable(); why != "" {
+			if _, err := os.Stat(l.Path); err != nil {
+				why = "does not exist (disc not mounted?)"
+			}
+			state = "unreachable: " + why
+		} else {
+			reachable++
+		}
+		fmt.Fprintf(w, "  %-7s  %s  %s\n", l.Role, show(l.Path), state)
+	}
+	return total, reachable
+}

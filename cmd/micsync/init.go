@@ -1,0 +1,232 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/AlecAivazis/survey/v2"
+	"github.com/AlecAivazis/survey/v2/terminal"
+
+	"micsync/locations"
+	"micsync/prompt"
+)
+
+// initCmd creates the config file, or adds a configuration to it: from its flags, for scripts, or
+// by asking on the terminal. The file is written only once it passes the checks of every run.
+type initCmd struct {
+	Name   string   `placeholder:"NAME" help:"Name of the configuration."`
+	Work   []string `placeholder:"PATH" sep:"none" help:"A WORKING location, a directory you work in; repeatable."`
+	Backup []string `placeholder:"PATH" sep:"none" help:"A BACKUP location, where the copies go; repeatable."`
+	Force  bool     `xor:"init-file" help:"Replace the config file if it exists."`
+	Add    bool     `xor:"init-file" help:"Add the configuration to the config file if it exists."`
+
+	ask lineAsker // nil: survey on the terminal
+}
+
+// lineAsker asks for one line of text; valid checks each answer before it is taken, and the
+// question is asked again while it fails.
+type lineAsker interface {
+	AskLine(message, help string, valid func(string) error) (string, error)
+}
+
+func (c *initCmd) Run(a *app) error {
+	path, err := a.configPath()
+	if err != nil {
+		return err
+	}
+	existing, err := os.ReadFile(path)
+	exists := err == nil
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return failure(fmt.Errorf("read config: %w", err))
+	}
+	var prior *locations.File // the configurations to add to
+	switch {
+	case exists && !c.Force && !c.Add:
+		return usage(fmt.Errorf("config file %s already exists", show(path)),
+			"add a configuration to it with micsync init --add", "replace it with micsync init --force",
+			"see what it holds with micsync check")
+	case exists && c.Add:
+		if prior, err = locations.Load(path); err != nil {
+			return usage(err, "fix it before adding to it, or replace it with micsync init --force")
+		}
+	default:
+		existing = nil // a new file, or --force
+	}
+
+	var e locations.Entry
+	if c.Name == "" && len(c.Work) == 0 && len(c.Backup) == 0 {
+		if e, err = c.interview(a, path, prior); err != nil {
+			return err
+		}
+	} else {
+		if c.Name == "" || len(c.Work) == 0 || len(c.Backup) == 0 {
+			return usage(errors.New("--name, --work and --backup are all needed"),
+				"for example: micsync init --name documents --work ~/Documents --backup /run/media/me/disk/Documents",
+				"or run micsync init without them on a terminal: it asks")
+		}
+		e = locations.Entry{Name: c.Name, Work: absPaths(c.Work, a.cwd), Backup: absPaths(c.Backup, a.cwd)}
+	}
+
+	data, err := locations.Render(existing, e)
+	if err != nil {
+		return usage(fmt.Errorf("config %s: %w", show(path), err))
+	}
+	f, err := locations.WriteFile(path, data)
+	var ce *locations.ConfigError
+	switch {
+	case errors.As(err, &ce):
+		return usage(err, "nothing was written")
+	case err != nil:
+		return failure(err)
+	}
+	verb := "created"
+	switch {
+	case prior != nil:
+		verb = fmt.Sprintf("added configuration %q to", e.Name)
+	case exists:
+		verb = "replaced"
+	}
+	fmt.Fprintf(a.stdout, "%s %s\n\n", verb, show(f.Path))
+	showConfig(a.stdout, f.Lookup(e.Name))
+	fmt.Fprintf(a.stdout, "\nnext: micsync check shows every configuration; micsync --backup %s copies to the BACKUPs\n",
+		show(e.Work[0]))
+	return nil
+}
+
+// interview asks for the configuration on the terminal, checking each answer as it is typed.
+func (c *initCmd) interview(a *app, path string, prior *locations.File) (locations.Entry, error) {
+	ask := c.ask
+	if ask == nil {
+		if _, none := a.ask.(prompt.NoTerminal); none {
+			return locations.Entry{}, usage(errors.New("micsync init asks its questions on a terminal, and there is none"),
+				"give the configuration with --name NAME --work PATH --backup PATH")
+		}
+		ask = surveyLines{}
+	}
+	var e locations.Entry
+	dir := filepath.Dir(path)
+	name, err := ask.AskLine("Name of the configuration:", "A short name for a set of locations, such as documents or photos.",
+		func(s string) error {
+			switch {
+			case strings.TrimSpace(s) == "":
+				return errors.New("a configuration needs a name")
+			case prior != nil && prior.Lookup(strings.TrimSpace(s)) != nil:
+				return fmt.Errorf("%s already has a configuration %q", path, strings.TrimSpace(s))
+			}
+			return nil
+		})
+	if err != nil {
+		return e, initAskErr(err)
+	}
+	e.Name = strings.TrimSpace(name)
+
+	// Each location is checked with the ones before it: a BACKUP inside a WORKING is refused at once.
+	for _, q := range []struct {
+		role        locations.Role
+		list        *[]string
+		first, more string
+		help        string
+	}{
+		{locations.Work, &e.Work, "WORKING location (a directory you work in):", "Another WORKING location (Enter when done):",
+			"A directory whose files micsync copies to the BACKUPs, such as ~/Documents. It must exist."},
+		{locations.Backup, &e.Backup, "BACKUP location (where the copies go):", "Another BACKUP location (Enter when done):",
+			"A directory on another disc, such as /run/media/me/disk1/Documents. Its disc may be unplugged now."},
+	} {
+		for {
+			message := q.first
+			if len(*q.list) > 0 {
+				message = q.more
+			}
+			answer, err := ask.AskLine(message, q.help, func(s string) error {
+				s = strings.TrimSpace(s)
+				if s == "" {
+					if len(*q.list) == 0 {
+						return fmt.Errorf("a configuration needs at least one %s location", q.role)
+					}
+					return nil
+				}
+				return checkAnswer(q.role, absPath(s, a.cwd), e, dir)
+			})
+			if err != nil {
+				return e, initAskErr(err)
+			}
+			if answer = strings.TrimSpace(answer); answer == "" {
+				break
+			}
+			*q.list = append(*q.list, absPath(answer, a.cwd))
+		}
+	}
+	return e, nil
+}
+
+// checkAnswer checks a location typed for e with the rules of the config file, and that a WORKING
+// exists: it is where the user works now, so a missing one is a typing mistake.
+func checkAnswer(r locations.Role, p string, e locations.Entry, dir string) error {
+	work, backup := e.Work, e.Backup
+	if r == locations.Work {
+		work = append(slices.Clip(work), p)
+	} else {
+		backup = append(slices.Clip(backup), p)
+	}
+	if err := locations.CheckLocations(work, backup, dir); err != nil {
+		return err
+	}
+	if r == locations.Work {
+		full := p
+		if home := os.Getenv("HOME"); strings.HasPrefix(p, "~/") && home != "" {
+			full = filepath.Join(home, p[2:])
+		}
+		if fi, err := os.Stat(full); err != nil || !fi.IsDir() {
+			return fmt.Errorf("%s is not a directory; give one that exists (use --work for one that is not mounted now)", p)
+		}
+	}
+	return nil
+}
+
+// absPaths makes each path absolute with absPath.
+func absPaths(ps []string, cwd string) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = absPath(p, cwd)
+	}
+	return out
+}
+
+// absPath makes a relative path absolute against cwd, as the shell would read it: the config
+// file would read it relative to its own directory. "~" and "~/..." are kept for the file to
+// stay valid if the home directory moves.
+func absPath(p, cwd string) string {
+	if p == "" || p == "~" || strings.HasPrefix(p, "~/") || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(cwd, p)
+}
+
+// initAskErr turns a failed question into the error the user sees.
+func initAskErr(err error) error {
+	if errors.Is(err, terminal.InterruptErr) {
+		return errInterrupted
+	}
+	return failure(err)
+}
+
+// surveyLines asks with survey on the terminal, drawing on stderr so that stdout stays clean.
+type surveyLines struct{}
+
+// AskLine asks message with survey.Input; valid runs on each Enter, and survey shows its error
+// and asks again.
+func (surveyLines) AskLine(message, help string, valid func(string) error) (string, error) {
+	var answer string
+	err := survey.AskOne(&survey.Input{Message: message, Help: help}, &answer,
+		survey.WithValidator(func(v any) error {
+			s, _ := v.(string)
+			return valid(s)
+		}),
+		survey.WithStdio(os.Stdin, os.Stderr, os.Stderr))
+	return answer, err
+}
