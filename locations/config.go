@@ -33,6 +33,7 @@ type configJSON struct {
 	Name   string   `json:"name"`
 	Work   []string `json:"work"`
 	Backup []string `json:"backup"`
+	SSH    *SSH     `json:"ssh"`
 }
 
 // Load reads and validates the config file at path.
@@ -139,6 +140,14 @@ func typeProblem(field string) string {
 		return `"name" must be a string`
 	case "work", "backup":
 		return fmt.Sprintf("%q must be a list of strings", key)
+	case "ssh":
+		return `"ssh" must be an object: {"port": 22, "identity": "~/.ssh/id_ed25519", "options": ["-o", "..."], "timeout": 5}`
+	case "port", "timeout":
+		return fmt.Sprintf(`"ssh": %q must be a number`, key)
+	case "identity":
+		return `"ssh": "identity" must be a string`
+	case "options":
+		return `"ssh": "options" must be a list of strings`
 	}
 	return fmt.Sprintf("%q has the wrong type", key)
 }
@@ -164,22 +173,26 @@ func failingConfig(data []byte) string {
 // newConfig builds a configuration from its entry and checks its locations; relative location
 // paths are relative to dir, the config file's directory.
 func newConfig(rc configJSON, dir string) (*Config, error) {
-	work, err := newLocations(rc.Work, Work, "work", dir)
+	s, err := newSSH(rc.SSH, dir)
 	if err != nil {
 		return nil, err
 	}
-	backup, err := newLocations(rc.Backup, Backup, "backup", dir)
+	work, err := newLocations(rc.Work, Work, "work", dir, s)
 	if err != nil {
 		return nil, err
 	}
-	c := &Config{Name: rc.Name, Work: work, Backup: backup}
+	backup, err := newLocations(rc.Backup, Backup, "backup", dir, s)
+	if err != nil {
+		return nil, err
+	}
+	c := &Config{Name: rc.Name, Work: work, Backup: backup, SSH: s}
 	if err := checkOverlap(c.all()); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-func newLocations(raws []string, r Role, key, dir string) ([]Location, error) {
+func newLocations(raws []string, r Role, key, dir string, s *SSH) ([]Location, error) {
 	if raws == nil {
 		return nil, fmt.Errorf("%q is missing", key)
 	}
@@ -190,6 +203,14 @@ func newLocations(raws []string, r Role, key, dir string) ([]Location, error) {
 	for _, raw := range raws {
 		if raw == "" {
 			return nil, fmt.Errorf("%q holds an empty path", key)
+		}
+		if isRemote(raw) {
+			l, err := remoteLocation(raw, r, s)
+			if err != nil {
+				return nil, fmt.Errorf("%s %s: %w", r, raw, err)
+			}
+			ls = append(ls, l)
+			continue
 		}
 		p, err := locationPath(raw, dir)
 		if err != nil {
@@ -205,7 +226,18 @@ func newLocations(raws []string, r Role, key, dir string) ([]Location, error) {
 
 // locationPath expands "~", makes raw absolute against dir, and resolves its symlinks.
 func locationPath(raw, dir string) (string, error) {
-	p := raw
+	p, err := expandHome(raw)
+	if err != nil {
+		return "", err
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	return evalExisting(filepath.Clean(p)), nil
+}
+
+// expandHome replaces a leading "~" with $HOME.
+func expandHome(p string) (string, error) {
 	if p == "~" || strings.HasPrefix(p, "~/") {
 		home := os.Getenv("HOME")
 		if home == "" {
@@ -213,10 +245,7 @@ func locationPath(raw, dir string) (string, error) {
 		}
 		p = home + p[1:]
 	}
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(dir, p)
-	}
-	return evalExisting(filepath.Clean(p)), nil
+	return p, nil
 }
 
 // evalExisting resolves the symlinks of the longest leading part of p that resolves and keeps the
@@ -237,16 +266,19 @@ func evalExisting(p string) string {
 }
 
 // checkOverlap refuses two locations of one configuration that are the same directory or nested:
-// rsync would copy a location into itself.
+// rsync would copy a location into itself. Locations on different hosts never overlap.
 func checkOverlap(ls []Location) error {
 	for i, a := range ls {
 		for _, b := range ls[i+1:] {
+			if a.hostKey() != b.hostKey() {
+				continue
+			}
 			switch {
-			case a.Path == b.Path:
+			case a.Dir() == b.Dir():
 				return fmt.Errorf("%s %s and %s %s are both %s", a.Role, a.Raw, b.Role, b.Raw, a.Path)
-			case within(b.Path, a.Path):
+			case within(b.Dir(), a.Dir()):
 				return fmt.Errorf("%s %s is inside %s %s", b.Role, b.Path, a.Role, a.Path)
-			case within(a.Path, b.Path):
+			case within(a.Dir(), b.Dir()):
 				return fmt.Errorf("%s %s is inside %s %s", a.Role, a.Path, b.Role, b.Path)
 			}
 		}

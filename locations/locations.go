@@ -29,22 +29,24 @@ func (r Role) String() string {
 
 // Location is one WORKING or BACKUP directory of a configuration.
 type Location struct {
-	Path string // absolute, cleaned, symlinks resolved as far as the path exists
+	// Path is absolute, cleaned, symlinks resolved as far as the path exists. On another host
+	// it is rsync's address of the directory, "host:/path" or "user@host:/path", as written
+	// but cleaned; its symlinks are not resolved.
+	Path string
 	Raw  string // as written in the config file
 	Role Role
+	Host string // "" on this machine; else ssh's destination, "host" or "user@host"
+	SSH  *SSH   // for a location on another host: its configuration's settings and port
 	// MarkerID is the id of the marker the location's root must hold, when it was marked.
 	MarkerID string
 }
-
-// Reachable reports whether the location can be used now: its directory exists and holds its
-// marker, if it was marked.
-func (l Location) Reachable() bool { return l.Unreachable() == "" }
 
 // Config is one configuration: WORKING locations linked with BACKUP locations.
 type Config struct {
 	Name   string
 	Work   []Location
 	Backup []Location
+	SSH    *SSH // settings for the locations on other hosts; nil when not given
 }
 
 // Locations returns the config's locations of role r.

@@ -30,19 +30,32 @@ type Marker struct {
 
 // ReadMarker reads the marker in dir.
 func ReadMarker(dir string) (Marker, error) {
-	var m Marker
 	data, err := os.ReadFile(filepath.Join(dir, MarkerName))
 	if err != nil {
-		return m, err
+		return Marker{}, err
 	}
+	return ParseMarker(data, filepath.Join(dir, MarkerName))
+}
+
+// ParseMarker reads a marker file's content; name is where it comes from, for the error.
+func ParseMarker(data []byte, name string) (Marker, error) {
+	var m Marker
 	if err := json.Unmarshal(data, &m); err != nil || m.ID == "" {
-		return m, fmt.Errorf("marker %s is damaged", filepath.Join(dir, MarkerName))
+		return m, fmt.Errorf("marker %s is damaged", name)
 	}
 	return m, nil
 }
 
-// Unreachable says why the location cannot be used now, or "" when it can.
+// Reachable reports whether a location on this machine can be used now: its directory exists
+// and holds its marker, if it was marked.
+func (l Location) Reachable() bool { return l.Unreachable() == "" }
+
+// Unreachable says why a location on this machine cannot be used now, or "" when it can. A
+// location on another host is checked over ssh by the caller, with CheckMarker.
 func (l Location) Unreachable() string {
+	if l.Remote() {
+		return "on another host, not checked"
+	}
 	fi, err := os.Stat(l.Path)
 	switch {
 	case err != nil:
@@ -52,7 +65,15 @@ func (l Location) Unreachable() string {
 	case l.MarkerID == "":
 		return ""
 	}
-	m, err := ReadMarker(l.Path)
+	return l.CheckMarker(ReadMarker(l.Path))
+}
+
+// CheckMarker says why a location whose directory exists cannot be used, given what reading
+// its marker returned, or "" when it can. An unmarked location needs no marker.
+func (l Location) CheckMarker(m Marker, err error) string {
+	if l.MarkerID == "" {
+		return ""
+	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return "its marker " + MarkerName + " is missing: the disc is probably not mounted"
@@ -97,8 +118,20 @@ func readRegistry() (map[string]string, error) {
 	return reg, nil
 }
 
-// Mark writes a marker into the root of l, a location of c, and remembers it. A marker that
-// is already there is kept and remembered (adopted is true): the disc was marked before.
+// NewMarker returns a new marker for l, a location of c, and the content of its file.
+func NewMarker(c *Config, l Location) (Marker, []byte, error) {
+	id := make([]byte, 16)
+	if _, err := rand.Read(id); err != nil {
+		return Marker{}, nil, err
+	}
+	m := Marker{Config: c.Name, Role: l.Role.String(), ID: hex.EncodeToString(id), Created: time.Now().UTC().Truncate(time.Second)}
+	data, _ := json.MarshalIndent(m, "", "  ")
+	return m, append(data, '\n'), nil
+}
+
+// Mark writes a marker into the root of l, a location of c on this machine, and remembers it.
+// A marker that is already there is kept and remembered (adopted is true): the disc was
+// marked before.
 func Mark(c *Config, l Location) (m Marker, adopted bool, err error) {
 	if why := (Location{Path: l.Path}).Unreachable(); why != "" {
 		return m, false, fmt.Errorf("%s %s is %s", l.Role, l.Path, why)
@@ -108,34 +141,38 @@ func Mark(c *Config, l Location) (m Marker, adopted bool, err error) {
 	case err == nil:
 		adopted = true
 	case errors.Is(err, fs.ErrNotExist):
-		id := make([]byte, 16)
-		if _, err := rand.Read(id); err != nil {
+		var data []byte
+		if m, data, err = NewMarker(c, l); err != nil {
 			return m, false, err
 		}
-		m = Marker{Config: c.Name, Role: l.Role.String(), ID: hex.EncodeToString(id), Created: time.Now().UTC().Truncate(time.Second)}
-		data, _ := json.MarshalIndent(m, "", "  ")
-		if err := os.WriteFile(filepath.Join(l.Path, MarkerName), append(data, '\n'), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(l.Path, MarkerName), data, 0o644); err != nil {
 			return m, false, fmt.Errorf("write marker: %w", err)
 		}
 	default:
 		return m, false, err
 	}
+	return m, adopted, Remember(l, m)
+}
+
+// Remember notes that l holds the marker m, so that a later run that does not find it there
+// skips the location.
+func Remember(l Location, m Marker) error {
 	reg, err := readRegistry()
 	if err != nil {
-		return m, adopted, err
+		return err
 	}
 	reg[l.Path] = m.ID
 	path, _ := registryPath()
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return m, adopted, fmt.Errorf("remember marker: %w", err)
+		return fmt.Errorf("remember marker: %w", err)
 	}
 	data, _ := json.MarshalIndent(reg, "", "  ")
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, append(data, '\n'), 0o600); err != nil {
-		return m, adopted, fmt.Errorf("remember marker: %w", err)
+		return fmt.Errorf("remember marker: %w", err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return m, adopted, fmt.Errorf("remember marker: %w", err)
+		return fmt.Errorf("remember marker: %w", err)
 	}
-	return m, adopted, nil
+	return nil
 }

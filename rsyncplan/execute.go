@@ -230,7 +230,7 @@ type Done struct {
 // directory to be deleted holds anything that was not in the plan; such a directory is kept.
 func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error {
 	if s.Name == "newdirs" {
-		changed, err := p.newTreesChanged(s)
+		changed, err := p.newTreesChanged(ctx, r, s)
 		if err != nil {
 			return err
 		}
@@ -254,7 +254,7 @@ func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error
 		}
 	}
 	if s.Name == "delete" {
-		keep, err := p.changedSincePlan(s)
+		keep, err := p.changedSincePlan(ctx, r, s)
 		if err != nil {
 			return err
 		}
@@ -283,7 +283,7 @@ func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error
 		switch {
 		case it.code[0] == '*':
 			done.Deleted++
-		case it.code[1] == 'f' && it.code[0] == '>':
+		case it.code[1] == 'f' && (it.code[0] == '>' || it.code[0] == '<'):
 			done.Files++
 			done.Bytes += it.size
 		case it.code[1] == 'd' && strings.HasPrefix(it.code[2:], "+"):
@@ -303,28 +303,43 @@ func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error
 
 // newTreesChanged returns the new directories that the destination now has, or whose source
 // holds other entries than the plan. It only reads.
-func (p *Plan) newTreesChanged(s Step) ([]string, error) {
+func (p *Plan) newTreesChanged(ctx context.Context, r *Runner, s Step) ([]string, error) {
+	there, err := r.Stat(ctx, p.Job.DstDir, s.tops)
+	if err != nil {
+		return nil, fmt.Errorf("check the new directories before copying: %w", err)
+	}
+	now, err := r.List(ctx, p.Job.SrcDir, s.tops)
+	if err != nil {
+		return nil, fmt.Errorf("check the new directories before copying: %w", err)
+	}
+	isTop := make(map[string]bool, len(s.tops))
+	for _, t := range s.tops {
+		isTop[t] = true
+	}
+	found := map[string]map[string]bool{}
+	for _, e := range now {
+		top := e.Name
+		for !isTop[top] && top != "." && top != "/" {
+			top = path.Dir(top)
+		}
+		if found[top] == nil {
+			found[top] = map[string]bool{}
+		}
+		found[top][e.Name] = true
+	}
 	var changed []string
 	for _, top := range s.tops {
-		if _, err := os.Lstat(filepath.Join(p.Job.DstDir, filepath.FromSlash(top))); err == nil {
+		if _, ok := there[top]; ok {
 			changed = append(changed, top)
 			continue
-		}
-		now, err := listDir(p.Job.SrcDir, top)
-		if err != nil {
-			return nil, fmt.Errorf("check %s before copying: %w", top, err)
 		}
 		planned := s.newTrees[top]
-		if len(now) != len(planned) {
+		if len(found[top]) != len(planned) {
 			changed = append(changed, top)
 			continue
 		}
-		set := make(map[string]bool, len(planned))
 		for _, n := range planned {
-			set[n] = true
-		}
-		for _, n := range now {
-			if !set[n] {
+			if !found[top][n] {
 				changed = append(changed, top)
 				break
 			}
@@ -335,24 +350,30 @@ func (p *Plan) newTreesChanged(s Step) ([]string, error) {
 
 // changedSincePlan returns the top-most deleted directories that now hold entries the plan does
 // not delete. It only reads the destination.
-func (p *Plan) changedSincePlan(s Step) ([]string, error) {
-	var keep []string
+func (p *Plan) changedSincePlan(ctx context.Context, r *Runner, s Step) ([]string, error) {
+	var dirs []string
 	for _, top := range s.tops {
-		if !s.deletes[top] {
+		if s.deletes[top] {
+			dirs = append(dirs, top)
+		}
+	}
+	now, err := r.List(ctx, p.Job.DstDir, dirs)
+	if err != nil {
+		return nil, fmt.Errorf("check the directories to delete: %w", err)
+	}
+	kept := map[string]bool{}
+	var keep []string
+	for _, e := range now {
+		if _, planned := s.deletes[e.Name]; planned {
 			continue
 		}
-		names, err := listDir(p.Job.DstDir, top)
-		if os.IsNotExist(err) {
-			continue
+		top := e.Name
+		for top != "." && (!s.deletes[top] || under(top, s.deletes)) {
+			top = path.Dir(top)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("check %s before deleting: %w", top, err)
-		}
-		for _, n := range names {
-			if _, planned := s.deletes[n]; !planned {
-				keep = append(keep, top)
-				break
-			}
+		if !kept[top] {
+			kept[top] = true
+			keep = append(keep, top)
 		}
 	}
 	return keep, nil

@@ -6,8 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -160,13 +158,17 @@ var ErrSourceMissing = errors.New("source directory does not exist")
 // Make plans the job with one rsync dry run. A dry run that fails yields no plan: its output may
 // be incomplete, and a plan made from it could delete or overwrite the wrong things.
 func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
-	if fi, err := os.Stat(j.SrcDir); err != nil || !fi.IsDir() {
+	src, err := r.Stat(ctx, j.SrcDir, append([]string{"."}, j.Names...))
+	if err != nil {
+		return nil, err
+	}
+	if !src["."].Dir() {
 		return nil, fmt.Errorf("%s: %w", j.SrcDir, ErrSourceMissing)
 	}
 	p := &Plan{Job: j, DstEntries: -1}
 	var present []string
 	for _, n := range j.Names {
-		if _, err := os.Lstat(filepath.Join(j.SrcDir, n)); err != nil {
+		if _, ok := src[n]; !ok {
 			p.Missing = append(p.Missing, n)
 		} else {
 			present = append(present, n)
@@ -180,7 +182,7 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 	if j.Names != nil && len(present)+len(missing) == 0 {
 		return p, nil
 	}
-	c := newClassifier(j.DstDir)
+	var c classifier
 	var parseErr error
 	st := stats{files: -1}
 	res, err := r.Run(ctx, PlanArgs(j, present, missing), func(line []byte) {
@@ -206,6 +208,13 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 	}
 	if parseErr != nil {
 		return nil, parseErr
+	}
+	if err := c.lookUp(ctx, r, p); err != nil {
+		return nil, err
+	}
+	for _, it := range p.Items {
+		p.Totals[it.Class].Count++
+		p.Totals[it.Class].Bytes += it.Size
 	}
 	p.foldReplaced()
 	if st.files >= 0 {
@@ -273,13 +282,12 @@ func (p *Plan) foldReplaced() {
 }
 
 // classifier sorts dry-run items into classes. rsync shows a type change as "new" with no line
-// for what it replaces, so every new item is looked up in the destination.
+// for what it replaces, and a deletion without its size: both are looked up in the destination
+// once the dry run is over, in one go, which is one connection when it is on another host.
 type classifier struct {
-	dstDir   string
-	replaced int // entries shown as new that replace another type
+	lookups  []int // indices of the items to look up
+	replaced int   // entries shown as new that replace another type
 }
-
-func newClassifier(dstDir string) *classifier { return &classifier{dstDir: dstDir} }
 
 func (c *classifier) add(p *Plan, it rawItem) {
 	item := Item{Name: it.name, Dir: it.dir}
@@ -288,21 +296,15 @@ func (c *classifier) add(p *Plan, it rawItem) {
 	case code[0] == '*': // "*deleting"
 		item.Class = Deleted
 		if !it.dir {
-			if fi, err := os.Lstat(c.dst(it.name)); err == nil && fi.Mode().IsRegular() {
-				item.Size = fi.Size()
-			}
+			c.lookups = append(c.lookups, len(p.Items))
 		}
 	case strings.HasPrefix(code[2:], "+++++++++"):
 		item.Class = newClass(code[1])
-		if fi, err := os.Lstat(c.dst(it.name)); err == nil {
-			item.Class = Replaced
-			item.DstDir = fi.IsDir()
-			c.replaced++
-		}
+		c.lookups = append(c.lookups, len(p.Items))
 		if code[1] == 'f' {
 			item.Size = it.size
 		}
-	case code[0] == '>' || (code[0] == 'c' && code[2] == 'c'):
+	case code[0] == '>' || code[0] == '<' || (code[0] == 'c' && code[2] == 'c'):
 		item.Class = Modified
 		if code[1] == 'f' {
 			item.Size = it.size
@@ -311,8 +313,48 @@ func (c *classifier) add(p *Plan, it rawItem) {
 		item.Class = Meta
 	}
 	p.Items = append(p.Items, item)
-	p.Totals[item.Class].Count++
-	p.Totals[item.Class].Bytes += item.Size
+}
+
+// lookUp finds the destination's entries for new and deleted items. A new entry whose parent
+// directory is new too has nothing in the destination to replace: a first backup of a large
+// tree looks up only the top of each new tree.
+func (c *classifier) lookUp(ctx context.Context, r *Runner, p *Plan) error {
+	newDirs := map[string]bool{}
+	for _, i := range c.lookups {
+		if it := p.Items[i]; it.Class == NewDir {
+			newDirs[it.Name] = true
+		}
+	}
+	var names []string
+	var idx []int
+	for _, i := range c.lookups {
+		it := p.Items[i]
+		if it.Class != Deleted && newDirs[path.Dir(it.Name)] {
+			continue
+		}
+		names = append(names, it.Name)
+		idx = append(idx, i)
+	}
+	found, err := r.Stat(ctx, p.Job.DstDir, names)
+	if err != nil {
+		return fmt.Errorf("look up the destination: %w", err)
+	}
+	for _, i := range idx {
+		it := &p.Items[i]
+		e, ok := found[it.Name]
+		switch {
+		case !ok:
+		case it.Class == Deleted:
+			if e.Type == 'f' {
+				it.Size = e.Size
+			}
+		default:
+			it.Class = Replaced
+			it.DstDir = e.Dir()
+			c.replaced++
+		}
+	}
+	return nil
 }
 
 func newClass(kind byte) Class {
@@ -323,10 +365,6 @@ func newClass(kind byte) Class {
 		return NewLink
 	}
 	return NewFile
-}
-
-func (c *classifier) dst(name string) string {
-	return filepath.Join(c.dstDir, filepath.FromSlash(name))
 }
 
 // under reports whether name is below (not equal to) one of the names in set.
@@ -340,23 +378,6 @@ func under(name string, set map[string]bool) bool {
 		}
 	}
 	return false
-}
-
-// listDir returns the entries below dir, relative to root, slash-separated. It only reads.
-func listDir(root, dir string) ([]string, error) {
-	var names []string
-	err := filepath.WalkDir(filepath.Join(root, filepath.FromSlash(dir)), func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(root, p)
-		if err != nil {
-			return err
-		}
-		names = append(names, filepath.ToSlash(rel))
-		return nil
-	})
-	return names, err
 }
 
 // splitLines splits rsync's output into lines at "\n" and at "\r", which ends each progress

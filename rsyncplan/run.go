@@ -25,6 +25,9 @@ type Runner struct {
 	// Progress, when set, is called with every progress update of a run of a job that asks
 	// for them (Job.Progress).
 	Progress func(Progress)
+	// Shell is the remote shell command (ssh and its arguments) for runs that reach another
+	// host; nil when every directory is on this machine.
+	Shell []string
 }
 
 // Result is how one rsync run ended.
@@ -98,15 +101,26 @@ const env = "LC_ALL=C"
 // CommandLine returns the exact command of a run with args, quoted so that a shell runs it
 // as it is.
 func (r *Runner) CommandLine(args []string) string {
-	return env + " " + Quote(append([]string{r.program()}, args...))
+	return env + " " + Quote(append([]string{r.program()}, r.withShell(args)...))
+}
+
+// withShell adds the remote shell to args when the runner reaches another host. -s sends names
+// to the other host inside rsync's protocol, never through its shell: spaces, quotes and
+// dashes in them stay what they are.
+func (r *Runner) withShell(args []string) []string {
+	if r.Shell == nil || (len(args) > 0 && args[0] == "-e") {
+		return args
+	}
+	return append([]string{"-e", ShellWords(r.Shell), "-s"}, args...)
 }
 
 // Run runs rsync with args and calls line for each line rsync prints on stdout. When ctx is done,
 // rsync gets SIGTERM so that it removes its temporary file, then SIGKILL if it does not exit.
 // The error is about starting or waiting for rsync; rsync's own failure is in Result.Code.
 func (r *Runner) Run(ctx context.Context, args []string, line func([]byte)) (Result, error) {
+	args = r.withShell(args)
 	if r.Trace != nil {
-		r.Trace(r.CommandLine(args))
+		r.Trace(env + " " + Quote(append([]string{r.program()}, args...)))
 	}
 	cmd := exec.CommandContext(ctx, r.program(), args...)
 	cmd.Env = append(os.Environ(), env)

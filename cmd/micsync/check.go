@@ -25,8 +25,11 @@ func (c *checkCmd) Run(a *app) error {
 	fmt.Fprintf(a.stdout, "config %s is valid: %d %s\n", show(f.Path), len(f.Configs), n)
 	total, up := 0, 0
 	for _, cfg := range f.Configs {
+		a.probe(append(append([]locations.Location{}, cfg.Work...), cfg.Backup...))
+	}
+	for _, cfg := range f.Configs {
 		fmt.Fprintln(a.stdout)
-		t, u := showConfig(a.stdout, cfg)
+		t, u := a.showConfig(a.stdout, cfg)
 		total += t
 		up += u
 	}
@@ -54,13 +57,13 @@ func (a *app) loadSetupConfig() (*locations.File, error) {
 
 // showConfig prints one configuration and its locations with their state, and returns how many
 // locations it has and how many of them are reachable.
-func showConfig(w io.Writer, cfg *locations.Config) (total, reachable int) {
+func (a *app) showConfig(w io.Writer, cfg *locations.Config) (total, reachable int) {
 	fmt.Fprintf(w, "configuration %q\n", cfg.Name)
 	for _, l := range append(append([]locations.Location{}, cfg.Work...), cfg.Backup...) {
 		total++
 		state := "reachable"
-		if why := l.Unreachable(); why != "" {
-			if _, err := os.Stat(l.Path); err != nil {
+		if why := a.unreachable(l); why != "" {
+			if _, err := os.Stat(l.Path); err != nil && !l.Remote() {
 				why = "does not exist (disc not mounted?)"
 			}
 			state = "unreachable: " + why

@@ -128,6 +128,9 @@ type app struct {
 	cwd     string
 	cfgPath string
 	colour  bool // colour the plans' marks
+	// batch forbids ssh to ask for a password or a host key: there is no terminal to answer.
+	batch bool
+	reach reachability
 }
 
 // Main runs micsync with args (without the program name) and returns the exit status.
@@ -199,7 +202,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ask promp
 	if err != nil {
 		return failure(fmt.Errorf("current directory: %w", err))
 	}
-	a := &app{ctx: ctx, stdout: stdout, stderr: stderr, ask: ask, rsync: &rsyncplan.Runner{Stderr: stderr},
+	a := &app{ctx: ctx, stdout: stdout, stderr: stderr, ask: ask, rsync: &rsyncplan.Runner{Stderr: stderr}, batch: !isTerminal(os.Stdin),
 		cwd: cwd, cfgPath: c.ConfigFile}
 	return kctx.Run(a)
 }

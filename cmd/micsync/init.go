@@ -92,7 +92,7 @@ func (c *initCmd) Run(a *app) error {
 		verb = "replaced"
 	}
 	fmt.Fprintf(a.stdout, "%s %s\n\n", verb, show(f.Path))
-	showConfig(a.stdout, f.Lookup(e.Name))
+	a.showConfig(a.stdout, f.Lookup(e.Name))
 	fmt.Fprintf(a.stdout, "\nnext: micsync check shows every configuration; micsync --backup %s copies to the BACKUPs\n",
 		show(e.Work[0]))
 	return nil

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"micsync/locations"
+	"micsync/rsyncplan"
 )
 
 type markCmd struct {
@@ -22,7 +26,11 @@ func (c *markCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
-	m, adopted, err := locations.Mark(cfg, loc)
+	mark := locations.Mark
+	if loc.Remote() {
+		mark = a.markRemote
+	}
+	m, adopted, err := mark(cfg, loc)
 	if err != nil {
 		return failure(err)
 	}
@@ -37,6 +45,13 @@ func (c *markCmd) Run(a *app) error {
 
 // findRoot finds the location whose root is dir.
 func (a *app) findRoot(file *locations.File, dir string) (*locations.Config, locations.Location, error) {
+	for _, c := range file.Configs {
+		for _, l := range append(c.Locations(locations.Work), c.Locations(locations.Backup)...) {
+			if l.Remote() && (l.Path == dir || l.Raw == dir) {
+				return c, l, nil
+			}
+		}
+	}
 	abs := dir
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(a.cwd, abs)
@@ -56,4 +71,41 @@ func (a *app) findRoot(file *locations.File, dir string) (*locations.Config, loc
 	}
 	return nil, locations.Location{}, usage(fmt.Errorf("%s is not the root of a location in %s", show(dir), file.Path),
 		"the locations are: "+strings.Join(roots, ", "))
+}
+
+// markRemote marks a location on another host as locations.Mark does one here: the marker is
+// read and written with rsync over ssh.
+func (a *app) markRemote(c *locations.Config, l locations.Location) (locations.Marker, bool, error) {
+	unmarked := l
+	unmarked.MarkerID = ""
+	why, m, err := a.remoteState(unmarked)
+	switch {
+	case why != "":
+		return m, false, fmt.Errorf("%s %s is %s", l.Role, l.Path, why)
+	case err == nil:
+		return m, true, locations.Remember(l, m)
+	case !errors.Is(err, fs.ErrNotExist):
+		return m, false, err
+	}
+	m, data, err := locations.NewMarker(c, l)
+	if err != nil {
+		return m, false, err
+	}
+	tmp, err := os.MkdirTemp("", "micsync-marker-")
+	if err != nil {
+		return m, false, err
+	}
+	defer os.RemoveAll(tmp)
+	file := filepath.Join(tmp, locations.MarkerName)
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		return m, false, err
+	}
+	res, err := a.runnerFor(l).Run(a.ctx, []string{"--chmod=F644", "--ignore-existing", "--", file, l.Path + "/"}, func([]byte) {})
+	if err == nil && res.Code != 0 {
+		err = &rsyncplan.Error{Step: "writing the marker", Code: res.Code, Stderr: res.Stderr}
+	}
+	if err != nil {
+		return m, false, fmt.Errorf("write marker: %w", err)
+	}
+	return m, false, locations.Remember(l, m)
 }

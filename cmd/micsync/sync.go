@@ -54,21 +54,21 @@ const trashTime = "20060102T150405Z"
 // newStamp names this run's trash: the current time, or a later second that none of the
 // locations' trashes has yet. Two runs never share a trash directory, where the second run
 // would overwrite what the first one kept.
-func newStamp(roots ...string) string {
+func (a *app) newStamp(ls ...locations.Location) string {
+	taken := map[string]bool{}
+	for _, l := range ls {
+		// A trash that cannot be read now is checked again by rsync, which never overwrites
+		// there: a name taken by another run's directory fails the run instead.
+		entries, _ := a.runnerFor(l).Children(a.ctx, filepath.Join(l.Path, locations.TrashName))
+		for _, e := range entries {
+			taken[e.Name] = true
+		}
+	}
 	t := time.Now().UTC()
-	for {
-		stamp := t.Format(trashTime)
-		free := true
-		for _, r := range roots {
-			if _, err := os.Lstat(filepath.Join(r, locations.TrashName, stamp)); err == nil {
-				free = false
-			}
-		}
-		if free {
-			return stamp
-		}
+	for taken[t.Format(trashTime)] {
 		t = t.Add(time.Second)
 	}
+	return t.Format(trashTime)
 }
 
 func (o options) deleting() bool { return o.delete || o.deleteNoAsk }
@@ -116,11 +116,7 @@ func (a *app) sync(act action, o options, paths []string) error {
 		return err
 	}
 
-	roots := make([]string, len(locs))
-	for i, l := range locs {
-		roots[i] = l.Path
-	}
-	stamp := newStamp(roots...)
+	stamp := a.newStamp(locs...)
 	dests := make([]*dest, len(locs))
 	for i, l := range locs {
 		job := rsyncplan.Job{
@@ -135,7 +131,8 @@ func (a *app) sync(act action, o options, paths []string) error {
 			job.Exclude = []string{"/" + locations.TrashName + "/", "/" + locations.MarkerName}
 		}
 		if !act.tree && !o.noTrash {
-			job.Trash = filepath.Join(l.Path, locations.TrashName, stamp, filepath.FromSlash(t.Rel))
+			// rsync's --backup-dir is a path on the destination's host.
+			job.Trash = rsyncplan.OnHost(filepath.Join(l.Path, locations.TrashName, stamp, filepath.FromSlash(t.Rel)))
 		}
 		dests[i] = &dest{loc: l, job: job}
 	}
@@ -162,7 +159,7 @@ func (a *app) carryOut(act action, src locations.Location, dests []*dest, o opti
 		bar = newProgressLine(a.stderr, dests)
 	}
 	for i, d := range dests {
-		r := *a.rsync
+		r := a.runnerFor(src, d.loc)
 		pre := &prefixer{w: a.stderr, bar: bar}
 		if len(dests) > 1 {
 			pre.prefix = show(d.loc.Path) + ": "
@@ -173,7 +170,7 @@ func (a *app) carryOut(act action, src locations.Location, dests []*dest, o opti
 			d.job.Progress = true
 			r.Progress = func(p rsyncplan.Progress) { bar.update(label, p) }
 		}
-		d.rsync = &r
+		d.rsync = r
 	}
 	each(dests, len(dests), func(d *dest) { d.err = a.plan(act, src, d, o) })
 	for _, d := range dests {
@@ -397,13 +394,15 @@ func (a *app) chooseLocations(act action, t locations.Target, o options) (locati
 		}
 		src = l
 	}
-	if why := src.Unreachable(); why != "" {
-		return src, nil, failure(fmt.Errorf("%s %s is %s", src.Role, show(src.Path), why), "mount the disc that holds it")
+	if why := a.unreachable(src); why != "" {
+		return src, nil, failure(fmt.Errorf("%s %s is %s", src.Role, show(src.Path), why), reachHint(src))
 	}
 
-	if act.name == "transfer" && len(reachable(cfg.Backup)) < 2 {
-		return src, nil, failure(fmt.Errorf("transfer needs two reachable BACKUPs in configuration %q; %d reachable", cfg.Name, len(reachable(cfg.Backup))),
-			"mount the discs of the BACKUPs")
+	if act.name == "transfer" {
+		if n := len(a.reachable(cfg.Backup)); n < 2 {
+			return src, nil, failure(fmt.Errorf("transfer needs two reachable BACKUPs in configuration %q; %d reachable", cfg.Name, n),
+				"mount the discs of the BACKUPs")
+		}
 	}
 
 	others := without(cfg.Locations(act.to), src)
@@ -417,8 +416,8 @@ func (a *app) chooseLocations(act action, t locations.Target, o options) (locati
 			if l.Path == src.Path {
 				return src, nil, usage(fmt.Errorf("--to %s is the source", root))
 			}
-			if why := l.Unreachable(); why != "" {
-				return src, nil, failure(fmt.Errorf("%s %s is %s", l.Role, show(l.Path), why), "mount the disc that holds it")
+			if why := a.unreachable(l); why != "" {
+				return src, nil, failure(fmt.Errorf("%s %s is %s", l.Role, show(l.Path), why), reachHint(l))
 			}
 			dsts = append(dsts, l)
 		}
@@ -431,7 +430,7 @@ func (a *app) chooseLocations(act action, t locations.Target, o options) (locati
 	switch act.dests {
 	case allDests:
 		a.noteUnreachable(others)
-		dsts := reachable(others)
+		dsts := a.reachable(others)
 		if len(dsts) == 0 {
 			return src, nil, failure(fmt.Errorf("no %s of configuration %q is reachable", act.to, cfg.Name),
 				"mount the disc that holds one, or check the paths in the configuration")
@@ -445,7 +444,7 @@ func (a *app) chooseLocations(act action, t locations.Target, o options) (locati
 		return src, []locations.Location{l}, err
 	default:
 		a.noteUnreachable(others)
-		dsts := reachable(others)
+		dsts := a.reachable(others)
 		if len(dsts) <= 1 {
 			return src, dsts, nil
 		}
@@ -473,7 +472,7 @@ func (a *app) chooseOne(cfg *locations.Config, r locations.Role, not *locations.
 		cands = without(cands, *not)
 	}
 	a.noteUnreachable(cands)
-	cands = reachable(cands)
+	cands = a.reachable(cands)
 	switch len(cands) {
 	case 0:
 		return locations.Location{}, failure(fmt.Errorf("no %s of configuration %q is reachable", r, cfg.Name),
@@ -506,7 +505,7 @@ func (a *app) pickRoot(cfg *locations.Config, r locations.Role, root, flag strin
 	}
 	var roots []string
 	for _, l := range cfg.Locations(r) {
-		if l.Path == resolved || l.Path == abs || l.Raw == root {
+		if l.Path == resolved || l.Path == abs || l.Raw == root || l.Path == root {
 			return l, nil
 		}
 		roots = append(roots, show(l.Path))
@@ -516,21 +515,33 @@ func (a *app) pickRoot(cfg *locations.Config, r locations.Role, root, flag strin
 }
 
 func (a *app) noteUnreachable(ls []locations.Location) {
+	a.probe(ls)
 	for _, l := range ls {
-		if why := l.Unreachable(); why != "" {
+		if why := a.unreachable(l); why != "" {
 			fmt.Fprintf(a.stdout, "skipped %s %s: %s\n", l.Role, show(l.Path), why)
 		}
 	}
 }
 
-func reachable(ls []locations.Location) []locations.Location {
+// reachable returns the locations of ls that can be used now; those on other hosts are
+// checked all at once.
+func (a *app) reachable(ls []locations.Location) []locations.Location {
+	a.probe(ls)
 	var out []locations.Location
 	for _, l := range ls {
-		if l.Reachable() {
+		if a.unreachable(l) == "" {
 			out = append(out, l)
 		}
 	}
 	return out
+}
+
+// reachHint says what makes an unreachable location reachable.
+func reachHint(l locations.Location) string {
+	if l.Remote() {
+		return "check that " + l.Host + " is up and that ssh " + l.Host + " works without a password"
+	}
+	return "mount the disc that holds it"
 }
 
 func without(ls []locations.Location, not locations.Location) []locations.Location {
@@ -545,7 +556,15 @@ func without(ls []locations.Location, not locations.Location) []locations.Locati
 
 // plan checks the destination and makes its plan with one dry run.
 func (a *app) plan(act action, src locations.Location, d *dest, o options) error {
-	if fi, err := os.Stat(d.job.DstDir); err != nil || !fi.IsDir() {
+	if rsyncplan.IsRemote(d.job.SrcDir) && rsyncplan.IsRemote(d.job.DstDir) {
+		return failure(fmt.Errorf("cannot copy from %s to %s: rsync copies between this machine and another host, not between two other hosts", show(src.Path), show(d.loc.Path)),
+			"run micsync on one of the two hosts, or pick a destination on this machine with --to")
+	}
+	there, err := d.rsync.Stat(a.ctx, d.job.DstDir, []string{"."})
+	if err != nil {
+		return failure(err, rsyncHints(a, err, d)...)
+	}
+	if !there["."].Dir() {
 		return a.missingDest(act, src, d)
 	}
 	r := d.rsync
@@ -563,9 +582,9 @@ func (a *app) plan(act action, src locations.Location, d *dest, o options) error
 		return failure(fmt.Errorf("%s does not exist in %s %s", show(d.job.SrcDir), src.Role, show(src.Path)))
 	}
 	if err != nil {
-		return failure(err, rsyncHints(err, d)...)
+		return failure(err, rsyncHints(a, err, d)...)
 	}
-	if p.Has(rsyncplan.Deleted) && !o.allowEmptySource && sourceEmpty(p) {
+	if p.Has(rsyncplan.Deleted) && !o.allowEmptySource && a.sourceEmpty(d.rsync, p) {
 		return failure(fmt.Errorf("refusing to delete %s from %s: the source %s is empty, which looks like a disc that is not mounted",
 			count(p.Totals[rsyncplan.Deleted].Count, "entry", "entries"), show(synced(d.job.DstDir, d.job)), show(synced(d.job.SrcDir, d.job))),
 			"check that the source disc is mounted; if the source is really empty, --allow-empty-source deletes anyway")
@@ -576,27 +595,30 @@ func (a *app) plan(act action, src locations.Location, d *dest, o options) error
 
 // sourceEmpty reports whether a plan's source holds nothing: the whole source directory, or
 // every named entry, is missing or an empty directory (micsync's own files aside).
-func sourceEmpty(p *rsyncplan.Plan) bool {
+func (a *app) sourceEmpty(r *rsyncplan.Runner, p *rsyncplan.Plan) bool {
 	j := p.Job
 	if j.Names == nil {
-		return emptyDir(j.SrcDir)
+		return a.emptyDir(r, j.SrcDir)
 	}
-	for _, n := range j.Names {
-		full := filepath.Join(j.SrcDir, n)
-		if fi, err := os.Lstat(full); err == nil && (!fi.IsDir() || !emptyDir(full)) {
+	found, err := r.Stat(a.ctx, j.SrcDir, j.Names)
+	if err != nil {
+		return false
+	}
+	for _, e := range found {
+		if !e.Dir() || !a.emptyDir(r, filepath.Join(j.SrcDir, e.Name)) {
 			return false
 		}
 	}
 	return true
 }
 
-func emptyDir(dir string) bool {
-	entries, err := os.ReadDir(dir)
+func (a *app) emptyDir(r *rsyncplan.Runner, dir string) bool {
+	entries, err := r.Children(a.ctx, dir)
 	if err != nil {
 		return false
 	}
 	for _, e := range entries {
-		if e.Name() != locations.TrashName && e.Name() != locations.MarkerName {
+		if e.Name != locations.TrashName && e.Name != locations.MarkerName {
 			return false
 		}
 	}
@@ -605,10 +627,15 @@ func emptyDir(dir string) bool {
 
 // missingDest explains a destination directory that does not exist and how to create it.
 func (a *app) missingDest(act action, src locations.Location, d *dest) error {
-	rel, _ := filepath.Rel(d.loc.Path, d.job.DstDir)
-	top := rel
+	rel, _ := filepath.Rel(rsyncplan.OnHost(d.loc.Path), rsyncplan.OnHost(d.job.DstDir))
+	var parents []string
 	for dir := path.Dir(filepath.ToSlash(rel)); dir != "."; dir = path.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(d.loc.Path, dir)); err == nil {
+		parents = append(parents, dir)
+	}
+	there, _ := d.rsync.Stat(a.ctx, d.loc.Path, parents)
+	top := rel
+	for _, dir := range parents {
+		if there[dir].Dir() {
 			break
 		}
 		top = dir
@@ -741,7 +768,7 @@ func (a *app) execute(d *dest, o options) error {
 			if errors.Is(err, context.Canceled) {
 				return errInterrupted
 			}
-			return failure(err, rsyncHints(err, d)...)
+			return failure(err, rsyncHints(a, err, d)...)
 		}
 	}
 	return nil
@@ -775,7 +802,7 @@ func (a *app) reportDest(d *dest) {
 }
 
 // rsyncHints explains the rsync failures that users meet, from rsync's exit status and message.
-func rsyncHints(err error, d *dest) []string {
+func rsyncHints(a *app, err error, d *dest) []string {
 	var re *rsyncplan.Error
 	if !errors.As(err, &re) {
 		return nil
@@ -786,7 +813,9 @@ func rsyncHints(err error, d *dest) []string {
 		return []string{"the disc of " + show(d.loc.Path) + " is full: free some space and run micsync again; no file was left half-written"}
 	case strings.Contains(msg, "Permission denied") || strings.Contains(msg, "Operation not permitted"):
 		return []string{"rsync could not read or write the entries named above: check their permissions"}
-	case !d.loc.Reachable():
+	case d.loc.Remote() && re.Code == 255:
+		return []string{"the connection to " + d.loc.Host + " failed: check that it is up, then run micsync again"}
+	case !d.loc.Remote() && !d.loc.Reachable():
 		return []string{show(d.loc.Path) + " went away during the run: is its disc still plugged in? Run micsync again once it is"}
 	case strings.Contains(msg, "vanished") || strings.Contains(msg, "link_stat"):
 		return []string{"files changed after the plan was made: run micsync again to plan anew"}

@@ -73,11 +73,20 @@ func (a *app) trashRuns(root string) ([]trashRun, error) {
 			return nil, err
 		}
 		locs = append(locs, placed{cfg, l})
+		if why := a.unreachable(l); why != "" {
+			return nil, failure(fmt.Errorf("%s %s is %s", l.Role, show(l.Path), why), reachHint(l))
+		}
 	} else {
+		var all []locations.Location
+		for _, c := range file.Configs {
+			all = append(all, c.Locations(locations.Work)...)
+			all = append(all, c.Locations(locations.Backup)...)
+		}
+		a.probe(all)
 		seen := map[string]bool{}
 		for _, c := range file.Configs {
 			for _, l := range append(c.Locations(locations.Work), c.Locations(locations.Backup)...) {
-				if !seen[l.Path] && l.Reachable() {
+				if !seen[l.Path] && a.unreachable(l) == "" {
 					seen[l.Path] = true
 					locs = append(locs, placed{c, l})
 				}
@@ -87,7 +96,7 @@ func (a *app) trashRuns(root string) ([]trashRun, error) {
 	var runs []trashRun
 	for _, cl := range locs {
 		dir := filepath.Join(cl.loc.Path, locations.TrashName)
-		entries, err := os.ReadDir(dir)
+		entries, err := a.runnerFor(cl.loc).Children(a.ctx, dir)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -95,11 +104,11 @@ func (a *app) trashRuns(root string) ([]trashRun, error) {
 			return nil, failure(fmt.Errorf("read trash: %w", err))
 		}
 		for _, e := range entries {
-			when, err := time.Parse(trashTime, e.Name())
-			if err != nil || !e.IsDir() {
+			when, err := time.Parse(trashTime, e.Name)
+			if err != nil || !e.Dir() {
 				continue // not a run of micsync's
 			}
-			runs = append(runs, trashRun{cfg: cl.cfg, loc: cl.loc, stamp: e.Name(), dir: filepath.Join(dir, e.Name()), when: when})
+			runs = append(runs, trashRun{cfg: cl.cfg, loc: cl.loc, stamp: e.Name, dir: filepath.Join(dir, e.Name), when: when})
 		}
 	}
 	sort.SliceStable(runs, func(i, j int) bool { return runs[i].stamp < runs[j].stamp })
@@ -107,16 +116,16 @@ func (a *app) trashRuns(root string) ([]trashRun, error) {
 }
 
 // size counts the files of a trash run and their bytes.
-func size(dir string) (files int, bytes int64) {
-	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+func (a *app) size(run trashRun) (files int, bytes int64) {
+	entries, _ := a.runnerFor(run.loc).List(a.ctx, run.dir, []string{"."})
+	for _, e := range entries {
+		if !e.Dir() {
 			files++
-			if fi, err := d.Info(); err == nil {
-				bytes += fi.Size()
+			if e.Type == 'f' {
+				bytes += e.Size
 			}
 		}
-		return nil
-	})
+	}
 	return files, bytes
 }
 
@@ -135,7 +144,7 @@ func (c *trashListCmd) Run(a *app) error {
 			fmt.Fprintf(a.stdout, "%s %s (configuration %q)\n", r.loc.Role, show(r.loc.Path), r.cfg.Name)
 			last = r.loc.Path
 		}
-		n, b := size(r.dir)
+		n, b := a.size(r)
 		fmt.Fprintf(a.stdout, "  %s  %s  %s\n", r.stamp, count(n, "file", "files"), humanBytes(b))
 	}
 	return nil
@@ -176,8 +185,17 @@ func (c *trashRestoreCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
-	job := rsyncplan.Job{SrcDir: run.dir, DstDir: run.loc.Path, Names: names,
-		Trash: filepath.Join(run.loc.Path, locations.TrashName, newStamp(run.loc.Path))}
+	src := run.dir
+	if run.loc.Remote() {
+		// rsync copies between this machine and another host, not within one other host:
+		// the trash run comes here first, and goes back from here.
+		if src, err = a.fetch(run, names); err != nil {
+			return err
+		}
+		defer os.RemoveAll(filepath.Dir(src))
+	}
+	job := rsyncplan.Job{SrcDir: src, DstDir: run.loc.Path, Names: names,
+		Trash: rsyncplan.OnHost(filepath.Join(run.loc.Path, locations.TrashName, a.newStamp(run.loc)))}
 	o := options{commonFlags: commonFlags{DryRun: c.DryRun, Yes: c.Yes, No: c.No, Verbose: c.Verbose, Full: c.Full}, overwrite: c.Modified}
 	fmt.Fprintf(a.stdout, "restore from trash run %s of %s %s\n", run.stamp, run.loc.Role, show(run.loc.Path))
 	restore := action{name: "restore", from: run.loc.Role, to: run.loc.Role, dests: oneDest}
@@ -186,14 +204,15 @@ func (c *trashRestoreCmd) Run(a *app) error {
 
 // names returns the entries of the trash run to restore, relative to the location's root.
 func (c *trashRestoreCmd) names(a *app, run trashRun) ([]string, error) {
+	r := a.runnerFor(run.loc)
 	if len(c.Paths) == 0 {
-		entries, err := os.ReadDir(run.dir)
+		entries, err := r.Children(a.ctx, run.dir)
 		if err != nil {
 			return nil, failure(err)
 		}
 		var names []string
 		for _, e := range entries {
-			names = append(names, e.Name())
+			names = append(names, e.Name)
 		}
 		return names, nil
 	}
@@ -211,12 +230,42 @@ func (c *trashRestoreCmd) names(a *app, run trashRun) ([]string, error) {
 		if filepath.IsAbs(rel) || rel == "." || strings.HasPrefix(rel, "..") {
 			return nil, usage(fmt.Errorf("%s is not inside %s", show(p), show(run.loc.Path)))
 		}
-		if _, err := os.Lstat(filepath.Join(run.dir, rel)); err != nil {
-			return nil, usage(fmt.Errorf("%s is not in trash run %s", show(rel), run.stamp), "micsync trash list shows the runs")
-		}
 		names = append(names, filepath.ToSlash(rel))
 	}
+	found, err := r.Stat(a.ctx, run.dir, names)
+	if err != nil {
+		return nil, failure(err)
+	}
+	for _, n := range names {
+		if _, ok := found[n]; !ok {
+			return nil, usage(fmt.Errorf("%s is not in trash run %s", show(n), run.stamp), "micsync trash list shows the runs")
+		}
+	}
 	return names, nil
+}
+
+// fetch copies the named entries of a trash run on another host into a new directory here.
+func (a *app) fetch(run trashRun, names []string) (string, error) {
+	tmp, err := os.MkdirTemp("", "micsync-restore-")
+	if err != nil {
+		return "", failure(err)
+	}
+	list := filepath.Join(tmp, "names.list")
+	if err := os.WriteFile(list, []byte(strings.Join(names, "\x00")+"\x00"), 0o600); err != nil {
+		os.RemoveAll(tmp)
+		return "", failure(err)
+	}
+	dir := filepath.Join(tmp, "run")
+	r := a.runnerFor(run.loc)
+	res, err := r.Run(a.ctx, []string{"-a", "--files-from=" + list, "--from0", "-r", "--", run.dir + "/", dir + "/"}, func([]byte) {})
+	if err == nil && res.Code != 0 {
+		err = &rsyncplan.Error{Step: "copy of the trash run from " + run.loc.Host, Code: res.Code, Stderr: res.Stderr}
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return "", failure(err)
+	}
+	return dir, nil
 }
 
 func (c *trashEmptyCmd) Run(a *app) error {
@@ -237,7 +286,7 @@ func (c *trashEmptyCmd) Run(a *app) error {
 	for _, r := range runs {
 		if age == 0 || r.when.Before(cutoff) {
 			old = append(old, r)
-			n, b := size(r.dir)
+			n, b := a.size(r)
 			files, bytes = files+n, bytes+b
 		}
 	}
@@ -259,7 +308,7 @@ func (c *trashEmptyCmd) Run(a *app) error {
 		return nil
 	}
 	for _, r := range old {
-		if err := os.RemoveAll(r.dir); err != nil {
+		if err := a.removeRun(r); err != nil {
 			return failure(fmt.Errorf("empty trash: %w", err))
 		}
 	}
@@ -278,4 +327,24 @@ func parseAge(s string) (time.Duration, error) {
 		return d, nil
 	}
 	return 0, fmt.Errorf("--older-than takes a duration such as 30d, 12h or 90m, not %s", show(s))
+}
+
+// removeRun deletes a trash run. On another host, rsync deletes it: an empty directory is
+// synced over the trash with --delete, and a filter lets it see this run only.
+func (a *app) removeRun(r trashRun) error {
+	if !r.loc.Remote() {
+		return os.RemoveAll(r.dir)
+	}
+	empty, err := os.MkdirTemp("", "micsync-empty-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(empty)
+	args := []string{"-r", "--delete", "--include=/" + r.stamp + "/***", "--exclude=*", "--",
+		empty + "/", filepath.Join(r.loc.Path, locations.TrashName) + "/"}
+	res, err := a.runnerFor(r.loc).Run(a.ctx, args, func([]byte) {})
+	if err == nil && res.Code != 0 {
+		err = &rsyncplan.Error{Step: "deletion of trash run " + r.stamp, Code: res.Code, Stderr: res.Stderr}
+	}
+	return err
 }

@@ -1,0 +1,212 @@
+package rsyncplan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// IsRemote reports whether dir is on another host: rsync's "host:/path". Directories on this
+// machine are always absolute, so they never look like one.
+func IsRemote(dir string) bool {
+	return !strings.HasPrefix(dir, "/") && strings.Contains(dir, ":")
+}
+
+// OnHost returns the path part of dir: "/path" of "host:/path", or dir itself.
+func OnHost(dir string) string {
+	if !IsRemote(dir) {
+		return dir
+	}
+	_, p, _ := strings.Cut(dir, ":")
+	return p
+}
+
+// ShellWords joins argv into one word for rsync's -e, which splits at spaces and keeps what
+// single or double quotes enclose (it knows no backslash). Each word is single-quoted; a single
+// quote itself goes in double quotes.
+func ShellWords(argv []string) string {
+	words := make([]string, len(argv))
+	for i, a := range argv {
+		words[i] = "'" + strings.ReplaceAll(a, "'", `'"'"'`) + "'"
+	}
+	return strings.Join(words, " ")
+}
+
+// Entry is one entry of a directory, as Stat or List found it.
+type Entry struct {
+	Name string // relative to the directory asked about, slash-separated; "." is the directory
+	Type byte   // 'f' file, 'd' directory, 'L' symlink, 'D' device, 'S' special (fifo, socket)
+	Size int64  // for files
+}
+
+// Dir reports whether the entry is a directory.
+func (e Entry) Dir() bool { return e.Type == 'd' }
+
+// Stat returns which of names (slash-separated, below dir) exist in dir, by name; "." is dir
+// itself. On another host it asks rsync there: one connection for all names.
+func (r *Runner) Stat(ctx context.Context, dir string, names []string) (map[string]Entry, error) {
+	found := map[string]Entry{}
+	if len(names) == 0 {
+		return found, nil
+	}
+	if !IsRemote(dir) {
+		for _, n := range names {
+			stat := os.Lstat
+			if n == "." {
+				stat = os.Stat // the directory itself is used through a symlink
+			}
+			if fi, err := stat(filepath.Join(dir, filepath.FromSlash(n))); err == nil {
+				found[n] = localEntry(n, fi)
+			}
+		}
+		return found, nil
+	}
+	err := r.query(ctx, dir, names, false, func(e Entry) { found[e.Name] = e })
+	if errors.Is(err, fs.ErrNotExist) {
+		return found, nil
+	}
+	return found, err
+}
+
+// List returns each of subs (slash-separated, below dir; "." for dir) and every entry below
+// them, names relative to dir; a sub that does not exist adds nothing. It only reads.
+func (r *Runner) List(ctx context.Context, dir string, subs []string) ([]Entry, error) {
+	var entries []Entry
+	if len(subs) == 0 {
+		return nil, nil
+	}
+	if !IsRemote(dir) {
+		for _, sub := range subs {
+			n := len(entries)
+			err := filepath.WalkDir(filepath.Join(dir, filepath.FromSlash(sub)), func(p string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				fi, err := d.Info()
+				if err != nil {
+					return err
+				}
+				rel, err := filepath.Rel(dir, p)
+				if err != nil {
+					return err
+				}
+				entries = append(entries, localEntry(filepath.ToSlash(rel), fi))
+				return nil
+			})
+			if errors.Is(err, fs.ErrNotExist) && len(entries) == n {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		return entries, nil
+	}
+	err := r.query(ctx, dir, subs, true, func(e Entry) { entries = append(entries, e) })
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return entries, err
+}
+
+// Children returns the entries directly in dir, dir itself left out. The error wraps
+// fs.ErrNotExist when dir does not exist.
+func (r *Runner) Children(ctx context.Context, dir string) ([]Entry, error) {
+	var entries []Entry
+	if !IsRemote(dir) {
+		des, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range des {
+			if fi, err := d.Info(); err == nil {
+				entries = append(entries, localEntry(d.Name(), fi))
+			}
+		}
+		return entries, nil
+	}
+	// A listing of dir/ with --dirs names dir "." and its children, without going deeper.
+	err := r.listRun(ctx, []string{"-n", "-a", "--dirs", "--no-recursive", outFormat}, dir, func(e Entry) {
+		if e.Name != "." {
+			entries = append(entries, e)
+		}
+	})
+	return entries, err
+}
+
+func localEntry(name string, fi fs.FileInfo) Entry {
+	e := Entry{Name: name, Type: 'f', Size: fi.Size()}
+	switch m := fi.Mode(); {
+	case m.IsDir():
+		e.Type, e.Size = 'd', 0
+	case m&fs.ModeSymlink != 0:
+		e.Type = 'L'
+	case m&fs.ModeDevice != 0:
+		e.Type = 'D'
+	case !m.IsRegular():
+		e.Type = 'S'
+	}
+	return e
+}
+
+// query lists names of a remote dir with a dry run that copies them into an empty directory
+// here: rsync itemizes every entry it finds as new, with its type and size. Missing names are
+// left out (--ignore-missing-args); --no-implied-dirs keeps their parents out.
+func (r *Runner) query(ctx context.Context, dir string, names []string, recursive bool, fn func(Entry)) error {
+	tmp, err := os.MkdirTemp("", "micsync-query-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	list, err := writeList(tmp, "names.list", names)
+	if err != nil {
+		return err
+	}
+	args := []string{"-n", "-a", "--files-from=" + list, "--from0", "--no-implied-dirs", "--ignore-missing-args", outFormat}
+	if recursive {
+		args = append(args, "--recursive")
+	}
+	return r.listRun(ctx, args, dir, fn)
+}
+
+// listRun runs a dry run of args from dir/ into an empty directory and calls fn for each
+// entry. A run that does not exit 0 is an error: its list may be incomplete.
+func (r *Runner) listRun(ctx context.Context, args []string, dir string, fn func(Entry)) error {
+	empty, err := os.MkdirTemp("", "micsync-empty-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(empty)
+	args = append(args, "--", withSlash(dir), withSlash(empty))
+	var parseErr error
+	res, err := r.Run(ctx, args, func(line []byte) {
+		it, ok, err := parseLine(line)
+		switch {
+		case err != nil && parseErr == nil:
+			parseErr = err
+		case ok && err == nil:
+			name := strings.TrimPrefix(path.Clean(it.name), "./")
+			e := Entry{Name: name, Type: it.code[1], Size: it.size}
+			if e.Dir() {
+				e.Size = 0 // as the local listing has it: the size of a directory means nothing here
+			}
+			fn(e)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if res.Code != 0 {
+		e := &Error{Step: "listing of " + dir, Code: res.Code, Stderr: res.Stderr}
+		if (res.Code == 23 || res.Code == 12) && strings.Contains(res.Stderr, "change_dir") && strings.Contains(res.Stderr, "No such file or directory") {
+			return fmt.Errorf("%w: %w", e, fs.ErrNotExist)
+		}
+		return e
+	}
+	return parseErr
+}
