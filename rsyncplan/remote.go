@@ -27,12 +27,15 @@ func OnHost(dir string) string {
 }
 
 // ShellWords joins argv into one word for rsync's -e, which splits at spaces and keeps what
-// single or double quotes enclose (it knows no backslash). Each word is single-quoted; a single
-// quote itself goes in double quotes.
+// single or double quotes enclose (it knows no backslash). A word with a space or a quote is
+// single-quoted; a single quote itself goes in double quotes.
 func ShellWords(argv []string) string {
 	words := make([]string, len(argv))
 	for i, a := range argv {
-		words[i] = "'" + strings.ReplaceAll(a, "'", `'"'"'`) + "'"
+		words[i] = a
+		if a == "" || strings.ContainsAny(a, " '\"") {
+			words[i] = "'" + strings.ReplaceAll(a, "'", `'"'"'`) + "'"
+		}
 	}
 	return strings.Join(words, " ")
 }

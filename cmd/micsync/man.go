@@ -116,7 +116,9 @@ func writeMan(w io.Writer, g grammar, description string) {
 	p(`.I ~/.micsync.json`)
 	p("%s", roff("The config file: a list of configurations, each with a unique name, its WORKING locations (work) "+
 		"and its BACKUP locations (backup). ~/ is the home directory; a relative path is relative to the directory "+
-		"of the config file. Within a configuration no location may be inside another one."))
+		"of the config file. Within a configuration no location may be inside another one. A location on another "+
+		"host is written host:/path, user@host:/path or ssh://user@host:port/path and reached with rsync over ssh; "+
+		"a configuration's optional ssh settings (port, identity, options, timeout) apply to its remote locations."))
 	p(".TP")
 	p(`.I /usr/share/doc/micsync/micsync.json.example`)
 	p("%s", roff("A config file to start from."))

@@ -99,10 +99,11 @@ func (a *app) remoteState(l locations.Location) (why string, m locations.Marker,
 	res, err := r.Run(ctx, args, func([]byte) {})
 	switch {
 	case ctx.Err() == context.DeadlineExceeded:
-		return fmt.Sprintf("not reachable: %s did not answer within %s", l.Host, wait+10*time.Second), m, ctx.Err()
+		return fmt.Sprintf("no connection: %s did not answer within %s", l.Host, wait+10*time.Second), m, ctx.Err()
 	case err != nil:
 		return err.Error(), m, err
-	case res.Code == 255:
+	case res.Code == 255 || (res.Code == 12 && strings.Contains(res.Stderr, "connection unexpectedly closed")):
+		// ssh failed: rsync says 255, or 12 when ssh went away before rsync's first word.
 		return sshProblem(l, res.Stderr), m, errors.New(res.Stderr)
 	case res.Code != 0 && strings.Contains(res.Stderr, "No such file or directory"):
 		return "does not exist on " + l.Host + " (disc not mounted there?)", m, fs.ErrNotExist
@@ -135,7 +136,7 @@ func sshProblem(l locations.Location, stderr string) string {
 	case strings.Contains(stderr, "Host key verification failed"):
 		return fmt.Sprintf("ssh does not know the host key of %s: connect once with ssh %s to check and accept it", l.Host, l.Host)
 	case msg == "":
-		return "not reachable: ssh to " + l.Host + " failed"
+		return "no connection: ssh to " + l.Host + " failed"
 	}
-	return "not reachable: " + msg
+	return "no connection: " + msg
 }
