@@ -204,7 +204,7 @@ func newLocations(raws []string, r Role, key, dir string, s *SSH) ([]Location, e
 		if raw == "" {
 			return nil, fmt.Errorf("%q holds an empty path", key)
 		}
-		if isRemote(raw) {
+		if IsRemote(raw) {
 			l, err := remoteLocation(raw, r, s)
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %w", r, raw, err)

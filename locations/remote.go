@@ -79,9 +79,9 @@ func (l Location) hostKey() string {
 	return host + ":" + strconv.Itoa(port)
 }
 
-// isRemote reports whether a location as written names another host: "ssh://...", or a colon
+// IsRemote reports whether a location as written names another host: "ssh://...", or a colon
 // before the first slash ("host:/path", "user@host:/path"), which is how rsync tells them apart.
-func isRemote(raw string) bool {
+func IsRemote(raw string) bool {
 	if strings.HasPrefix(raw, "ssh://") {
 		return true
 	}

@@ -176,7 +176,7 @@ func checkAnswer(r locations.Role, p string, e locations.Entry, dir string) erro
 	if err := locations.CheckLocations(work, backup, dir); err != nil {
 		return err
 	}
-	if r == locations.Work {
+	if r == locations.Work && !locations.IsRemote(p) {
 		full := p
 		if home := os.Getenv("HOME"); strings.HasPrefix(p, "~/") && home != "" {
 			full = filepath.Join(home, p[2:])
@@ -199,9 +199,9 @@ func absPaths(ps []string, cwd string) []string {
 
 // absPath makes a relative path absolute against cwd, as the shell would read it: the config
 // file would read it relative to its own directory. "~" and "~/..." are kept for the file to
-// stay valid if the home directory moves.
+// stay valid if the home directory moves. A location on another host is kept as it is.
 func absPath(p, cwd string) string {
-	if p == "" || p == "~" || strings.HasPrefix(p, "~/") || filepath.IsAbs(p) {
+	if p == "" || p == "~" || strings.HasPrefix(p, "~/") || filepath.IsAbs(p) || locations.IsRemote(p) {
 		return p
 	}
 	return filepath.Join(cwd, p)

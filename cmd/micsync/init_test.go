@@ -134,12 +134,14 @@ func TestInitFlagsNeedEachOther(t *testing.T) {
 
 func TestAbsPath(t *testing.T) {
 	for in, want := range map[string]string{
-		"Documents":  "/cwd/Documents",
-		"./a/../b":   "/cwd/b",
-		"/abs":       "/abs",
-		"~":          "~",
-		"~/Pictures": "~/Pictures",
-		"~other":     "/cwd/~other",
+		"Documents":               "/cwd/Documents",
+		"./a/../b":                "/cwd/b",
+		"/abs":                    "/abs",
+		"~":                       "~",
+		"~/Pictures":              "~/Pictures",
+		"~other":                  "/cwd/~other",
+		"nas:/srv/b":              "nas:/srv/b",
+		"ssh://me@nas:2222/srv/b": "ssh://me@nas:2222/srv/b",
 	} {
 		assert.Equal(t, want, absPath(in, "/cwd"), in)
 	}
