@@ -48,6 +48,9 @@ func (s *SSH) Command(batch bool) []string {
 	}
 	secs := int(s.ConnectTimeout().Round(time.Second) / time.Second)
 	argv = append(argv, "-o", "ConnectTimeout="+strconv.Itoa(max(1, secs)))
+	// A host that goes away during a run (a NAS switched off, a laptop closed) ends the run
+	// after about a minute instead of leaving it waiting for ever.
+	argv = append(argv, "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4")
 	if batch {
 		argv = append(argv, "-o", "BatchMode=yes")
 	}

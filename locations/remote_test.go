@@ -36,9 +36,10 @@ func TestRemoteLocations(t *testing.T) {
 	assert.Equal(t, "/data/Docs", b2.Dir())
 	assert.Equal(t, c.Work[0].Path, c.Work[0].Dir())
 
-	assert.Equal(t, []string{"ssh", "-o", "Compression=yes", "-p", "2222", "-i", s.Identity, "-o", "ConnectTimeout=3", "-o", "BatchMode=yes"},
+	assert.Equal(t, []string{"ssh", "-o", "Compression=yes", "-p", "2222", "-i", s.Identity, "-o", "ConnectTimeout=3",
+		"-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4", "-o", "BatchMode=yes"},
 		b2.SSH.Command(true), "the user's options first: ssh takes the first value of a setting")
-	assert.Equal(t, []string{"ssh", "-o", "ConnectTimeout=5"}, (*SSH)(nil).Command(false))
+	assert.Equal(t, []string{"ssh", "-o", "ConnectTimeout=5", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4"}, (*SSH)(nil).Command(false))
 	assert.Equal(t, 2500*time.Millisecond, s.ConnectTimeout())
 	assert.Equal(t, DefaultTimeout, (*SSH)(nil).ConnectTimeout())
 	assert.Equal(t, "on another host, not checked", b2.Unreachable(), "never taken as reachable without asking the host")
