@@ -20,6 +20,8 @@ func FuzzLoad(f *testing.F) {
 		`{"configs": [{"name": "a", "work": ["/x"], "backup": ["/y"]}, {"name": "a", "work": ["/x"], "backup": ["/z"]}]}`,
 		`{"configs": [{"work": [], "backup": [""]}]}`,
 		`{"configs": {}}`, `[]`, `{`, `{"configs": [{"name": "a", "work": "~", "backup": ["/"]}]}`,
+		`{"configs": [{"name": "a", "work": ["~/w"], "backup": ["me@nas:/b", "ssh://nas:22/b/c"], "ssh": {"port": 22}}]}`,
+		`{"configs": [{"name": "a", "work": ["nas:/w"], "backup": ["nas:/w/b"], "ssh": {"identity": "k", "options": ["-v"], "timeout": 1}}]}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -45,11 +47,14 @@ func FuzzLoad(f *testing.F) {
 			names[c.Name] = true
 			all := c.all()
 			for i, a := range all {
-				if !filepath.IsAbs(a.Path) || a.Path == "/" {
+				if !filepath.IsAbs(a.Dir()) || a.Dir() == "/" {
 					t.Fatalf("location %q is not an absolute path below /", a.Path)
 				}
+				if a.Remote() && (checkHost(a.Host) != nil || a.Path != a.Host+":"+a.Dir()) {
+					t.Fatalf("location %q has a bad host %q", a.Path, a.Host)
+				}
 				for _, b := range all[i+1:] {
-					if within(a.Path, b.Path) || within(b.Path, a.Path) {
+					if a.hostKey() == b.hostKey() && (within(a.Dir(), b.Dir()) || within(b.Dir(), a.Dir())) {
 						t.Fatalf("overlapping locations %q and %q loaded", a.Path, b.Path)
 					}
 				}
