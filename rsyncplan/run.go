@@ -164,6 +164,16 @@ func (r *Runner) Run(ctx context.Context, args []string, line func([]byte)) (Res
 	return res, scanErr
 }
 
+// Do runs rsync with args for a step that prints nothing micsync reads, and fails unless
+// rsync exits 0.
+func (r *Runner) Do(ctx context.Context, step string, args []string) error {
+	res, err := r.Run(ctx, args, func([]byte) {})
+	if err == nil && res.Code != 0 {
+		err = &Error{Step: step, Code: res.Code, Stderr: res.Stderr}
+	}
+	return err
+}
+
 // MinVersion is the oldest rsync that plans and executions work with: --delete-missing-args
 // came with rsync 3.1.0.
 var MinVersion = [3]int{3, 1, 0}

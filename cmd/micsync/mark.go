@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"micsync/locations"
-	"micsync/rsyncplan"
 )
 
 type markCmd struct {
@@ -100,11 +99,8 @@ func (a *app) markRemote(c *locations.Config, l locations.Location) (locations.M
 	if err := os.WriteFile(file, data, 0o644); err != nil {
 		return m, false, err
 	}
-	res, err := a.runnerFor(l).Run(a.ctx, []string{"--chmod=F644", "--ignore-existing", "--", file, l.Path + "/"}, func([]byte) {})
-	if err == nil && res.Code != 0 {
-		err = &rsyncplan.Error{Step: "writing the marker", Code: res.Code, Stderr: res.Stderr}
-	}
-	if err != nil {
+	args := []string{"--chmod=F644", "--ignore-existing", "--", file, l.Path + "/"}
+	if err := a.runnerFor(l).Do(a.ctx, "writing the marker", args); err != nil {
 		return m, false, fmt.Errorf("write marker: %w", err)
 	}
 	return m, false, locations.Remember(l, m)

@@ -256,12 +256,8 @@ func (a *app) fetch(run trashRun, names []string) (string, error) {
 		return "", failure(err)
 	}
 	dir := filepath.Join(tmp, "run")
-	r := a.runnerFor(run.loc)
-	res, err := r.Run(a.ctx, []string{"-a", "--files-from=" + list, "--from0", "-r", "--", run.dir + "/", dir + "/"}, func([]byte) {})
-	if err == nil && res.Code != 0 {
-		err = &rsyncplan.Error{Step: "copy of the trash run from " + run.loc.Host, Code: res.Code, Stderr: res.Stderr}
-	}
-	if err != nil {
+	args := []string{"-a", "--files-from=" + list, "--from0", "-r", "--", run.dir + "/", dir + "/"}
+	if err := a.runnerFor(run.loc).Do(a.ctx, "copy of the trash run from "+run.loc.Host, args); err != nil {
 		os.RemoveAll(tmp)
 		return "", failure(err)
 	}
@@ -342,9 +338,5 @@ func (a *app) removeRun(r trashRun) error {
 	defer os.RemoveAll(empty)
 	args := []string{"-r", "--delete", "--include=/" + r.stamp + "/***", "--exclude=*", "--",
 		empty + "/", filepath.Join(r.loc.Path, locations.TrashName) + "/"}
-	res, err := a.runnerFor(r.loc).Run(a.ctx, args, func([]byte) {})
-	if err == nil && res.Code != 0 {
-		err = &rsyncplan.Error{Step: "deletion of trash run " + r.stamp, Code: res.Code, Stderr: res.Stderr}
-	}
-	return err
+	return a.runnerFor(r.loc).Do(a.ctx, "deletion of trash run "+r.stamp, args)
 }
