@@ -4,6 +4,7 @@
 #   ./build.sh          build ./micsync
 #   ./build.sh test     go vet and every test (unit, end-to-end with real rsync, pseudo-terminal)
 #   ./build.sh package  dist/micsync-VERSION.tar.gz and dist/PKGBUILD: cd dist && makepkg -si
+#   ./build.sh bench    the benchmark against plain rsync (options: go run ./bench -h)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -58,8 +59,12 @@ package)
 		"$stage/$name/PKGBUILD" >dist/PKGBUILD
 	echo "dist/$name.tar.gz and dist/PKGBUILD: cd dist && makepkg -si"
 	;;
+bench)
+	shift
+	go run ./bench "$@"
+	;;
 *)
-	echo "usage: $0 [build|test|package]" >&2
+	echo "usage: $0 [build|test|package|bench]" >&2
 	exit 2
 	;;
 esac

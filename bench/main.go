@@ -1,0 +1,458 @@
+// Command bench measures micsync against plain rsync on a synthetic tree: the median wall time,
+// the peak RSS of micsync's own process and that of its rsync children. Each round runs every
+// scenario once, so drift on a shared host hits all of them alike; round 0 is a warm-up. Every
+// run must exit 0 and leave the destination as expected, or the benchmark stops: it never
+// reports the time of a failing run. docs/PERFORMANCE.md has results and how to read them.
+//
+//	go run ./bench [-files N] [-dirs N] [-changes PCT] [-reps N] [-only ID,...] [-json FILE] [-keep] [-tmp DIR]
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"micsync/locations"
+)
+
+type options struct {
+	files, dirs, reps int
+	changes           float64 // percent of the files in each class: modified, new, extra
+	only              []string
+	keep              bool
+	tmp, json         string
+}
+
+func main() {
+	var o options
+	flag.IntVar(&o.files, "files", 100_000, "files in the source tree (at least 100)")
+	flag.IntVar(&o.dirs, "dirs", 1_000, "leaf directories the files are spread over")
+	flag.Float64Var(&o.changes, "changes", 1, "percent of the files modified, and as many new and extra (at most 33)")
+	flag.IntVar(&o.reps, "reps", 5, "measured rounds, after one warm-up round")
+	flag.Func("only", "run only these scenarios, comma-separated (default all: "+strings.Join(scenarioIDs, ",")+")",
+		func(v string) error {
+			o.only = strings.Split(v, ",")
+			for _, id := range o.only {
+				if !slices.Contains(scenarioIDs, id) {
+					return fmt.Errorf("no scenario %q", id)
+				}
+			}
+			return nil
+		})
+	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory")
+	flag.StringVar(&o.tmp, "tmp", os.TempDir(), "where to create the temporary directory with the trees")
+	flag.StringVar(&o.json, "json", "", "also write the results to this file as JSON")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "bench: error: unexpected argument %q\n", flag.Arg(0))
+		os.Exit(2)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	r, err := run(ctx, o, os.Stdout, os.Stderr)
+	stop()
+	if err == nil && o.json != "" {
+		err = r.writeJSON(o.json)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bench: error: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// bench is one benchmark's world: the micsync binary, a HOME with its config, and the trees.
+type bench struct {
+	bin    string
+	home   string
+	env    []string // micsync's and rsync's environment: HOME is the temp HOME
+	cur    string   // WORKING of config "backup": the source tree
+	old    string   // cur with 1% changes: what dst holds before a run; BACKUP of config "work"
+	dst    string   // BACKUP of config "backup", and the destination of the plain rsync runs
+	dst2   string   // with dst, the two BACKUPs of config "two"
+	wdst   string   // WORKING of config "work", holding a copy of cur before each run
+	aside  string   // where emptyDst moves the copies that the first-copy runs made
+	asides int
+	data   dataSet
+}
+
+// scenario is one thing measured in every round.
+type scenario struct {
+	id, what string
+	micsync  bool         // the commands are micsync: report its own RSS apart from rsync's
+	prepare  func() error // puts the destination into its state before the run; not measured
+	runs     [][]string   // run one after the other; the wall time is their sum
+	verify   func() error // checks the destination after the run
+	dsts     []string     // the directories it fills, for the estimate of the space a run needs
+	keeps    bool         // every run leaves one more copy of the tree behind (see emptyDst)
+}
+
+// versionRuns is how many runs of micsync --version are timed, after the rounds.
+const versionRuns = 50
+
+func run(ctx context.Context, o options, out, progress io.Writer) (*report, error) {
+	if o.files < 100 || o.dirs < 1 || o.reps < 1 || !(o.changes > 0 && o.changes <= 33) {
+		return nil, errors.New("need -files 100 or more, -dirs 1 or more, -reps 1 or more, -changes above 0 and at most 33")
+	}
+	began := time.Now()
+	tmp, err := os.MkdirTemp(o.tmp, "micsync-bench-")
+	if err != nil {
+		return nil, err
+	}
+	if o.keep {
+		defer fmt.Fprintf(progress, "kept %s\n", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
+	// micsync resolves symlinks in location paths; the paths it is given must match.
+	if tmp, err = filepath.EvalSymlinks(tmp); err != nil {
+		return nil, err
+	}
+
+	b := newBench(tmp)
+	var scs []scenario
+	for _, s := range b.scenarios() {
+		if o.only == nil || slices.Contains(o.only, s.id) {
+			scs = append(scs, s)
+		}
+	}
+	if err := checkSpace(tmp, o, scs); err != nil {
+		return nil, err
+	}
+	if err := b.setup(ctx, o, progress); err != nil {
+		return nil, err
+	}
+	results := make([]*result, len(scs))
+	for i, s := range scs {
+		results[i] = &result{ID: s.id, What: s.what, Micsync: s.micsync}
+		for _, argv := range s.runs {
+			results[i].Commands = append(results[i].Commands, b.commandLine(argv))
+		}
+	}
+	for round := 0; round <= o.reps; round++ {
+		for i, s := range scs {
+			if err := s.prepare(); err != nil {
+				return nil, fmt.Errorf("prepare %s: %w", s.id, err)
+			}
+			smp, err := measure(ctx, b.env, s.runs...)
+			if err != nil {
+				return nil, fmt.Errorf("%s, round %d: %w", s.id, round, err)
+			}
+			if err := s.verify(); err != nil {
+				return nil, fmt.Errorf("%s, round %d: %w", s.id, round, err)
+			}
+			results[i].Verified++
+			if round > 0 {
+				results[i].add(smp)
+			}
+			fmt.Fprintf(progress, "round %d  %-16s %8.3f s\n", round, s.id, smp.wall.Seconds())
+		}
+	}
+
+	version, err := b.timeVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := newReport(b, o, results, version)
+	r.Elapsed = seconds(time.Since(began))
+	r.print(out)
+	return r, nil
+}
+
+func newBench(tmp string) *bench {
+	return &bench{
+		bin: filepath.Join(tmp, "micsync"), home: filepath.Join(tmp, "home"),
+		cur: filepath.Join(tmp, "cur"), old: filepath.Join(tmp, "old"),
+		dst: filepath.Join(tmp, "dst"), dst2: filepath.Join(tmp, "dst2"), wdst: filepath.Join(tmp, "wdst"),
+		aside: filepath.Join(tmp, "aside"),
+	}
+}
+
+// setup builds micsync, writes the trees and the config.
+func (b *bench) setup(ctx context.Context, o options, progress io.Writer) error {
+	for _, d := range []string{b.home, b.dst, b.dst2, b.wdst, b.aside} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			return err
+		}
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", b.bin, "./cmd/micsync")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("build micsync: %w\n%s", err, out)
+	}
+
+	// Configurations such that every action copies between trees that differ by the changes:
+	// backup copies cur (WORKING) to dst (BACKUP), and work -D copies old (BACKUP) to wdst
+	// (WORKING), which holds a copy of cur. "two" backs cur up to dst and dst2 at once; cur is
+	// in two configurations, so the backups name theirs with --configuration.
+	cfg := map[string]any{"configs": []map[string]any{
+		{"name": "backup", "work": []string{b.cur}, "backup": []string{b.dst}},
+		{"name": "work", "work": []string{b.wdst}, "backup": []string{b.old}},
+		{"name": "two", "work": []string{b.cur}, "backup": []string{b.dst, b.dst2}},
+	}}
+	data, _ := json.MarshalIndent(cfg, "", "  ")
+	if err := os.WriteFile(filepath.Join(b.home, ".micsync.json"), data, 0o644); err != nil {
+		return err
+	}
+	b.env = append(withoutVars(os.Environ(), "HOME", "MICSYNC_CONFIG", "XDG_STATE_HOME", "LC_ALL"),
+		"HOME="+b.home, "LC_ALL=C")
+
+	fmt.Fprintf(progress, "writing %d files in %d directories, twice, into %s\n", o.files, o.dirs, filepath.Dir(b.cur))
+	start := time.Now()
+	if b.data, err = makeTrees(b.cur, b.old, o.files, o.dirs, o.changes); err != nil {
+		return fmt.Errorf("write trees: %w", err)
+	}
+	syscall.Sync()
+	fmt.Fprintf(progress, "trees written in %.1f s\n", time.Since(start).Seconds())
+	return nil
+}
+
+// scenarioIDs are the ids of every scenario, in the order a round runs them.
+var scenarioIDs = func() []string {
+	var ids []string
+	for _, s := range (&bench{}).scenarios() {
+		ids = append(ids, s.id)
+	}
+	return ids
+}()
+
+func (b *bench) scenarios() []scenario {
+	backup := func(args ...string) []string {
+		return append([]string{b.bin, "backup", "-m", "--yes"}, append(args, b.cur)...)
+	}
+	// --max-delete: more than 1000 deletions need a second yes, which --yes does not give.
+	work := func(args ...string) []string {
+		return append([]string{b.bin, "work", "-D", "-m", "--yes", "--max-delete", "all", "--from", b.old},
+			append(args, b.wdst)...)
+	}
+	rsync := func(args ...string) []string { return append([]string{"rsync"}, args...) }
+	one := []string{"--configuration", "backup"}
+	two := []string{"--configuration", "two"}
+	cur, dst := b.cur+"/", b.dst+"/"
+	return []scenario{
+		{id: "backup", what: "(a) micsync backup", micsync: true,
+			prepare: b.restore(b.old, b.dst), runs: [][]string{backup(one...)},
+			// backup never deletes: dst must be cur plus old's extra files.
+			verify: b.verify(b.cur, b.dst, true), dsts: []string{b.dst}},
+		{id: "work", what: "(a) micsync work -D", micsync: true,
+			prepare: b.restore(b.cur, b.wdst), runs: [][]string{work()},
+			verify: b.verify(b.old, b.wdst, false), dsts: []string{b.wdst}},
+		{id: "work-notrash", what: "(a) micsync work -D --no-trash", micsync: true,
+			prepare: b.restore(b.cur, b.wdst), runs: [][]string{work("--no-trash")},
+			verify: b.verify(b.old, b.wdst, false), dsts: []string{b.wdst}},
+		{id: "rsync", what: "(b) rsync -a --delete, the same changes",
+			prepare: b.restore(b.old, b.dst), runs: [][]string{rsync("-a", "--delete", cur, dst)},
+			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}},
+		{id: "old3", what: "(d) the old tool's three passes",
+			prepare: b.restore(b.old, b.dst), runs: [][]string{
+				rsync("-n", "-a", "--existing", cur, dst),
+				rsync("-n", "-a", "--delete", "--ignore-existing", "--existing", cur, dst),
+				rsync("-a", cur, dst),
+			},
+			verify: b.verify(b.cur, b.dst, true), dsts: []string{b.dst}},
+		{id: "backup2", what: "micsync backup to 2 BACKUPs at once (default --jobs)", micsync: true,
+			prepare: b.restore(b.old, b.dst, b.dst2), runs: [][]string{backup(two...)},
+			verify: b.verify(b.cur, b.dst, true, b.dst2), dsts: []string{b.dst, b.dst2}},
+		{id: "backup2-seq", what: "micsync backup to 2 BACKUPs one after the other (--jobs 1)", micsync: true,
+			prepare: b.restore(b.old, b.dst, b.dst2), runs: [][]string{backup(append(two, "--jobs", "1")...)},
+			verify: b.verify(b.cur, b.dst, true, b.dst2), dsts: []string{b.dst, b.dst2}},
+		{id: "backup-nochange", what: "(c) micsync backup, nothing changed", micsync: true,
+			prepare: b.restore(b.cur, b.dst), runs: [][]string{backup(one...)},
+			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}},
+		{id: "rsync-nochange", what: "(c) rsync -a --delete, nothing changed",
+			prepare: b.restore(b.cur, b.dst), runs: [][]string{rsync("-a", "--delete", cur, dst)},
+			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}},
+		{id: "backup-first", what: "(e) micsync backup into an empty BACKUP", micsync: true,
+			prepare: b.emptyDst, runs: [][]string{backup(one...)},
+			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}, keeps: true},
+		{id: "rsync-first", what: "(e) rsync -a into an empty directory",
+			prepare: b.emptyDst, runs: [][]string{rsync("-a", cur, dst)},
+			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}, keeps: true},
+	}
+}
+
+// emptyDst is the prepare step of the first copies: it moves dst, a full copy, aside and puts
+// an empty directory in its place. Deleting the copy instead would measure the filesystem: ext4
+// without a journal (as /tmp is on the machine of docs/PERFORMANCE.md) does not reuse the inode
+// of a file deleted less than 60 s ago, and it finds a free inode by looking at each such inode
+// in turn, so creating 100,000 files right after deleting 100,000 took it 35-45 s instead of 7 s.
+// The copies are deleted with the temporary directory at the end.
+func (b *bench) emptyDst() error {
+	b.asides++
+	if err := os.Rename(b.dst, filepath.Join(b.aside, strconv.Itoa(b.asides))); err != nil {
+		return err
+	}
+	if err := os.Mkdir(b.dst, 0o755); err != nil {
+		return err
+	}
+	syscall.Sync()
+	return nil
+}
+
+// checkSpace fails early when the filesystem of dir cannot hold the trees the scenarios fill,
+// estimated as one block for each file (they are at most 2 KiB) and directory.
+func checkSpace(dir string, o options, scs []scenario) error {
+	trees := 2 // cur and old
+	filled := map[string]bool{}
+	for _, s := range scs {
+		for _, d := range s.dsts {
+			if !filled[d] {
+				filled[d] = true
+				trees++
+			}
+		}
+		if s.keeps {
+			trees += o.reps + 1
+		}
+	}
+	var fs syscall.Statfs_t
+	if err := syscall.Statfs(dir, &fs); err != nil {
+		return err
+	}
+	inodes := uint64(trees) * uint64(o.files+o.dirs+o.dirs/100+1)
+	bytes := inodes * uint64(fs.Bsize)
+	if inodes > fs.Ffree || bytes > fs.Bavail*uint64(fs.Bsize) {
+		return fmt.Errorf("%s has %d free inodes and %.1f GB free; %d trees need about %d and %.1f GB "+
+			"(the first-copy scenarios keep a tree from every round: leave them out with -only, or lower -reps)",
+			dir, fs.Ffree, float64(fs.Bavail*uint64(fs.Bsize))/1e9, trees, inodes, float64(bytes)/1e9)
+	}
+	return nil
+}
+
+// restoreArgs make dst a copy of src. Only a marker is kept: a location that was marked counts
+// as not mounted without it. micsync's trash goes, so that every run starts from the same state.
+func restoreArgs(src, dst string) []string {
+	return []string{"rsync", "-a", "--delete", "--exclude=/" + locations.MarkerName, src + "/", dst + "/"}
+}
+
+// restore returns a prepare step that makes each dst a copy of src and writes it to disc, so
+// that the measured run does not pay for the writeback of the restore.
+func (b *bench) restore(src string, dsts ...string) func() error {
+	return func() error {
+		for _, dst := range dsts {
+			argv := restoreArgs(src, dst)
+			if out, err := b.command(argv).CombinedOutput(); err != nil {
+				return fmt.Errorf("%s: %w\n%s", quote(argv), err, out)
+			}
+		}
+		syscall.Sync()
+		return nil
+	}
+}
+
+// verifyArgs list, without changing anything, how dst differs from src; micsync's own files in
+// a location's root are left out.
+func verifyArgs(src, dst string) []string {
+	return []string{"rsync", "-n", "-a", "-i", "--delete",
+		"--exclude=/" + locations.TrashName + "/", "--exclude=/" + locations.MarkerName, src + "/", dst + "/"}
+}
+
+// verify returns a check that dst, and each of more, equals src; with extra, except for old's
+// extra files, which a run without deletions leaves in place.
+func (b *bench) verify(src, dst string, extra bool, more ...string) func() error {
+	return func() error {
+		want := 0
+		if extra {
+			want = b.data.Extra
+		}
+		for _, d := range append([]string{dst}, more...) {
+			argv := verifyArgs(src, d)
+			out, err := b.command(argv).Output()
+			if err != nil {
+				return fmt.Errorf("%s: %w", quote(argv), err)
+			}
+			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+			if len(out) == 0 {
+				lines = nil
+			}
+			deleting := 0
+			for _, l := range lines {
+				if strings.HasPrefix(l, "*deleting ") {
+					deleting++
+				}
+			}
+			if deleting != len(lines) || deleting != want {
+				return fmt.Errorf("%s is not as expected: %s printed %d lines, expected %d lines, all *deleting:\n%s",
+					d, quote(argv), len(lines), want, lastLines(string(out), 10))
+			}
+		}
+		return nil
+	}
+}
+
+// timeVersion returns the median wall time of micsync --version, after a few untimed runs.
+func (b *bench) timeVersion(ctx context.Context) ([]float64, error) {
+	var walls []float64
+	for i := range versionRuns + 5 {
+		s, err := measure(ctx, b.env, []string{b.bin, "--version"})
+		if err != nil {
+			return nil, err
+		}
+		if i >= 5 {
+			walls = append(walls, seconds(s.wall))
+		}
+	}
+	return walls, nil
+}
+
+func (b *bench) command(argv []string) *exec.Cmd {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = b.env
+	return cmd
+}
+
+// commandLine is argv as it can be pasted into a shell, with the HOME that micsync needs.
+func (b *bench) commandLine(argv []string) string {
+	if argv[0] == b.bin {
+		return quote([]string{"HOME=" + env(b.env, "HOME")}) + " " + quote(argv)
+	}
+	return quote(argv)
+}
+
+// moduleRoot is the directory of micsync's go.mod, wherever the benchmark is started from.
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", errors.New("run the benchmark inside the micsync module")
+	}
+	return filepath.Dir(mod), nil
+}
+
+func withoutVars(environ []string, names ...string) []string {
+	var kept []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(names, name) {
+			kept = append(kept, kv)
+		}
+	}
+	return kept
+}
+
+func env(environ []string, name string) string {
+	for _, kv := range environ {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
