@@ -165,6 +165,7 @@ func run(ctx context.Context, o options, out, progress io.Writer) (*report, erro
 		return nil, err
 	}
 	r := newReport(b, o, results, version)
+	r.Started = began.UTC().Truncate(time.Second)
 	r.Elapsed = seconds(time.Since(began))
 	r.print(out)
 	return r, nil

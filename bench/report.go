@@ -22,10 +22,10 @@ type report struct {
 	Data     dataSet   `json:"data"`
 	Results  []*result `json:"results"`
 	Ratios   []ratio   `json:"ratios"`
-	Version  stats     `json:"version"` // micsync --version
-	Restore  string    `json:"restore"` // how a destination is reset before each run
-	Emptied  string    `json:"emptied"` // how it is emptied before each first copy
-	Verify   string    `json:"verify"`  // how it is checked after each run
+	Version  stats     `json:"version"`           // micsync --version
+	Restore  string    `json:"restore"`           // how a destination is reset before each run
+	Emptied  string    `json:"emptied,omitempty"` // how it is emptied before each first copy
+	Verify   string    `json:"verify"`            // how it is checked after each run
 	Elapsed  float64   `json:"elapsed_seconds"`
 	Started  time.Time `json:"started"`
 	Micsync  string    `json:"micsync"` // git describe of the measured source
@@ -113,15 +113,16 @@ func newReport(b *bench, o options, results []*result, version []float64) *repor
 		Machine: describeMachine(b.cur), Files: o.files, Dirs: o.dirs, Reps: o.reps, Data: b.data,
 		Results: results, Version: summarize(version),
 		Restore:  quote(restoreArgs("SRC", "DST")) + "; sync",
-		Emptied:  "mv DST ASIDE/N; mkdir DST; sync (the copies are deleted at the end)",
 		Verify:   quote(verifyArgs("SRC", "DST")),
-		Started:  time.Now().UTC().Truncate(time.Second),
 		Micsync:  gitDescribe(),
 		Interval: pollInterval.Seconds(),
 	}
 	byID := map[string]*result{}
 	for _, res := range results {
 		byID[res.ID] = res
+		if strings.HasSuffix(res.ID, "-first") {
+			r.Emptied = "mv DST ASIDE/N; mkdir DST; sync (the copies are deleted at the end)"
+		}
 	}
 	for _, q := range []ratio{
 		{Name: "a/b backup", Of: "backup", To: "rsync", Target: 1.10},
@@ -194,7 +195,9 @@ func (r *report) print(w io.Writer) {
 		}
 	}
 	fmt.Fprintf(w, "  %-16s %s\n", "before each run", r.Restore)
-	fmt.Fprintf(w, "  %-16s %s\n", "or, first copies", r.Emptied)
+	if r.Emptied != "" {
+		fmt.Fprintf(w, "  %-16s %s\n", "or, first copies", r.Emptied)
+	}
 	fmt.Fprintf(w, "  %-16s %s\n", "after each run", r.Verify)
 	fmt.Fprintf(w, "\npeak RSS: VmHWM polled every %s from /proc, the largest over the measured rounds; micsync own is\n"+
 		"the micsync process alone, rsync the largest rsync process (micsync's children, or a plain run's processes)\n",
