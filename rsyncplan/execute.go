@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -302,30 +303,38 @@ func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error
 }
 
 // newTreesChanged returns the new directories that the destination now has, or whose source
-// holds other entries than the plan. It only reads.
+// holds other entries than the plan. It only reads. On this machine each new tree is listed on
+// its own, so that memory holds one tree's names at a time; on another host all are listed
+// with one connection.
 func (p *Plan) newTreesChanged(ctx context.Context, r *Runner, s Step) ([]string, error) {
 	there, err := r.Stat(ctx, p.Job.DstDir, s.tops)
 	if err != nil {
 		return nil, fmt.Errorf("check the new directories before copying: %w", err)
 	}
-	now, err := r.List(ctx, p.Job.SrcDir, s.tops)
-	if err != nil {
-		return nil, fmt.Errorf("check the new directories before copying: %w", err)
-	}
-	isTop := make(map[string]bool, len(s.tops))
-	for _, t := range s.tops {
-		isTop[t] = true
-	}
-	found := map[string]map[string]bool{}
-	for _, e := range now {
-		top := e.Name
-		for !isTop[top] && top != "." && top != "/" {
-			top = path.Dir(top)
+	list := func(tops []string) (map[string][]string, error) {
+		entries, err := r.List(ctx, p.Job.SrcDir, tops)
+		if err != nil {
+			return nil, fmt.Errorf("check the new directories before copying: %w", err)
 		}
-		if found[top] == nil {
-			found[top] = map[string]bool{}
+		isTop := make(map[string]bool, len(tops))
+		for _, t := range tops {
+			isTop[t] = true
 		}
-		found[top][e.Name] = true
+		byTop := map[string][]string{}
+		for _, e := range entries {
+			top := e.Name
+			for !isTop[top] && top != "." && top != "/" {
+				top = path.Dir(top)
+			}
+			byTop[top] = append(byTop[top], e.Name)
+		}
+		return byTop, nil
+	}
+	var all map[string][]string
+	if IsRemote(p.Job.SrcDir) {
+		if all, err = list(s.tops); err != nil {
+			return nil, err
+		}
 	}
 	var changed []string
 	for _, top := range s.tops {
@@ -333,16 +342,19 @@ func (p *Plan) newTreesChanged(ctx context.Context, r *Runner, s Step) ([]string
 			changed = append(changed, top)
 			continue
 		}
-		planned := s.newTrees[top]
-		if len(found[top]) != len(planned) {
-			changed = append(changed, top)
-			continue
-		}
-		for _, n := range planned {
-			if !found[top][n] {
-				changed = append(changed, top)
-				break
+		now := all[top]
+		if all == nil {
+			one, err := list([]string{top})
+			if err != nil {
+				return nil, err
 			}
+			now = one[top]
+		}
+		planned := s.newTrees[top]
+		slices.Sort(now)
+		slices.Sort(planned)
+		if !slices.Equal(now, planned) {
+			changed = append(changed, top)
 		}
 	}
 	return changed, nil
