@@ -2,6 +2,7 @@ package tests
 
 import (
 	"encoding/json"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -170,6 +171,34 @@ func TestRemoteLocations(t *testing.T) {
 		r = e.run(t, "check")
 		require.Equal(t, 0, r.Code, r)
 		assert.Contains(t, r.Stdout, "2 of 4 locations reachable now")
+	})
+
+	t.Run("a host that accepts the connection but never answers is skipped after the timeout", func(t *testing.T) {
+		silent, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		defer silent.Close()
+		go func() {
+			for {
+				c, err := silent.Accept()
+				if err != nil {
+					return
+				}
+				defer c.Close() // held open, never a byte written
+			}
+		}()
+		e := newEnv(t)
+		e.mkfile(t, "Documents/f.txt", "f")
+		require.NoError(t, os.MkdirAll(e.path("disk/Documents"), 0o755))
+		ssh := sshSettings(srv, srv.IdentityFile)
+		ssh["port"] = silent.Addr().(*net.TCPAddr).Port
+		ssh["timeout"] = 1
+		remoteConfig(t, e, []string{"~/Documents"}, []string{"~/disk/Documents", at(srv, e.path("nas"))}, ssh)
+
+		// e.run fails the test if micsync is still waiting when its time is up.
+		r := e.run(t, "--backup", e.path("Documents/f.txt"))
+		require.Equal(t, 0, r.Code, r)
+		assert.Contains(t, r.Stdout, "skipped BACKUP "+at(srv, e.path("nas"))+": no connection")
+		assert.Equal(t, "f", readFile(t, e.path("disk/Documents/f.txt")))
 	})
 
 	t.Run("a login that needs a password says to set up a key and does not wait", func(t *testing.T) {
