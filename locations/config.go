@@ -186,7 +186,7 @@ func newConfig(rc configJSON, dir string) (*Config, error) {
 		return nil, err
 	}
 	c := &Config{Name: rc.Name, Work: work, Backup: backup, SSH: s}
-	if err := checkOverlap(c.all()); err != nil {
+	if err := checkOverlap(c.All()); err != nil {
 		return nil, err
 	}
 	return c, nil

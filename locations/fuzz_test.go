@@ -45,7 +45,7 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("loaded an invalid configuration %+v", c)
 			}
 			names[c.Name] = true
-			all := c.all()
+			all := c.All()
 			for i, a := range all {
 				if !filepath.IsAbs(a.Dir()) || a.Dir() == "/" {
 					t.Fatalf("location %q is not an absolute path below /", a.Path)

@@ -60,8 +60,8 @@ func (c *Config) Locations(r Role) []Location {
 	return nil
 }
 
-// all returns the WORKING locations, then the BACKUP locations.
-func (c *Config) all() []Location {
+// All returns the WORKING locations, then the BACKUP locations, in a new slice.
+func (c *Config) All() []Location {
 	return slices.Concat(c.Work, c.Backup)
 }
 

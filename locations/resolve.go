@@ -104,7 +104,7 @@ func examine(arg, cwd string) (given, error) {
 // isRoot reports whether p is the path of a location of any configuration.
 func (f *File) isRoot(p string) bool {
 	for _, c := range f.Configs {
-		for _, l := range c.all() {
+		for _, l := range c.All() {
 			if l.Path == p {
 				return true
 			}
@@ -117,7 +117,7 @@ func (f *File) isRoot(p string) bool {
 // configuration do not overlap, so there is at most one.
 func target(c *Config, gs []given, names []string) (Target, bool) {
 	parent := gs[0].parent
-	for _, l := range c.all() {
+	for _, l := range c.All() {
 		if len(gs) == 1 && gs[0].full == l.Path {
 			return Target{Config: c, Location: l}, true
 		}

@@ -95,7 +95,7 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 				tops = append(tops, name)
 			}
 		}
-		list, err := writeList(dir, "delete.list", tops)
+		list, err := WriteList(dir, "delete.list", tops)
 		if err != nil {
 			return nil, err
 		}
@@ -110,7 +110,7 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 		for top := range newTrees {
 			tops = append(tops, top)
 		}
-		list, err := writeList(dir, "newdirs.list", tops)
+		list, err := WriteList(dir, "newdirs.list", tops)
 		if err != nil {
 			return nil, err
 		}
@@ -118,7 +118,7 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 			Args: p.stepArgs(list, "--recursive")})
 	}
 	if len(copies) > 0 {
-		list, err := writeList(dir, "copy.list", copies)
+		list, err := WriteList(dir, "copy.list", copies)
 		if err != nil {
 			return nil, err
 		}
@@ -194,7 +194,9 @@ func (p *Plan) stepArgs(list string, extra ...string) []string {
 	return append(args, "--", withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir))
 }
 
-func writeList(dir, name string, entries []string) (string, error) {
+// WriteList writes entries, each ended by a NUL byte, to a new file name in dir, for rsync's
+// --files-from with --from0, and returns its path.
+func WriteList(dir, name string, entries []string) (string, error) {
 	f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return "", fmt.Errorf("write file list: %w", err)
@@ -241,10 +243,10 @@ func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error
 			for _, top := range changed {
 				entries = append(entries, s.newTrees[top]...)
 			}
-			if err := rewriteList(s, changed); err != nil {
+			if err := reWriteList(s, changed); err != nil {
 				return err
 			}
-			list, err := writeList(filepath.Dir(s.List), "newdirs-changed.list", entries)
+			list, err := WriteList(filepath.Dir(s.List), "newdirs-changed.list", entries)
 			if err != nil {
 				return err
 			}
@@ -261,7 +263,7 @@ func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error
 		}
 		if len(keep) > 0 {
 			done.Kept = append(done.Kept, keep...)
-			if err := rewriteList(s, keep); err != nil {
+			if err := reWriteList(s, keep); err != nil {
 				return err
 			}
 		}
@@ -392,7 +394,7 @@ func (p *Plan) changedSincePlan(ctx context.Context, r *Runner, s Step) ([]strin
 }
 
 // rewriteList writes the step's list again without the top-most entries in drop.
-func rewriteList(s Step, drop []string) error {
+func reWriteList(s Step, drop []string) error {
 	dropped := map[string]bool{}
 	for _, d := range drop {
 		dropped[d] = true
@@ -406,7 +408,7 @@ func rewriteList(s Step, drop []string) error {
 	if err := os.Remove(s.List); err != nil {
 		return err
 	}
-	_, err := writeList(filepath.Dir(s.List), filepath.Base(s.List), tops)
+	_, err := WriteList(filepath.Dir(s.List), filepath.Base(s.List), tops)
 	return err
 }
 

@@ -166,7 +166,7 @@ func (r *Runner) query(ctx context.Context, dir string, names []string, recursiv
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	list, err := writeList(tmp, "names.list", names)
+	list, err := WriteList(tmp, "names.list", names)
 	if err != nil {
 		return err
 	}

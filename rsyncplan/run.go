@@ -108,7 +108,7 @@ func (r *Runner) CommandLine(args []string) string {
 // to the other host inside rsync's protocol, never through its shell: spaces, quotes and
 // dashes in them stay what they are.
 func (r *Runner) withShell(args []string) []string {
-	if r.Shell == nil || (len(args) > 0 && args[0] == "-e") {
+	if r.Shell == nil {
 		return args
 	}
 	return append([]string{"-e", ShellWords(r.Shell), "-s"}, args...)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -24,9 +23,7 @@ func (c *checkCmd) Run(a *app) error {
 	}
 	fmt.Fprintf(a.stdout, "config %s is valid: %d %s\n", show(f.Path), len(f.Configs), n)
 	total, up := 0, 0
-	for _, cfg := range f.Configs {
-		a.probe(append(append([]locations.Location{}, cfg.Work...), cfg.Backup...))
-	}
+	a.probeAll(f)
 	for _, cfg := range f.Configs {
 		fmt.Fprintln(a.stdout)
 		t, u := a.showConfig(a.stdout, cfg)
@@ -40,26 +37,16 @@ func (c *checkCmd) Run(a *app) error {
 // loadSetupConfig loads the config file for the setup commands. A missing file is answered with
 // micsync init.
 func (a *app) loadSetupConfig() (*locations.File, error) {
-	p, err := a.configPath()
-	if err != nil {
-		return nil, err
-	}
-	f, err := locations.Load(p)
-	var nf *locations.NotFoundError
-	switch {
-	case errors.As(err, &nf):
-		return nil, usage(err, "create it: micsync init (it asks for the locations), or copy micsync.json.example to "+p)
-	case err != nil:
-		return nil, usage(err, "fix the file, then run micsync check again")
-	}
-	return f, nil
+	return a.readConfig(func(p string) []string {
+		return []string{"create it: micsync init (it asks for the locations), or copy micsync.json.example to " + p}
+	}, "fix the file, then run micsync check again")
 }
 
 // showConfig prints one configuration and its locations with their state, and returns how many
 // locations it has and how many of them are reachable.
 func (a *app) showConfig(w io.Writer, cfg *locations.Config) (total, reachable int) {
 	fmt.Fprintf(w, "configuration %q\n", cfg.Name)
-	for _, l := range append(append([]locations.Location{}, cfg.Work...), cfg.Backup...) {
+	for _, l := range cfg.All() {
 		total++
 		state := "reachable"
 		if why := a.unreachable(l); why != "" {

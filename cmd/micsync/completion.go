@@ -7,8 +7,6 @@ import (
 	"text/template"
 
 	"github.com/alecthomas/kong"
-
-	"micsync/locations"
 )
 
 // completionCmd prints a completion script made from the grammar, so that it cannot miss an
@@ -43,7 +41,7 @@ func (c *completionWordsCmd) Run(a *app) error {
 			words = append(words, cfg.Name)
 			continue
 		}
-		for _, l := range append(append([]locations.Location{}, cfg.Work...), cfg.Backup...) {
+		for _, l := range cfg.All() {
 			if !slices.Contains(words, l.Path) {
 				words = append(words, l.Path)
 			}

@@ -44,13 +44,6 @@ func (c *markCmd) Run(a *app) error {
 
 // findRoot finds the location whose root is dir.
 func (a *app) findRoot(file *locations.File, dir string) (*locations.Config, locations.Location, error) {
-	for _, c := range file.Configs {
-		for _, l := range append(c.Locations(locations.Work), c.Locations(locations.Backup)...) {
-			if l.Remote() && (l.Path == dir || l.Raw == dir) {
-				return c, l, nil
-			}
-		}
-	}
 	abs := dir
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(a.cwd, abs)
@@ -61,8 +54,9 @@ func (a *app) findRoot(file *locations.File, dir string) (*locations.Config, loc
 	}
 	var roots []string
 	for _, c := range file.Configs {
-		for _, l := range append(c.Locations(locations.Work), c.Locations(locations.Backup)...) {
-			if l.Path == abs {
+		for _, l := range c.All() {
+			// A location on another host is named as written, or as rsync's address.
+			if l.Path == abs || (l.Remote() && (l.Path == dir || l.Raw == dir)) {
 				return c, l, nil
 			}
 			roots = append(roots, show(l.Path))

@@ -71,6 +71,15 @@ func (a *app) probe(ls []locations.Location) {
 	wg.Wait()
 }
 
+// probeAll checks every location on another host in the config file, all at once.
+func (a *app) probeAll(f *locations.File) {
+	var all []locations.Location
+	for _, c := range f.Configs {
+		all = append(all, c.All()...)
+	}
+	a.probe(all)
+}
+
 func containsPath(ls []locations.Location, p string) bool {
 	for _, l := range ls {
 		if l.Path == p {

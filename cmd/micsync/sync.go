@@ -57,8 +57,7 @@ const trashTime = "20060102T150405Z"
 func (a *app) newStamp(ls ...locations.Location) string {
 	taken := map[string]bool{}
 	for _, l := range ls {
-		// A trash that cannot be read now is checked again by rsync, which never overwrites
-		// there: a name taken by another run's directory fails the run instead.
+		// A trash that cannot be read now (none yet, or no permission) counts as empty.
 		entries, _ := a.runnerFor(l).Children(a.ctx, filepath.Join(l.Path, locations.TrashName))
 		for _, e := range entries {
 			taken[e.Name] = true
@@ -315,7 +314,16 @@ func (p *prefixer) flush() {
 	}
 }
 
+// loadConfig loads the config file for a run.
 func (a *app) loadConfig() (*locations.File, error) {
+	return a.readConfig(func(p string) []string {
+		return []string{"create it with: micsync init", "or copy micsync.json.example to " + p + " and set your locations (README.md, Configuration)"}
+	})
+}
+
+// readConfig loads the config file. A missing file is a usage error with the hints that missing
+// gives for its path; an invalid one, with the hints invalid.
+func (a *app) readConfig(missing func(path string) []string, invalid ...string) (*locations.File, error) {
 	p, err := a.configPath()
 	if err != nil {
 		return nil, err
@@ -324,9 +332,9 @@ func (a *app) loadConfig() (*locations.File, error) {
 	var nf *locations.NotFoundError
 	switch {
 	case errors.As(err, &nf):
-		return nil, usage(err, "create it with: micsync init", "or copy micsync.json.example to "+p+" and set your locations (README.md, Configuration)")
+		return nil, usage(err, missing(p)...)
 	case err != nil:
-		return nil, usage(err)
+		return nil, usage(err, invalid...)
 	}
 	return f, nil
 }
@@ -562,7 +570,7 @@ func (a *app) plan(act action, src locations.Location, d *dest, o options) error
 	}
 	there, err := d.rsync.Stat(a.ctx, d.job.DstDir, []string{"."})
 	if err != nil {
-		return failure(err, rsyncHints(a, err, d)...)
+		return failure(err, rsyncHints(err, d)...)
 	}
 	if !there["."].Dir() {
 		return a.missingDest(act, src, d)
@@ -582,7 +590,7 @@ func (a *app) plan(act action, src locations.Location, d *dest, o options) error
 		return failure(fmt.Errorf("%s does not exist in %s %s", show(d.job.SrcDir), src.Role, show(src.Path)))
 	}
 	if err != nil {
-		return failure(err, rsyncHints(a, err, d)...)
+		return failure(err, rsyncHints(err, d)...)
 	}
 	if p.Has(rsyncplan.Deleted) && !o.allowEmptySource && a.sourceEmpty(d.rsync, p) {
 		return failure(fmt.Errorf("refusing to delete %s from %s: the source %s is empty, which looks like a disc that is not mounted",
@@ -768,7 +776,7 @@ func (a *app) execute(d *dest, o options) error {
 			if errors.Is(err, context.Canceled) {
 				return errInterrupted
 			}
-			return failure(err, rsyncHints(a, err, d)...)
+			return failure(err, rsyncHints(err, d)...)
 		}
 	}
 	return nil
@@ -802,7 +810,7 @@ func (a *app) reportDest(d *dest) {
 }
 
 // rsyncHints explains the rsync failures that users meet, from rsync's exit status and message.
-func rsyncHints(a *app, err error, d *dest) []string {
+func rsyncHints(err error, d *dest) []string {
 	var re *rsyncplan.Error
 	if !errors.As(err, &re) {
 		return nil

@@ -77,15 +77,10 @@ func (a *app) trashRuns(root string) ([]trashRun, error) {
 			return nil, failure(fmt.Errorf("%s %s is %s", l.Role, show(l.Path), why), reachHint(l))
 		}
 	} else {
-		var all []locations.Location
-		for _, c := range file.Configs {
-			all = append(all, c.Locations(locations.Work)...)
-			all = append(all, c.Locations(locations.Backup)...)
-		}
-		a.probe(all)
+		a.probeAll(file)
 		seen := map[string]bool{}
 		for _, c := range file.Configs {
-			for _, l := range append(c.Locations(locations.Work), c.Locations(locations.Backup)...) {
+			for _, l := range c.All() {
 				if !seen[l.Path] && a.unreachable(l) == "" {
 					seen[l.Path] = true
 					locs = append(locs, placed{c, l})
@@ -250,8 +245,8 @@ func (a *app) fetch(run trashRun, names []string) (string, error) {
 	if err != nil {
 		return "", failure(err)
 	}
-	list := filepath.Join(tmp, "names.list")
-	if err := os.WriteFile(list, []byte(strings.Join(names, "\x00")+"\x00"), 0o600); err != nil {
+	list, err := rsyncplan.WriteList(tmp, "names.list", names)
+	if err != nil {
 		os.RemoveAll(tmp)
 		return "", failure(err)
 	}
