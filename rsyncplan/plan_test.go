@@ -91,11 +91,17 @@ func classes(p *Plan) map[string]Class {
 
 func execute(t *testing.T, p *Plan, a Approval) Done {
 	t.Helper()
+	return executeWith(t, &Runner{}, p, a)
+}
+
+// executeWith runs every step of the approved plan with r.
+func executeWith(t *testing.T, r *Runner, p *Plan, a Approval) Done {
+	t.Helper()
 	steps, err := p.Steps(a, t.TempDir())
 	require.NoError(t, err)
 	var done Done
 	for _, s := range steps {
-		require.NoError(t, p.RunStep(context.Background(), &Runner{}, s, &done))
+		require.NoError(t, p.RunStep(context.Background(), r, s, &done))
 	}
 	return done
 }

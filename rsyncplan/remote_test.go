@@ -130,12 +130,7 @@ func TestRemoteExecutionWithTrash(t *testing.T) {
 			r := fakeRemote()
 			p, err := Make(ctx, r, j)
 			require.NoError(t, err)
-			steps, err := p.Steps(Approval{Overwrite: true, Delete: true}, t.TempDir())
-			require.NoError(t, err)
-			var done Done
-			for _, s := range steps {
-				require.NoError(t, p.RunStep(ctx, r, s, &done))
-			}
+			executeWith(t, r, p, Approval{Overwrite: true, Delete: true})
 			assert.Equal(t, snapshot(t, src), snapshot(t, dst))
 			kept := snapshot(t, trash)
 			assert.Equal(t, before["mod.txt"], kept["mod.txt"], "the overwritten file is in the trash")
@@ -152,12 +147,7 @@ func TestRemoteGuards(t *testing.T) {
 		p, err := Make(ctx, r, Job{SrcDir: remote(src), DstDir: dst})
 		require.NoError(t, err)
 		write(t, filepath.Join(src, "new1", "sub3", "late.txt"), "appeared after planning")
-		steps, err := p.Steps(Approval{}, t.TempDir())
-		require.NoError(t, err)
-		var done Done
-		for _, s := range steps {
-			require.NoError(t, p.RunStep(ctx, r, s, &done))
-		}
+		executeWith(t, r, p, Approval{})
 		after := snapshot(t, dst)
 		assert.NotContains(t, after, "new1/sub3/late.txt")
 		assert.Contains(t, after, "new2/g299")
@@ -170,12 +160,7 @@ func TestRemoteGuards(t *testing.T) {
 		p, err := Make(ctx, r, Job{SrcDir: src, DstDir: remote(dst), Delete: true})
 		require.NoError(t, err)
 		write(t, filepath.Join(dst, "old", "late.txt"), "appeared after planning")
-		steps, err := p.Steps(Approval{Delete: true}, t.TempDir())
-		require.NoError(t, err)
-		var done Done
-		for _, s := range steps {
-			require.NoError(t, p.RunStep(ctx, r, s, &done))
-		}
+		done := executeWith(t, r, p, Approval{Delete: true})
 		after := snapshot(t, dst)
 		assert.Contains(t, after, "old/late.txt")
 		assert.Contains(t, after, "old/a.txt", "its directory was kept whole")

@@ -40,6 +40,19 @@ func remoteConfig(t *testing.T, e *env, work, backup []string, ssh map[string]an
 	e.writeConfig(t, string(data))
 }
 
+// remoteDocs returns an env whose configuration "documents" has the WORKING ~/Documents and a
+// BACKUP on srv, the directory it returns, logged in to with identity. Both directories exist.
+func remoteDocs(t *testing.T, srv *sshServer, identity string) (*env, string) {
+	t.Helper()
+	e := newEnv(t)
+	nas := e.path("nas/Documents")
+	for _, d := range []string{e.path("Documents"), nas} {
+		require.NoError(t, os.MkdirAll(d, 0o755))
+	}
+	remoteConfig(t, e, []string{"~/Documents"}, []string{at(srv, nas)}, sshSettings(srv, identity))
+	return e, nas
+}
+
 // at is srv's rsync address of a directory here: the server is this machine.
 func at(srv *sshServer, dir string) string { return srv.User + "@" + srv.Host + ":" + dir }
 
@@ -49,10 +62,7 @@ func TestRemoteLocations(t *testing.T) {
 	srv := startSSHD(t)
 
 	t.Run("backup to a remote BACKUP: odd names, overwrite into its trash, never deletes", func(t *testing.T) {
-		e := newEnv(t)
-		nas := e.path("nas/Documents")
-		require.NoError(t, os.MkdirAll(nas, 0o755))
-		remoteConfig(t, e, []string{"~/Documents"}, []string{at(srv, nas)}, sshSettings(srv, srv.IdentityFile))
+		e, nas := remoteDocs(t, srv, srv.IdentityFile)
 		for _, n := range remoteOddNames {
 			e.mkfile(t, "Documents/odd/"+n, "content of "+n)
 		}
@@ -94,9 +104,7 @@ func TestRemoteLocations(t *testing.T) {
 	})
 
 	t.Run("work from a remote BACKUP deletes with -D and keeps a trash here", func(t *testing.T) {
-		e := newEnv(t)
-		nas := e.path("nas/Documents")
-		remoteConfig(t, e, []string{"~/Documents"}, []string{at(srv, nas)}, sshSettings(srv, srv.IdentityFile))
+		e, nas := remoteDocs(t, srv, srv.IdentityFile)
 		e.mkfile(t, "nas/Documents/proj/a b.txt", "from the backup")
 		e.mkfile(t, "Documents/proj/extra.txt", "only in working")
 
@@ -202,13 +210,10 @@ func TestRemoteLocations(t *testing.T) {
 	})
 
 	t.Run("a login that needs a password says to set up a key and does not wait", func(t *testing.T) {
-		e := newEnv(t)
 		wrongKey := filepath.Join(t.TempDir(), "id_other")
 		require.NoError(t, exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", wrongKey).Run())
-		nas := e.path("nas/Documents")
-		require.NoError(t, os.MkdirAll(nas, 0o755))
+		e, nas := remoteDocs(t, srv, wrongKey)
 		e.mkfile(t, "Documents/f.txt", "f")
-		remoteConfig(t, e, []string{"~/Documents"}, []string{at(srv, nas)}, sshSettings(srv, wrongKey))
 
 		r := e.run(t, "--backup", e.path("Documents/f.txt"))
 		assert.Equal(t, 1, r.Code, r)
@@ -226,11 +231,8 @@ func TestRemoteLocations(t *testing.T) {
 	})
 
 	t.Run("a remote marker: missing, the location is skipped", func(t *testing.T) {
-		e := newEnv(t)
-		nas := e.path("nas/Documents")
-		require.NoError(t, os.MkdirAll(nas, 0o755))
+		e, nas := remoteDocs(t, srv, srv.IdentityFile)
 		e.mkfile(t, "Documents/f.txt", "f")
-		remoteConfig(t, e, []string{"~/Documents"}, []string{at(srv, nas)}, sshSettings(srv, srv.IdentityFile))
 
 		r := e.run(t, "mark", at(srv, nas))
 		require.Equal(t, 0, r.Code, r)
@@ -251,11 +253,8 @@ func TestRemoteLocations(t *testing.T) {
 	})
 
 	t.Run("a remote source that is empty deletes nothing", func(t *testing.T) {
-		e := newEnv(t)
-		nas := e.path("nas/Documents")
-		require.NoError(t, os.MkdirAll(nas, 0o755))
+		e, _ := remoteDocs(t, srv, srv.IdentityFile)
 		e.mkfile(t, "Documents/precious.txt", "precious")
-		remoteConfig(t, e, []string{"~/Documents"}, []string{at(srv, nas)}, sshSettings(srv, srv.IdentityFile))
 
 		r := e.run(t, "--work", "-D", e.path("Documents"))
 		assert.Equal(t, 1, r.Code, r)
@@ -264,9 +263,7 @@ func TestRemoteLocations(t *testing.T) {
 	})
 
 	t.Run("trash list, restore and empty on a remote location", func(t *testing.T) {
-		e := newEnv(t)
-		nas := e.path("nas/Documents")
-		remoteConfig(t, e, []string{"~/Documents"}, []string{at(srv, nas)}, sshSettings(srv, srv.IdentityFile))
+		e, nas := remoteDocs(t, srv, srv.IdentityFile)
 		e.mkfile(t, "nas/Documents/taxes/it's.txt", "the good version")
 		setMtime(t, e.path("nas/Documents/taxes/it's.txt"), past)
 		e.mkfile(t, "Documents/taxes/it's.txt", "overwritten by mistake")
