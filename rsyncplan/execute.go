@@ -314,7 +314,7 @@ func (p *Plan) newTreesChanged(ctx context.Context, r *Runner, s Step) ([]string
 		return nil, fmt.Errorf("check the new directories before copying: %w", err)
 	}
 	list := func(tops []string) (map[string][]string, error) {
-		entries, err := r.List(ctx, p.Job.SrcDir, tops)
+		names, err := r.Names(ctx, p.Job.SrcDir, tops)
 		if err != nil {
 			return nil, fmt.Errorf("check the new directories before copying: %w", err)
 		}
@@ -323,12 +323,12 @@ func (p *Plan) newTreesChanged(ctx context.Context, r *Runner, s Step) ([]string
 			isTop[t] = true
 		}
 		byTop := map[string][]string{}
-		for _, e := range entries {
-			top := e.Name
+		for _, name := range names {
+			top := name
 			for !isTop[top] && top != "." && top != "/" {
 				top = path.Dir(top)
 			}
-			byTop[top] = append(byTop[top], e.Name)
+			byTop[top] = append(byTop[top], name)
 		}
 		return byTop, nil
 	}
@@ -371,17 +371,17 @@ func (p *Plan) changedSincePlan(ctx context.Context, r *Runner, s Step) ([]strin
 			dirs = append(dirs, top)
 		}
 	}
-	now, err := r.List(ctx, p.Job.DstDir, dirs)
+	now, err := r.Names(ctx, p.Job.DstDir, dirs)
 	if err != nil {
 		return nil, fmt.Errorf("check the directories to delete: %w", err)
 	}
 	kept := map[string]bool{}
 	var keep []string
-	for _, e := range now {
-		if _, planned := s.deletes[e.Name]; planned {
+	for _, name := range now {
+		if _, planned := s.deletes[name]; planned {
 			continue
 		}
-		top := e.Name
+		top := name
 		for top != "." && (!s.deletes[top] || under(top, s.deletes)) {
 			top = path.Dir(top)
 		}

@@ -80,41 +80,62 @@ func (r *Runner) Stat(ctx context.Context, dir string, names []string) (map[stri
 // them, names relative to dir; a sub that does not exist adds nothing. It only reads.
 func (r *Runner) List(ctx context.Context, dir string, subs []string) ([]Entry, error) {
 	var entries []Entry
-	if len(subs) == 0 {
-		return nil, nil
-	}
-	if !IsRemote(dir) {
-		for _, sub := range subs {
-			n := len(entries)
-			err := filepath.WalkDir(filepath.Join(dir, filepath.FromSlash(sub)), func(p string, d fs.DirEntry, err error) error {
-				if err != nil {
-					return err
-				}
-				fi, err := d.Info()
-				if err != nil {
-					return err
-				}
-				rel, err := filepath.Rel(dir, p)
-				if err != nil {
-					return err
-				}
-				entries = append(entries, localEntry(filepath.ToSlash(rel), fi))
-				return nil
-			})
-			if errors.Is(err, fs.ErrNotExist) && len(entries) == n {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-		}
-		return entries, nil
-	}
-	err := r.query(ctx, dir, subs, true, func(e Entry) { entries = append(entries, e) })
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	err := r.walk(ctx, dir, subs, true, func(e Entry) { entries = append(entries, e) })
 	return entries, err
+}
+
+// Names is List with names only: on this machine it reads only the directories, not every
+// entry's inode, which makes it several times faster on a large tree.
+func (r *Runner) Names(ctx context.Context, dir string, subs []string) ([]string, error) {
+	var names []string
+	err := r.walk(ctx, dir, subs, false, func(e Entry) { names = append(names, e.Name) })
+	return names, err
+}
+
+// walk calls fn with each of subs below dir and every entry below them. On this machine an
+// entry has a size only with info.
+func (r *Runner) walk(ctx context.Context, dir string, subs []string, info bool, fn func(Entry)) error {
+	if len(subs) == 0 {
+		return nil
+	}
+	if IsRemote(dir) {
+		err := r.query(ctx, dir, subs, true, fn)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	dir = filepath.Clean(dir)
+	prefix := strings.TrimSuffix(dir, string(filepath.Separator)) + string(filepath.Separator)
+	for _, sub := range subs {
+		root := filepath.Join(dir, filepath.FromSlash(sub))
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p == root && errors.Is(err, fs.ErrNotExist) {
+					return fs.SkipAll // a sub that does not exist adds nothing
+				}
+				return err
+			}
+			name := "."
+			if p != dir {
+				name = filepath.ToSlash(strings.TrimPrefix(p, prefix))
+			}
+			if !info {
+				fn(Entry{Name: name, Type: entryType(d.Type())})
+				return nil
+			}
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			fn(localEntry(name, fi))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Children returns the entries directly in dir, dir itself left out. The error wraps
@@ -143,18 +164,26 @@ func (r *Runner) Children(ctx context.Context, dir string) ([]Entry, error) {
 }
 
 func localEntry(name string, fi fs.FileInfo) Entry {
-	e := Entry{Name: name, Type: 'f', Size: fi.Size()}
-	switch m := fi.Mode(); {
-	case m.IsDir():
-		e.Type, e.Size = 'd', 0
-	case m&fs.ModeSymlink != 0:
-		e.Type = 'L'
-	case m&fs.ModeDevice != 0:
-		e.Type = 'D'
-	case !m.IsRegular():
-		e.Type = 'S'
+	e := Entry{Name: name, Type: entryType(fi.Mode())}
+	if !e.Dir() {
+		e.Size = fi.Size()
 	}
 	return e
+}
+
+// entryType returns an Entry's Type for a file mode (its type bits suffice).
+func entryType(m fs.FileMode) byte {
+	switch {
+	case m.IsDir():
+		return 'd'
+	case m&fs.ModeSymlink != 0:
+		return 'L'
+	case m&fs.ModeDevice != 0:
+		return 'D'
+	case !m.IsRegular():
+		return 'S'
+	}
+	return 'f'
 }
 
 // query lists names of a remote dir with a dry run that copies them into an empty directory

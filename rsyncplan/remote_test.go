@@ -81,6 +81,22 @@ func TestRemoteStatListChildrenMatchLocal(t *testing.T) {
 	assert.Len(t, gotList, len(oddNames)+1)
 	assert.Equal(t, wantList, gotList)
 
+	var listed []string
+	for _, e := range wantList {
+		listed = append(listed, e.Name)
+	}
+	for _, run := range []struct {
+		r   *Runner
+		dir string
+	}{{local, dir}, {r, remote(dir)}} {
+		names, err := run.r.Names(ctx, run.dir, []string{"d", "nothing"})
+		require.NoError(t, err)
+		assert.ElementsMatch(t, listed, names, run.dir)
+	}
+	all, err := local.Names(ctx, dir, []string{"."})
+	require.NoError(t, err)
+	assert.ElementsMatch(t, append([]string{".", "top.txt", "link"}, listed...), all, "the root is \".\"")
+
 	kids, err := r.Children(ctx, remote(dir))
 	require.NoError(t, err)
 	var kidNames []string
