@@ -30,6 +30,9 @@ type Step struct {
 	// newTrees holds, for the newdirs step, the planned entries below each top-most new
 	// directory, to check right before the run that the source still holds exactly those.
 	newTrees map[string][]string
+	// rootMayMatch is set on a root step whose plan found the root's attributes equal: then the
+	// step is needed only if the runs before it changed the root's time.
+	rootMayMatch bool
 }
 
 // newTreeMin is the number of entries below new directories from which they are copied with
@@ -101,7 +104,7 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 		}
 		steps = append(steps, Step{
 			Name: "delete", List: list, deletes: deletes, tops: tops,
-			Args: p.stepArgs(list, "--delete-missing-args", "--existing", "--ignore-existing", "--force",
+			Args: p.stepArgs(list, true, "--delete-missing-args", "--existing", "--ignore-existing", "--force",
 				"--max-delete="+strconv.Itoa(len(deletes))),
 		})
 	}
@@ -114,8 +117,11 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 		if err != nil {
 			return nil, err
 		}
+		// The check before this run finds none of the tops in the destination, and
+		// --ignore-existing keeps whatever appears there after it: this run overwrites
+		// nothing, so it needs no trash, and --backup would make a first backup 15% slower.
 		steps = append(steps, Step{Name: "newdirs", List: list, newTrees: newTrees, tops: tops,
-			Args: p.stepArgs(list, "--recursive")})
+			Args: p.stepArgs(list, false, "--recursive", "--ignore-existing")})
 	}
 	if len(copies) > 0 {
 		list, err := WriteList(dir, "copy.list", copies)
@@ -129,12 +135,12 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 		if p.Job.Tree {
 			extra = append(extra, treeFilter...)
 		}
-		steps = append(steps, Step{Name: "copy", List: list, Args: p.stepArgs(list, extra...)})
+		steps = append(steps, Step{Name: "copy", List: list, Args: p.stepArgs(list, true, extra...)})
 	}
 	if p.Job.Names == nil && (hasRoot || len(steps) > 0) {
 		// --files-from never sets the transfer root's attributes, and adding or deleting
 		// entries in it changes its time; this run sets the root's attributes only.
-		steps = append(steps, Step{Name: "root", Args: []string{"-a", "--exclude=*", "--",
+		steps = append(steps, Step{Name: "root", rootMayMatch: !hasRoot, Args: []string{"-a", "--exclude=*", "--",
 			withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir)}})
 	}
 	return steps, nil
@@ -179,19 +185,32 @@ func topNew(name string, newDirs map[string]bool) string {
 	return top
 }
 
-// stepArgs returns the arguments of a --files-from run. Never -r (it would copy unplanned files
-// in listed directories), never --delete, never --partial (it would leave a truncated file in
-// place of a good one after a full disc or an interrupt).
-func (p *Plan) stepArgs(list string, extra ...string) []string {
+// stepArgs returns the arguments of a --files-from run, with the job's trash if trash is set.
+// Never -r (it would copy unplanned files in listed directories) except for new trees, never
+// --delete, never --partial (it would leave a truncated file in place of a good one after a
+// full disc or an interrupt).
+func (p *Plan) stepArgs(list string, trash bool, extra ...string) []string {
 	args := []string{"-a", "--files-from=" + list, "--from0", outFormat}
 	if p.Job.Progress {
 		args = append(args, "--info=progress2")
 	}
-	if p.Job.Trash != "" {
-		args = append(args, "--backup", "--backup-dir="+p.Job.Trash)
+	if trash && p.Job.Trash != "" {
+		args = append(args, "--backup", "--backup-dir="+p.Job.trashArg())
 	}
 	args = append(args, extra...)
 	return append(args, "--", withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir))
+}
+
+// trashArg returns the trash as rsync's --backup-dir takes it: relative to the destination when it
+// lies inside it. rsync 3.4+ resolves an absolute backup directory from "/", one openat per
+// component, for every file it keeps; a relative one is resolved from the destination, which
+// makes a work run that keeps 2,000 files about 0.1 s faster.
+func (j Job) trashArg() string {
+	rel, inside := strings.CutPrefix(j.Trash, withSlash(OnHost(j.DstDir)))
+	if !inside || rel == "" || slices.Contains(strings.Split(rel, "/"), "..") {
+		return j.Trash
+	}
+	return rel
 }
 
 // WriteList writes entries, each ended by a NUL byte, to a new file name in dir, for rsync's
@@ -229,9 +248,32 @@ type Done struct {
 	Kept []string
 }
 
-// RunStep runs one step and adds what it did to done. A delete step first checks that no
-// directory to be deleted holds anything that was not in the plan; such a directory is kept.
+// Needed reports whether step s still has something to do. Only a root step can be without:
+// when both roots are on this machine, the plan found the root's attributes equal, and the
+// destination root's mode and time still equal the source's (no entry was added to or removed
+// from the root). That saves an rsync run, some 40 ms, on most runs.
+func (p *Plan) Needed(s Step) bool {
+	if s.Name != "root" || !s.rootMayMatch || IsRemote(p.Job.SrcDir) || IsRemote(p.Job.DstDir) {
+		return true
+	}
+	src, err := os.Lstat(p.Job.SrcDir)
+	if err != nil {
+		return true
+	}
+	dst, err := os.Lstat(p.Job.DstDir)
+	if err != nil {
+		return true
+	}
+	return src.Mode() != dst.Mode() || !src.ModTime().Equal(dst.ModTime())
+}
+
+// RunStep runs one step, unless it is not Needed, and adds what it did to done. A delete step
+// first checks that no directory to be deleted holds anything that was not in the plan; such a
+// directory is kept.
 func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error {
+	if !p.Needed(s) {
+		return nil
+	}
 	if s.Name == "newdirs" {
 		changed, err := p.newTreesChanged(ctx, r, s)
 		if err != nil {
@@ -250,7 +292,7 @@ func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error
 			if err != nil {
 				return err
 			}
-			exact := Step{Name: "copy", List: list, Args: p.stepArgs(list)}
+			exact := Step{Name: "copy", List: list, Args: p.stepArgs(list, true)}
 			if err := p.RunStep(ctx, r, exact, done); err != nil {
 				return err
 			}

@@ -326,29 +326,52 @@ func TestPlanCountsTheDestination(t *testing.T) {
 }
 
 func TestTrashKeepsWhatIsOverwrittenOrDeleted(t *testing.T) {
-	src, dst := everyChange(t)
-	write(t, filepath.Join(src, ".micsync-trash", "x"), "never copied")
-	write(t, filepath.Join(dst, ".micsync-trash", "old", "kept.txt"), "an earlier run's trash")
-	trash := filepath.Join(dst, ".micsync-trash", "20261121T100000Z")
-	before := snapshot(t, dst)
-	job := Job{SrcDir: src, DstDir: dst, Delete: true, Trash: trash, Exclude: []string{"/.micsync-trash/"}}
-	p, err := Make(context.Background(), &Runner{}, job)
-	require.NoError(t, err)
-	for _, it := range p.Items {
-		assert.NotContains(t, it.Name, ".micsync-trash", "the trash is in no plan")
-	}
-	execute(t, p, Approval{Overwrite: true, Delete: true})
+	// Inside the destination rsync gets the trash as a relative path; elsewhere (a sub-path of a
+	// location, whose trash is in the location's root) as an absolute one.
+	for _, inside := range []bool{true, false} {
+		t.Run(fmt.Sprintf("inside=%v", inside), func(t *testing.T) {
+			src, dst := everyChange(t)
+			write(t, filepath.Join(src, ".micsync-trash", "x"), "never copied")
+			write(t, filepath.Join(dst, ".micsync-trash", "old", "kept.txt"), "an earlier run's trash")
+			trash := filepath.Join(dst, ".micsync-trash", "20261121T100000Z")
+			if !inside {
+				trash = filepath.Join(filepath.Dir(dst), "elsewhere", ".micsync-trash", "20261121T100000Z")
+			}
+			before := snapshot(t, dst)
+			job := Job{SrcDir: src, DstDir: dst, Delete: true, Trash: trash, Exclude: []string{"/.micsync-trash/"}}
+			assert.Equal(t, inside, !filepath.IsAbs(job.trashArg()), job.trashArg())
+			p, err := Make(context.Background(), &Runner{}, job)
+			require.NoError(t, err)
+			for _, it := range p.Items {
+				assert.NotContains(t, it.Name, ".micsync-trash", "the trash is in no plan")
+			}
+			execute(t, p, Approval{Overwrite: true, Delete: true})
 
-	kept := snapshot(t, trash)
-	for _, name := range []string{"mod.txt", "gone\nfile.txt", "gonedir/inner.txt", "d2f/inside.txt", "f2d"} {
-		want := before[name]
-		got := kept[name]
-		// The trash is written now: compare type and content, not the directory's times.
-		assert.Equal(t, strings.Split(want, ":")[0:3], strings.Split(got, ":")[0:3], name)
+			kept := snapshot(t, trash)
+			for _, name := range []string{"mod.txt", "gone\nfile.txt", "gonedir/inner.txt", "d2f/inside.txt", "f2d"} {
+				want := before[name]
+				got := kept[name]
+				// The trash is written now: compare type and content, not the directory's times.
+				assert.Equal(t, strings.Split(want, ":")[0:3], strings.Split(got, ":")[0:3], name)
+			}
+			assert.Equal(t, "link:mod.txt", kept["chglink"], "a changed symlink is kept too")
+			assert.Equal(t, "an earlier run's trash", readFile(t, filepath.Join(dst, ".micsync-trash", "old", "kept.txt")))
+			assert.NoFileExists(t, filepath.Join(dst, ".micsync-trash", "x"))
+		})
 	}
-	assert.Equal(t, "link:mod.txt", kept["chglink"], "a changed symlink is kept too")
-	assert.Equal(t, "an earlier run's trash", readFile(t, filepath.Join(dst, ".micsync-trash", "old", "kept.txt")))
-	assert.NoFileExists(t, filepath.Join(dst, ".micsync-trash", "x"))
+}
+
+func TestTrashArg(t *testing.T) {
+	for _, c := range []struct{ dst, trash, want string }{
+		{"/d", "/d/.micsync-trash/T", ".micsync-trash/T"},
+		{"/d/", "/d/.micsync-trash/T", ".micsync-trash/T"},
+		{"host:/d", "/d/.micsync-trash/T", ".micsync-trash/T"},
+		{"/loc/sub", "/loc/.micsync-trash/T/sub", "/loc/.micsync-trash/T/sub"},
+		{"/d", "/dx/.micsync-trash/T", "/dx/.micsync-trash/T"},
+		{"/d", "/d/../x/T", "/d/../x/T"},
+	} {
+		assert.Equal(t, c.want, Job{DstDir: c.dst, Trash: c.trash}.trashArg(), c)
+	}
 }
 
 func readFile(t *testing.T, p string) string {
@@ -417,4 +440,75 @@ func TestNewTreeThatChangedAfterPlanningIsCopiedAsPlanned(t *testing.T) {
 	assert.Contains(t, after, "new1/sub3/f3")
 	assert.Contains(t, after, "new2/g299", "the unchanged new tree is copied too")
 	assert.Len(t, after, len(snapshot(t, src))-1, "everything but late.txt, as planned")
+}
+
+func TestRootRunOnlyWhenTheRootChanged(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		change func(src, dst string)
+		trash  bool
+		want   bool // the root run is needed
+	}{
+		{"a change below the root", func(src, dst string) { write(t, filepath.Join(src, "a", "b.txt"), "longer content") }, false, false},
+		{"a new entry in the root", func(src, dst string) { write(t, filepath.Join(src, "top.txt"), "new") }, false, true},
+		{"an entry deleted from the root", func(src, dst string) { write(t, filepath.Join(dst, "extra.txt"), "extra") }, false, true},
+		{"a modified file in the root", func(src, dst string) { write(t, filepath.Join(src, "c.txt"), "longer content") }, false, true},
+		{"the trash made in the root", func(src, dst string) { write(t, filepath.Join(src, "a", "b.txt"), "longer content") }, true, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			root := t.TempDir()
+			src, dst := filepath.Join(root, "src"), filepath.Join(root, "dst")
+			write(t, filepath.Join(src, "a", "b.txt"), "b")
+			write(t, filepath.Join(src, "c.txt"), "c")
+			old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+			for _, p := range []string{"a/b.txt", "c.txt", "a", "."} {
+				require.NoError(t, os.Chtimes(filepath.Join(src, p), old, old))
+			}
+			require.NoError(t, exec.Command("rsync", "-a", src+"/", dst+"/").Run())
+			c.change(src, dst)
+			// Only the entries' own times differ now, never the roots'.
+			for _, d := range []string{src, dst} {
+				require.NoError(t, os.Chtimes(d, old, old))
+			}
+			job := Job{SrcDir: src, DstDir: dst, Delete: true, Exclude: []string{"/.micsync-trash/"}}
+			if c.trash {
+				job.Trash = filepath.Join(dst, ".micsync-trash", "T")
+			}
+			p, err := Make(context.Background(), &Runner{}, job)
+			require.NoError(t, err)
+			require.False(t, p.Empty())
+			ran := false
+			r := &Runner{Trace: func(cmd string) { ran = ran || strings.Contains(cmd, "--exclude=*") }}
+			executeWith(t, r, p, Approval{Overwrite: true, Delete: true})
+			assert.Equal(t, c.want, ran, "the root run")
+
+			again, err := Make(context.Background(), &Runner{}, job)
+			require.NoError(t, err)
+			assert.True(t, again.Empty(), "nothing is left to do, the root's time included: %v", again.Items)
+		})
+	}
+}
+
+func TestNewTreeRunNeverOverwrites(t *testing.T) {
+	src, dst := bigNewTree(t)
+	job := Job{SrcDir: src, DstDir: dst, Trash: filepath.Join(dst, ".micsync-trash", "T")}
+	p, err := Make(context.Background(), &Runner{}, job)
+	require.NoError(t, err)
+	steps, err := p.Steps(Approval{Overwrite: true}, t.TempDir())
+	require.NoError(t, err)
+	i := slices.IndexFunc(steps, func(s Step) bool { return s.Name == "newdirs" })
+	require.GreaterOrEqual(t, i, 0)
+	assert.Contains(t, steps[i].Args, "--ignore-existing")
+	assert.NotContains(t, steps[i].Args, "--backup", "nothing to keep, and it is slow")
+
+	// A file that appears in the destination after the check, right before rsync starts.
+	late := filepath.Join(dst, "new1", "sub3", "f3")
+	script := filepath.Join(t.TempDir(), "rsync")
+	write(t, script, fmt.Sprintf("#!/bin/sh\ncase \" $* \" in *\" --recursive \"*) mkdir -p %q && echo mine > %q;; esac\nexec rsync \"$@\"\n",
+		filepath.Dir(late), late))
+	require.NoError(t, os.Chmod(script, 0o755))
+	done := executeWith(t, &Runner{Program: script}, p, Approval{Overwrite: true})
+	assert.Equal(t, "mine\n", readFile(t, late), "never overwritten")
+	assert.Equal(t, 599, done.Files, "everything else is copied")
+	assert.Equal(t, "x", readFile(t, filepath.Join(dst, "new1", "sub4", "f4")))
 }

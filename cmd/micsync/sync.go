@@ -761,6 +761,9 @@ func (a *app) execute(d *dest, o options) error {
 		return failure(err)
 	}
 	for _, s := range steps {
+		if !d.plan.Needed(s) {
+			continue
+		}
 		if o.Verbose {
 			fmt.Fprintf(a.stdout, "$ %s\n", d.rsync.CommandLine(s.Args))
 			ok, err := a.yesNo(false, o, "Run this command?", "-v asks before each command", "--yes")
