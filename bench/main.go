@@ -1,6 +1,7 @@
 // Command bench measures micsync against plain rsync on a synthetic tree: the median wall time,
 // the peak RSS of micsync's own process and that of its rsync children. Each round runs every
-// scenario once, so drift on a shared host hits all of them alike; round 0 is a warm-up. Every
+// scenario once (every other round in reverse order), so drift on a shared host hits all of
+// them alike; round 0 is a warm-up. Every
 // run must exit 0 and leave the destination as expected, or the benchmark stops: it never
 // reports the time of a failing run. docs/PERFORMANCE.md has results and how to read them.
 //
@@ -14,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -141,7 +143,17 @@ func run(ctx context.Context, o options, out, progress io.Writer) (*report, erro
 		}
 	}
 	for round := 0; round <= o.reps; round++ {
-		for i, s := range scs {
+		// Every other round runs the scenarios in reverse, so that no scenario always runs
+		// right after the same one (whose writes the disc may still be settling).
+		order := make([]int, len(scs))
+		for i := range order {
+			order[i] = i
+		}
+		if round%2 == 1 {
+			slices.Reverse(order)
+		}
+		for _, i := range order {
+			s := scs[i]
 			if err := s.prepare(); err != nil {
 				return nil, fmt.Errorf("prepare %s: %w", s.id, err)
 			}
@@ -335,10 +347,12 @@ func checkSpace(dir string, o options, scs []scenario) error {
 	return nil
 }
 
-// restoreArgs make dst a copy of src. Only a marker is kept: a location that was marked counts
-// as not mounted without it. micsync's trash goes, so that every run starts from the same state.
+// restoreArgs make dst a copy of src, except for micsync's own files in its root: a location
+// that was marked counts as not mounted without its marker, and the trash directory is there
+// after a location's first run with a trash (restore empties it).
 func restoreArgs(src, dst string) []string {
-	return []string{"rsync", "-a", "--delete", "--exclude=/" + locations.MarkerName, src + "/", dst + "/"}
+	return []string{"rsync", "-a", "--delete", "--exclude=/" + locations.MarkerName,
+		"--exclude=/" + locations.TrashName + "/", src + "/", dst + "/"}
 }
 
 // restore returns a prepare step that makes each dst a copy of src and writes it to disc, so
@@ -349,6 +363,17 @@ func (b *bench) restore(src string, dsts ...string) func() error {
 			argv := restoreArgs(src, dst)
 			if out, err := b.command(argv).CombinedOutput(); err != nil {
 				return fmt.Errorf("%s: %w\n%s", quote(argv), err, out)
+			}
+			// Every run starts from the same state: an empty trash.
+			trash := filepath.Join(dst, locations.TrashName)
+			runs, err := os.ReadDir(trash)
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			for _, r := range runs {
+				if err := os.RemoveAll(filepath.Join(trash, r.Name())); err != nil {
+					return err
+				}
 			}
 		}
 		syscall.Sync()

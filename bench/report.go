@@ -112,7 +112,7 @@ func newReport(b *bench, o options, results []*result, version []float64) *repor
 	r := &report{
 		Machine: describeMachine(b.cur), Files: o.files, Dirs: o.dirs, Reps: o.reps, Data: b.data,
 		Results: results, Version: summarize(version),
-		Restore:  quote(restoreArgs("SRC", "DST")) + "; sync",
+		Restore:  quote(restoreArgs("SRC", "DST")) + "; empty DST/.micsync-trash; sync",
 		Verify:   quote(verifyArgs("SRC", "DST")),
 		Micsync:  gitDescribe(),
 		Interval: pollInterval.Seconds(),
