@@ -228,6 +228,10 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 type stats struct {
 	in                      bool // the block has begun: its other lines are not warnings
 	files, created, deleted int
+	createdDirs             int   // of created, the directories
+	createdLinks            int   // of created, the symlinks
+	sent                    int   // regular files transferred
+	sentBytes               int64 // their size
 }
 
 // add takes one stdout line and reports whether it belongs to the stats block.
@@ -241,10 +245,27 @@ func (s *stats) add(line []byte) bool {
 		return false
 	}
 	if v, ok := strings.CutPrefix(text, "Number of created files: "); ok {
+		// "Number of created files: 5 (reg: 1, dir: 2, link: 1, special: 1)"
 		s.created = leadingInt(v)
+		_, kinds, _ := strings.Cut(strings.TrimSuffix(v, ")"), "(")
+		for _, kind := range strings.Split(kinds, ", ") {
+			name, n, _ := strings.Cut(kind, ": ")
+			switch name {
+			case "dir":
+				s.createdDirs = leadingInt(n)
+			case "link":
+				s.createdLinks = leadingInt(n)
+			}
+		}
 	}
 	if v, ok := strings.CutPrefix(text, "Number of deleted files: "); ok {
 		s.deleted = leadingInt(v)
+	}
+	if v, ok := strings.CutPrefix(text, "Number of regular files transferred: "); ok {
+		s.sent = leadingInt(v)
+	}
+	if v, ok := strings.CutPrefix(text, "Total transferred file size: "); ok {
+		s.sentBytes = int64(leadingInt(v))
 	}
 	return true
 }

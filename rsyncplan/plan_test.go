@@ -408,6 +408,7 @@ func bigNewTree(t *testing.T) (src, dst string) {
 		write(t, filepath.Join(src, "new1", fmt.Sprintf("sub%d", i%7), fmt.Sprintf("f%d", i)), "x")
 		write(t, filepath.Join(src, "new2", fmt.Sprintf("g%d", i)), "y")
 	}
+	require.NoError(t, os.Symlink("f0", filepath.Join(src, "new1", "sub0", "link")))
 	write(t, filepath.Join(src, "old", "kept.txt"), "k")
 	write(t, filepath.Join(dst, "old", "kept.txt"), "k")
 	return src, dst
@@ -425,7 +426,12 @@ func TestNewTreesAreCopiedRecursivelyAndExactly(t *testing.T) {
 	}
 	require.Contains(t, names, "newdirs")
 	done := execute(t, p, Approval{})
+	// Counted from rsync's --stats, not from a line per file.
 	assert.Equal(t, 600, done.Files)
+	assert.Equal(t, int64(600), done.Bytes)
+	assert.Equal(t, 9, done.Dirs, "new1, its 7 subdirectories, new2")
+	assert.Equal(t, 1, done.Links)
+	assert.Empty(t, done.Warnings, "the stats block is not a warning")
 	assert.Equal(t, snapshot(t, src), snapshot(t, dst))
 }
 
