@@ -104,7 +104,7 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 		}
 		steps = append(steps, Step{
 			Name: "delete", List: list, deletes: deletes, tops: tops,
-			Args: p.stepArgs(list, true, "--delete-missing-args", "--existing", "--ignore-existing", "--force",
+			Args: p.stepArgs(list, false, "--delete-missing-args", "--existing", "--ignore-existing", "--force",
 				"--max-delete="+strconv.Itoa(len(deletes))),
 		})
 	}
@@ -117,16 +117,8 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 		if err != nil {
 			return nil, err
 		}
-		// The check before this run finds none of the tops in the destination, and
-		// --ignore-existing keeps whatever appears there after it: this run overwrites
-		// nothing, so it needs no trash, and --backup made a 100k-file first copy 14% slower.
-		// It counts what it did from rsync's --stats: a line per file, read from a pipe,
-		// made it 8% slower.
-		args := p.stepArgs(list, false, "--recursive", "--ignore-existing",
-			"--stats", "--no-human-readable")
-		args = slices.DeleteFunc(args, func(a string) bool { return a == outFormat })
 		steps = append(steps, Step{Name: "newdirs", List: list, newTrees: newTrees, tops: tops,
-			Args: args})
+			Args: p.stepArgs(list, true)})
 	}
 	if len(copies) > 0 {
 		list, err := WriteList(dir, "copy.list", copies)
@@ -140,7 +132,7 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 		if p.Job.Tree {
 			extra = append(extra, treeFilter...)
 		}
-		steps = append(steps, Step{Name: "copy", List: list, Args: p.stepArgs(list, true, extra...)})
+		steps = append(steps, Step{Name: "copy", List: list, Args: p.stepArgs(list, false, extra...)})
 	}
 	if p.Job.Names == nil && (hasRoot || len(steps) > 0) {
 		// --files-from never sets the transfer root's attributes, and adding or deleting
@@ -190,17 +182,26 @@ func topNew(name string, newDirs map[string]bool) string {
 	return top
 }
 
-// stepArgs returns the arguments of a --files-from run, with the job's trash if trash is set.
-// Never -r (it would copy unplanned files in listed directories) except for new trees, never
-// --delete, never --partial (it would leave a truncated file in place of a good one after a
-// full disc or an interrupt).
-func (p *Plan) stepArgs(list string, trash bool, extra ...string) []string {
-	args := []string{"-a", "--files-from=" + list, "--from0", outFormat}
+// stepArgs returns the arguments of a --files-from run. Never -r (it would copy unplanned files
+// in listed directories) except for new trees, never --delete, never --partial (it would leave a
+// truncated file in place of a good one after a full disc or an interrupt).
+//
+// A run of newTrees recurses into the listed directories and never overwrites: the check before
+// it finds none of them in the destination, and --ignore-existing keeps whatever appears there
+// after the check. So it needs no trash (--backup made a 100k-file first copy 14% slower), and
+// it counts what it did from --stats (a line per file, read from a pipe, made it 8% slower).
+func (p *Plan) stepArgs(list string, newTrees bool, extra ...string) []string {
+	args := []string{"-a", "--files-from=" + list, "--from0"}
+	switch {
+	case newTrees:
+		args = append(args, "--recursive", "--ignore-existing", "--stats", "--no-human-readable")
+	case p.Job.Trash != "":
+		args = append(args, outFormat, "--backup", "--backup-dir="+p.Job.trashArg())
+	default:
+		args = append(args, outFormat)
+	}
 	if p.Job.Progress {
 		args = append(args, "--info=progress2")
-	}
-	if trash && p.Job.Trash != "" {
-		args = append(args, "--backup", "--backup-dir="+p.Job.trashArg())
 	}
 	args = append(args, extra...)
 	return append(args, "--", withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir))
@@ -297,7 +298,7 @@ func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error
 			if err != nil {
 				return err
 			}
-			exact := Step{Name: "copy", List: list, Args: p.stepArgs(list, true)}
+			exact := Step{Name: "copy", List: list, Args: p.stepArgs(list, false)}
 			if err := p.RunStep(ctx, r, exact, done); err != nil {
 				return err
 			}
