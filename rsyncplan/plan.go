@@ -155,8 +155,9 @@ func PlanArgs(j Job, present, missing []string) []string {
 // ErrSourceMissing means that the job's source directory does not exist.
 var ErrSourceMissing = errors.New("source directory does not exist")
 
-// Make plans the job with one rsync dry run. A dry run that fails yields no plan: its output may
-// be incomplete, and a plan made from it could delete or overwrite the wrong things.
+// Make plans the job with one rsync dry run, or with several at once that each plan a part of a
+// whole local directory (see topGroups). A dry run that fails yields no plan: its output may be
+// incomplete, and a plan made from it could delete or overwrite the wrong things.
 func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 	src, err := r.Stat(ctx, j.SrcDir, append([]string{"."}, j.Names...))
 	if err != nil {
@@ -182,32 +183,30 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 	if j.Names != nil && len(present)+len(missing) == 0 {
 		return p, nil
 	}
-	var c classifier
-	var parseErr error
-	st := stats{files: -1}
-	res, err := r.Run(ctx, PlanArgs(j, present, missing), func(line []byte) {
-		it, ok, err := parseLine(line)
-		switch {
-		case err != nil:
-			if parseErr == nil {
-				parseErr = err
-			}
-		case !ok:
-			if !st.add(line) && len(line) > 0 {
-				p.Warnings = append(p.Warnings, string(line))
-			}
-		default:
-			c.add(p, it)
-		}
-	})
+	runs := [][]string{PlanArgs(j, present, missing)}
+	if groups := topGroups(j); groups != nil {
+		runs = splitArgs(j, groups)
+	}
+	parts, err := dryRuns(ctx, r, runs)
 	if err != nil {
 		return nil, err
 	}
-	if res.Code != 0 {
-		return nil, &Error{Step: "dry run", Code: res.Code, Stderr: res.Stderr}
+	c, st := parts[0].c, parts[0].st
+	p.Items, p.Warnings = parts[0].items, parts[0].warnings
+	if len(parts) > 1 {
+		n := 0
+		for _, q := range parts {
+			n += len(q.items)
+		}
+		p.Items = append(make([]Item, 0, n), p.Items...)
 	}
-	if parseErr != nil {
-		return nil, parseErr
+	for _, q := range parts[1:] {
+		for _, i := range q.c.lookups {
+			c.lookups = append(c.lookups, len(p.Items)+i)
+		}
+		p.Items = append(p.Items, q.items...)
+		p.Warnings = append(p.Warnings, q.warnings...)
+		st.merge(q.st)
 	}
 	if err := c.lookUp(ctx, r, p); err != nil {
 		return nil, err
@@ -310,18 +309,18 @@ type classifier struct {
 	replaced int   // entries shown as new that replace another type
 }
 
-func (c *classifier) add(p *Plan, it rawItem) {
+func (c *classifier) add(items *[]Item, it rawItem) {
 	item := Item{Name: it.name, Dir: it.dir}
 	code := it.code
 	switch {
 	case code[0] == '*': // "*deleting"
 		item.Class = Deleted
 		if !it.dir {
-			c.lookups = append(c.lookups, len(p.Items))
+			c.lookups = append(c.lookups, len(*items))
 		}
 	case strings.HasPrefix(code[2:], "+++++++++"):
 		item.Class = newClass(code[1])
-		c.lookups = append(c.lookups, len(p.Items))
+		c.lookups = append(c.lookups, len(*items))
 		if code[1] == 'f' {
 			item.Size = it.size
 		}
@@ -333,7 +332,7 @@ func (c *classifier) add(p *Plan, it rawItem) {
 	default:
 		item.Class = Meta
 	}
-	p.Items = append(p.Items, item)
+	*items = append(*items, item)
 }
 
 // lookUp finds the destination's entries for new and deleted items. A new entry whose parent

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -517,4 +518,66 @@ func TestNewTreeRunNeverOverwrites(t *testing.T) {
 	assert.Equal(t, "mine\n", readFile(t, late), "never overwritten")
 	assert.Equal(t, 599, done.Files, "everything else is copied")
 	assert.Equal(t, "x", readFile(t, filepath.Join(dst, "new1", "sub4", "f4")))
+}
+
+// TestSplitPlanEqualsOneDryRun plans the same job with one dry run and with a dry run per group
+// of top-level directories, which must find exactly the same changes and count the same.
+func TestSplitPlanEqualsOneDryRun(t *testing.T) {
+	for _, job := range []Job{{Delete: true}, {}, {Tree: true, Delete: true}} {
+		t.Run(fmt.Sprintf("delete=%v tree=%v", job.Delete, job.Tree), func(t *testing.T) {
+			src, dst := everyChange(t)
+			write(t, filepath.Join(src, "in both", "mod.txt"), "new")
+			write(t, filepath.Join(dst, "in both", "mod.txt"), "older")
+			write(t, filepath.Join(dst, "in both", "sub", "extra.txt"), "extra")
+			write(t, filepath.Join(src, "star*?[", "f"), "f")
+			write(t, filepath.Join(dst, "star*?[", "g"), "g")
+			write(t, filepath.Join(src, ".micsync-trash", "x"), "x")
+			write(t, filepath.Join(dst, ".micsync-trash", "y"), "y")
+			require.NoError(t, os.Symlink("odd", filepath.Join(src, "linkdir")))
+			job.SrcDir, job.DstDir = src, dst
+			job.Exclude = []string{"/.micsync-trash/", "/.micsync-location"}
+
+			defer func(n int) { planParts = n }(planParts)
+			planParts = 1
+			require.Nil(t, topGroups(job))
+			one, err := Make(context.Background(), &Runner{}, job)
+			require.NoError(t, err)
+
+			planParts = 3
+			assert.Equal(t, [][]string{{"f2d", "in both"}, {"newdir"}, {"odd"}}, topGroups(job),
+				"directories only, no pattern characters, nothing excluded")
+			var runs atomic.Int32
+			split, err := Make(context.Background(), &Runner{Trace: func(string) { runs.Add(1) }}, job)
+			require.NoError(t, err)
+			assert.EqualValues(t, 4, runs.Load(), "the rest and three groups")
+
+			byName := func(a, b Item) int { return strings.Compare(a.Name, b.Name) }
+			slices.SortFunc(one.Items, byName)
+			slices.SortFunc(split.Items, byName)
+			assert.NotEmpty(t, one.Items)
+			assert.Equal(t, one.Items, split.Items)
+			assert.Equal(t, one.Totals, split.Totals)
+			assert.Positive(t, one.DstEntries)
+			assert.Equal(t, one.DstEntries, split.DstEntries)
+			assert.ElementsMatch(t, one.Warnings, split.Warnings)
+		})
+	}
+}
+
+func TestSplitPlanFailsWhenOneDryRunFails(t *testing.T) {
+	src, dst := everyChange(t)
+	// This rsync fails the dry run of the group that holds odd/ and runs the others.
+	script := filepath.Join(t.TempDir(), "rsync")
+	write(t, script, "#!/bin/sh\nfor a; do case \"$a\" in */odd) echo 'rsync: odd: Input/output error' >&2; exit 23;; esac; done\nexec rsync \"$@\"\n")
+	require.NoError(t, os.Chmod(script, 0o755))
+	defer func(n int) { planParts = n }(planParts)
+	planParts = 2
+	require.Len(t, topGroups(Job{SrcDir: src, DstDir: dst}), 2)
+
+	p, err := Make(context.Background(), &Runner{Program: script}, Job{SrcDir: src, DstDir: dst, Delete: true})
+	assert.Nil(t, p)
+	var re *Error
+	require.ErrorAs(t, err, &re, "the failure, not that the other runs were stopped")
+	assert.Equal(t, 23, re.Code)
+	assert.Contains(t, err.Error(), "odd: Input/output error")
 }

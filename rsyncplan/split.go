@@ -1,0 +1,173 @@
+package rsyncplan
+
+import (
+	"context"
+	"errors"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// planParts is how many dry runs at most plan the top-level directories of a whole local
+// directory at once, besides the one that plans the rest. A dry run keeps one core busy
+// comparing the two trees; on a 100,000-file tree two parts and the rest took 0.45 s where one
+// dry run took 0.78 s (2 cores).
+var planParts = min(runtime.NumCPU(), 4)
+
+// part is what one dry run found.
+type part struct {
+	items    []Item
+	warnings []string
+	c        classifier
+	st       stats
+}
+
+// dryRuns runs the dry runs of a plan at once and returns what each found, in their order.
+// When one fails, the others are stopped and its error is returned.
+func dryRuns(ctx context.Context, r *Runner, runs [][]string) ([]part, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	parts := make([]part, len(runs))
+	errs := make([]error, len(runs))
+	var wg sync.WaitGroup
+	for i, args := range runs {
+		wg.Go(func() {
+			if parts[i], errs[i] = dryRun(ctx, r, args); errs[i] != nil {
+				cancel()
+			}
+		})
+	}
+	wg.Wait()
+	// A run stopped because another failed says only that it was stopped.
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return nil, err
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return parts, nil
+}
+
+// dryRun runs one dry run and sorts the items it prints.
+func dryRun(ctx context.Context, r *Runner, args []string) (part, error) {
+	q := part{st: stats{files: -1}}
+	var parseErr error
+	res, err := r.Run(ctx, args, func(line []byte) {
+		it, ok, err := parseLine(line)
+		switch {
+		case err != nil:
+			if parseErr == nil {
+				parseErr = err
+			}
+		case !ok:
+			if !q.st.add(line) && len(line) > 0 {
+				q.warnings = append(q.warnings, string(line))
+			}
+		default:
+			q.c.add(&q.items, it)
+		}
+	})
+	if err != nil {
+		return part{}, err
+	}
+	if res.Code != 0 {
+		return part{}, &Error{Step: "dry run", Code: res.Code, Stderr: res.Stderr}
+	}
+	if parseErr != nil {
+		return part{}, parseErr
+	}
+	return q, nil
+}
+
+// topGroups returns the top-level directories of a whole local job's source that dry runs of
+// their own may plan, in up to planParts groups of neighbours; nil when the job is planned by
+// one dry run. The rest (the root, its other entries, and what only the destination holds) is
+// planned by a dry run that excludes them. Only directories whose name an rsync pattern
+// matches literally are taken, so that the exclude names exactly them.
+func topGroups(j Job) [][]string {
+	if j.Names != nil || planParts < 2 || IsRemote(j.SrcDir) || IsRemote(j.DstDir) {
+		return nil
+	}
+	taken := map[string]bool{}
+	for _, x := range j.Exclude {
+		name, ok := strings.CutPrefix(strings.TrimSuffix(x, "/"), "/")
+		if !ok || !literalName(name) {
+			return nil // a pattern that could match below the top level
+		}
+		taken[name] = true
+	}
+	entries, err := os.ReadDir(j.SrcDir)
+	if err != nil {
+		return nil // the dry run reports it
+	}
+	var dirs []string
+	for _, e := range entries {
+		if e.IsDir() && literalName(e.Name()) && !taken[e.Name()] {
+			dirs = append(dirs, e.Name())
+		}
+	}
+	if len(dirs) < 2 {
+		return nil
+	}
+	k := min(planParts, len(dirs))
+	groups := make([][]string, k)
+	for i, d := range dirs {
+		g := i * k / len(dirs)
+		groups[g] = append(groups[g], d)
+	}
+	return groups
+}
+
+// literalName reports whether an rsync filter pattern that is name matches that name and
+// nothing else: no wildcard or backslash, no control character, no leading or trailing space,
+// and no first character that rsync reads as a rule's prefix.
+func literalName(name string) bool {
+	if name == "" || strings.ContainsAny(name[:1], "+-! ") || strings.HasSuffix(name, " ") {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c < 0x20 || c == 0x7f || strings.IndexByte(`*?[\/`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// splitArgs returns the dry runs of a job split by topGroups: first the rest, which excludes the
+// groups' directories, then one per group, which syncs its directories by name. Items come out
+// in that order.
+func splitArgs(j Job, groups [][]string) [][]string {
+	rest := j
+	rest.Exclude = nil
+	var runs [][]string
+	for _, g := range groups {
+		sub := j
+		sub.Names = g
+		runs = append(runs, PlanArgs(sub, g, nil))
+		for _, d := range g {
+			rest.Exclude = append(rest.Exclude, "/"+d)
+		}
+	}
+	rest.Exclude = append(rest.Exclude, j.Exclude...)
+	return append([][]string{PlanArgs(rest, nil, nil)}, runs...)
+}
+
+// merge adds the counts of another dry run's stats block.
+func (s *stats) merge(o stats) {
+	if s.files < 0 || o.files < 0 {
+		s.files = -1
+	} else {
+		s.files += o.files
+	}
+	s.created += o.created
+	s.deleted += o.deleted
+	s.createdDirs += o.createdDirs
+	s.createdLinks += o.createdLinks
+	s.sent += o.sent
+	s.sentBytes += o.sentBytes
+}
