@@ -155,8 +155,8 @@ func PlanArgs(j Job, present, missing []string) []string {
 // ErrSourceMissing means that the job's source directory does not exist.
 var ErrSourceMissing = errors.New("source directory does not exist")
 
-// Make plans the job with one rsync dry run, or with several at once that each plan a part of a
-// whole local directory (see topGroups). A dry run that fails yields no plan: its output may be
+// Make plans the job with one rsync dry run, or on this machine with several at once that each
+// plan a part of it (see dryRunArgs). A dry run that fails yields no plan: its output may be
 // incomplete, and a plan made from it could delete or overwrite the wrong things.
 func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 	src, err := r.Stat(ctx, j.SrcDir, append([]string{"."}, j.Names...))
@@ -183,11 +183,7 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 	if j.Names != nil && len(present)+len(missing) == 0 {
 		return p, nil
 	}
-	runs := [][]string{PlanArgs(j, present, missing)}
-	if groups := topGroups(j); groups != nil {
-		runs = splitArgs(j, groups)
-	}
-	parts, err := dryRuns(ctx, r, runs)
+	parts, err := dryRuns(ctx, r, dryRunArgs(j, src, present, missing))
 	if err != nil {
 		return nil, err
 	}

@@ -521,10 +521,21 @@ func TestNewTreeRunNeverOverwrites(t *testing.T) {
 }
 
 // TestSplitPlanEqualsOneDryRun plans the same job with one dry run and with a dry run per group
-// of top-level directories, which must find exactly the same changes and count the same.
+// of directories, which must find exactly the same changes and count the same.
 func TestSplitPlanEqualsOneDryRun(t *testing.T) {
-	for _, job := range []Job{{Delete: true}, {}, {Tree: true, Delete: true}} {
-		t.Run(fmt.Sprintf("delete=%v tree=%v", job.Delete, job.Tree), func(t *testing.T) {
+	names := []string{"odd", "mod.txt", "newdir", "d2f", "f2d", "gonedir", "in both"}
+	for _, tc := range []struct {
+		job  Job
+		runs int
+	}{
+		{Job{Delete: true}, 4}, // the rest and three groups
+		{Job{}, 4},
+		{Job{Tree: true, Delete: true}, 4},
+		{Job{Names: names, Delete: true}, 3}, // three groups, the first with the files and gonedir
+		{Job{Names: names}, 3},
+	} {
+		job := tc.job
+		t.Run(fmt.Sprintf("delete=%v tree=%v names=%v", job.Delete, job.Tree, job.Names != nil), func(t *testing.T) {
 			src, dst := everyChange(t)
 			write(t, filepath.Join(src, "in both", "mod.txt"), "new")
 			write(t, filepath.Join(dst, "in both", "mod.txt"), "older")
@@ -535,21 +546,27 @@ func TestSplitPlanEqualsOneDryRun(t *testing.T) {
 			write(t, filepath.Join(dst, ".micsync-trash", "y"), "y")
 			require.NoError(t, os.Symlink("odd", filepath.Join(src, "linkdir")))
 			job.SrcDir, job.DstDir = src, dst
-			job.Exclude = []string{"/.micsync-trash/", "/.micsync-location"}
+			if job.Names == nil {
+				job.Exclude = []string{"/.micsync-trash/", "/.micsync-location"}
+			}
 
 			defer func(n int) { planParts = n }(planParts)
 			planParts = 1
-			require.Nil(t, topGroups(job))
-			one, err := Make(context.Background(), &Runner{}, job)
+			var runs atomic.Int32
+			r := &Runner{Trace: func(string) { runs.Add(1) }}
+			one, err := Make(context.Background(), r, job)
 			require.NoError(t, err)
+			require.EqualValues(t, 1, runs.Load())
 
 			planParts = 3
-			assert.Equal(t, [][]string{{"f2d", "in both"}, {"newdir"}, {"odd"}}, topGroups(job),
-				"directories only, no pattern characters, nothing excluded")
-			var runs atomic.Int32
-			split, err := Make(context.Background(), &Runner{Trace: func(string) { runs.Add(1) }}, job)
+			if job.Names == nil {
+				assert.Equal(t, [][]string{{"f2d", "in both"}, {"newdir"}, {"odd"}}, topGroups(job),
+					"directories only, no pattern characters, nothing excluded")
+			}
+			runs.Store(0)
+			split, err := Make(context.Background(), r, job)
 			require.NoError(t, err)
-			assert.EqualValues(t, 4, runs.Load(), "the rest and three groups")
+			assert.EqualValues(t, tc.runs, runs.Load())
 
 			byName := func(a, b Item) int { return strings.Compare(a.Name, b.Name) }
 			slices.SortFunc(one.Items, byName)
@@ -559,6 +576,7 @@ func TestSplitPlanEqualsOneDryRun(t *testing.T) {
 			assert.Equal(t, one.Totals, split.Totals)
 			assert.Positive(t, one.DstEntries)
 			assert.Equal(t, one.DstEntries, split.DstEntries)
+			assert.Equal(t, one.Missing, split.Missing)
 			assert.ElementsMatch(t, one.Warnings, split.Warnings)
 		})
 	}

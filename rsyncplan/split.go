@@ -84,15 +84,55 @@ func dryRun(ctx context.Context, r *Runner, args []string) (part, error) {
 	return q, nil
 }
 
-// topGroups returns the top-level directories of a whole local job's source that dry runs of
-// their own may plan, in up to planParts groups of neighbours; nil when the job is planned by
-// one dry run. The rest (the root, its other entries, and what only the destination holds) is
-// planned by a dry run that excludes them. Only directories whose name an rsync pattern
-// matches literally are taken, so that the exclude names exactly them.
-func topGroups(j Job) [][]string {
-	if j.Names != nil || planParts < 2 || IsRemote(j.SrcDir) || IsRemote(j.DstDir) {
-		return nil
+// dryRunArgs returns the arguments of the dry runs that plan the job, given what Make found in
+// its source: one dry run, or several at once on this machine, each of which plans a part.
+func dryRunArgs(j Job, src map[string]Entry, present, missing []string) [][]string {
+	one := [][]string{PlanArgs(j, present, missing)}
+	if planParts < 2 || IsRemote(j.SrcDir) || IsRemote(j.DstDir) {
+		return one
 	}
+	if j.Names == nil {
+		if groups := topGroups(j); groups != nil {
+			return splitArgs(j, groups)
+		}
+		return one
+	}
+	if j.relative() {
+		return one // parts would share the parents that --relative sends
+	}
+	// The named directories are spread over the parts; the first takes the other names too.
+	var dirs, others []string
+	for _, n := range present {
+		if src[n].Dir() {
+			dirs = append(dirs, n)
+		} else {
+			others = append(others, n)
+		}
+	}
+	if len(dirs) < 2 {
+		return one
+	}
+	groups := spread(dirs)
+	var runs [][]string
+	for i, g := range groups {
+		sub := j
+		var gone []string
+		if i == 0 {
+			g = append(g, others...)
+			gone = missing
+		}
+		sub.Names = append(append([]string{}, g...), gone...)
+		runs = append(runs, PlanArgs(sub, g, gone))
+	}
+	return runs
+}
+
+// topGroups returns the top-level directories of a whole job's source that dry runs of their
+// own may plan, in up to planParts groups; nil when the job is planned by one dry run. The rest
+// (the root, its other entries, and what only the destination holds) is planned by a dry run
+// that excludes them. Only directories whose name an rsync pattern matches literally are taken,
+// so that the exclude names exactly them.
+func topGroups(j Job) [][]string {
 	taken := map[string]bool{}
 	for _, x := range j.Exclude {
 		name, ok := strings.CutPrefix(strings.TrimSuffix(x, "/"), "/")
@@ -114,11 +154,16 @@ func topGroups(j Job) [][]string {
 	if len(dirs) < 2 {
 		return nil
 	}
-	k := min(planParts, len(dirs))
+	return spread(dirs)
+}
+
+// spread splits names into up to planParts groups of neighbours, in order.
+func spread(names []string) [][]string {
+	k := min(planParts, len(names))
 	groups := make([][]string, k)
-	for i, d := range dirs {
-		g := i * k / len(dirs)
-		groups[g] = append(groups[g], d)
+	for i, n := range names {
+		g := i * k / len(names)
+		groups[g] = append(groups[g], n)
 	}
 	return groups
 }
