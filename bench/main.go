@@ -87,6 +87,7 @@ type bench struct {
 	aside  string   // where emptyDst moves the copies that the first-copy runs made
 	asides int
 	data   dataSet
+	built  string // git describe of the work tree micsync was built from
 }
 
 // scenario is one thing measured in every round.
@@ -203,6 +204,7 @@ func (b *bench) setup(ctx context.Context, o options, progress io.Writer) error 
 	if err != nil {
 		return err
 	}
+	b.built = gitDescribe() // before the build: the tree may change while the benchmark runs
 	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", b.bin, "./cmd/micsync")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {

@@ -114,7 +114,7 @@ func newReport(b *bench, o options, results []*result, version []float64) *repor
 		Results: results, Version: summarize(version),
 		Restore:  quote(restoreArgs("SRC", "DST")) + "; empty DST/.micsync-trash; sync",
 		Verify:   quote(verifyArgs("SRC", "DST")),
-		Micsync:  gitDescribe(),
+		Micsync:  b.built,
 		Interval: pollInterval.Seconds(),
 	}
 	byID := map[string]*result{}
