@@ -2,14 +2,19 @@ package rsyncplan
 
 import (
 	"bufio"
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Approval says which of a plan's destructive changes the user approved.
@@ -18,11 +23,16 @@ type Approval struct {
 	Delete    bool // Deleted items
 }
 
-// Step is one rsync run of an execution. Steps run in order: delete, copy, root.
+// Step is one rsync run of an execution. Steps run in order: delete, newdirs, copy, for each
+// part, then root.
 type Step struct {
-	Name string   // "delete", "copy" or "root"
+	Name string   // "delete", "newdirs", "copy" or "root"
 	Args []string // rsync's arguments
-	List string   // the --files-from list (NUL-separated), "" when the step has none
+	// Part is, for a step that may run at the same time as the steps of other parts, its part
+	// (1, 2, ...): the parts hold different top-level entries of the destination. 0 for the
+	// root step, which runs after all of them.
+	Part int
+	List string // the --files-from list (NUL-separated), "" when the step has none
 	// deletes holds, for the delete step, every planned deletion by name (true for directories),
 	// to check right before the run that nothing appeared in a directory that is to go.
 	deletes map[string]bool
@@ -88,51 +98,74 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 
 	copies, newTrees := p.splitNewTrees(copies)
 
+	// Each part's runs touch other top-level entries than the other parts' runs, so that the
+	// parts can run at the same time (see Execute).
+	part, k := p.parts(copies, deletes, newTrees)
 	var steps []Step
-	if len(deletes) > 0 {
-		// rsync lists a deleted directory's children before it; naming only the top-most
-		// entries with --force deletes each subtree in one pass.
-		var tops []string
-		for name := range deletes {
-			if !under(name, deletedDirs) {
-				tops = append(tops, name)
+	for g := range k {
+		name := func(step string) string { return fmt.Sprintf("%s-%d.list", step, g+1) }
+		mine := func(n string) bool { return part[topName(n)] == g }
+		ds := map[string]bool{}
+		for n, isDir := range deletes {
+			if mine(n) {
+				ds[n] = isDir
 			}
 		}
-		list, err := WriteList(dir, "delete.list", tops)
-		if err != nil {
-			return nil, err
+		if len(ds) > 0 {
+			// rsync lists a deleted directory's children before it; naming only the top-most
+			// entries with --force deletes each subtree in one pass.
+			var tops []string
+			for n := range ds {
+				if !under(n, deletedDirs) {
+					tops = append(tops, n)
+				}
+			}
+			list, err := WriteList(dir, name("delete"), tops)
+			if err != nil {
+				return nil, err
+			}
+			steps = append(steps, Step{
+				Name: "delete", Part: g + 1, List: list, deletes: ds, tops: tops,
+				Args: p.stepArgs(list, false, "--delete-missing-args", "--existing", "--ignore-existing", "--force",
+					"--max-delete="+strconv.Itoa(len(ds))),
+			})
 		}
-		steps = append(steps, Step{
-			Name: "delete", List: list, deletes: deletes, tops: tops,
-			Args: p.stepArgs(list, false, "--delete-missing-args", "--existing", "--ignore-existing", "--force",
-				"--max-delete="+strconv.Itoa(len(deletes))),
-		})
-	}
-	if len(newTrees) > 0 {
-		tops := make([]string, 0, len(newTrees))
-		for top := range newTrees {
-			tops = append(tops, top)
+		trees := map[string][]string{}
+		var tops []string
+		for top, entries := range newTrees {
+			if mine(top) {
+				trees[top] = entries
+				tops = append(tops, top)
+			}
 		}
-		list, err := WriteList(dir, "newdirs.list", tops)
-		if err != nil {
-			return nil, err
+		if len(tops) > 0 {
+			list, err := WriteList(dir, name("newdirs"), tops)
+			if err != nil {
+				return nil, err
+			}
+			steps = append(steps, Step{Name: "newdirs", Part: g + 1, List: list, newTrees: trees, tops: tops,
+				Args: p.stepArgs(list, true)})
 		}
-		steps = append(steps, Step{Name: "newdirs", List: list, newTrees: newTrees, tops: tops,
-			Args: p.stepArgs(list, true)})
-	}
-	if len(copies) > 0 {
-		list, err := WriteList(dir, "copy.list", copies)
-		if err != nil {
-			return nil, err
+		var cs []string
+		for _, n := range copies {
+			if mine(n) {
+				cs = append(cs, n)
+			}
 		}
-		var extra []string
-		if force {
-			extra = append(extra, "--force")
+		if len(cs) > 0 {
+			list, err := WriteList(dir, name("copy"), cs)
+			if err != nil {
+				return nil, err
+			}
+			var extra []string
+			if force {
+				extra = append(extra, "--force")
+			}
+			if p.Job.Tree {
+				extra = append(extra, treeFilter...)
+			}
+			steps = append(steps, Step{Name: "copy", Part: g + 1, List: list, Args: p.stepArgs(list, false, extra...)})
 		}
-		if p.Job.Tree {
-			extra = append(extra, treeFilter...)
-		}
-		steps = append(steps, Step{Name: "copy", List: list, Args: p.stepArgs(list, false, extra...)})
 	}
 	if p.Job.Names == nil && (hasRoot || len(steps) > 0) {
 		// --files-from never sets the transfer root's attributes, and adding or deleting
@@ -141,6 +174,47 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 			Args: []string{"-a", "--exclude=*", "--", withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir)}})
 	}
 	return steps, nil
+}
+
+// parts assigns each top-level entry that the runs touch to one of up to planParts parts, the
+// entry with the most listed entries first, each to the part with the fewest so far. It returns
+// the part of each top-level name and the number of parts. Runs that reach another host keep
+// to one part: each would open a connection of its own.
+func (p *Plan) parts(copies []string, deletes map[string]bool, newTrees map[string][]string) (map[string]int, int) {
+	weight := map[string]int{}
+	for _, n := range copies {
+		weight[topName(n)]++
+	}
+	for n := range deletes {
+		weight[topName(n)]++
+	}
+	for top, entries := range newTrees {
+		weight[topName(top)] += len(entries)
+	}
+	keys := slices.Collect(maps.Keys(weight))
+	slices.SortFunc(keys, func(a, b string) int {
+		return cmp.Or(cmp.Compare(weight[b], weight[a]), strings.Compare(a, b))
+	})
+	k := max(1, min(planParts, len(keys)))
+	if IsRemote(p.Job.SrcDir) || IsRemote(p.Job.DstDir) {
+		k = 1
+	}
+	load := make([]int, k)
+	part := make(map[string]int, len(keys))
+	for _, key := range keys {
+		g := slices.Index(load, slices.Min(load))
+		part[key] = g
+		load[g] += weight[key]
+	}
+	return part, k
+}
+
+// topName returns the first component of a slash-separated name.
+func topName(name string) string {
+	if i := strings.IndexByte(name, '/'); i >= 0 {
+		return name[:i]
+	}
+	return name
 }
 
 // splitNewTrees takes the top-most new directories, and everything below them, out of the copy
@@ -273,6 +347,156 @@ func (p *Plan) Needed(s Step) bool {
 	return src.Mode() != dst.Mode() || !src.ModTime().Equal(dst.ModTime())
 }
 
+// Execute runs the steps in order and adds what they did to done. The steps of different parts
+// run at the same time, each part's steps in order, and the root step after all of them. When
+// before is set, each step that is Needed runs alone and only if before says yes; before may
+// show the step and ask. When a part fails, the other parts finish what they run, and the
+// first failure is returned.
+func (p *Plan) Execute(ctx context.Context, r *Runner, steps []Step, before func(Step) (bool, error), done *Done) error {
+	for i := 0; i < len(steps); {
+		j := i + 1
+		if before == nil && steps[i].Part != 0 {
+			for j < len(steps) && steps[j].Part != 0 {
+				j++
+			}
+			if err := p.runParts(ctx, r, steps[i:j], done); err != nil {
+				return err
+			}
+			i = j
+			continue
+		}
+		s := steps[i]
+		i = j
+		if !p.Needed(s) {
+			continue
+		}
+		if before != nil {
+			ok, err := before(s)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+		}
+		if err := p.RunStep(ctx, r, s, done); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runParts runs the steps of each part in order, the parts at the same time. With several
+// parts, each progress update says which part it comes from.
+func (p *Plan) runParts(ctx context.Context, r *Runner, steps []Step, done *Done) error {
+	var parts [][]Step
+	for _, s := range steps {
+		i := slices.IndexFunc(parts, func(ps []Step) bool { return ps[0].Part == s.Part })
+		if i < 0 {
+			parts = append(parts, nil)
+			i = len(parts) - 1
+		}
+		parts[i] = append(parts[i], s)
+	}
+	if len(parts) > 1 && p.Job.Trash != "" {
+		// rsync fails to keep a file ("make_backup failed: File exists") when another run
+		// creates the same trash directory at that moment. Below the trash's root, the parts
+		// keep what they overwrite or delete in directories of their own.
+		made, ok, err := makeTrash(p.Job.Trash, p.Job.DstDir)
+		defer removeEmpty(made)
+		if err != nil {
+			return fmt.Errorf("create the trash: %w", err)
+		}
+		if !ok {
+			parts = [][]Step{steps} // one after the other: rsync reports what is wrong
+		}
+	}
+	dones := make([]Done, len(parts))
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, ps := range parts {
+		pr := r
+		if len(parts) > 1 && r.Progress != nil {
+			c := *r
+			c.Progress = func(u Progress) {
+				u.Part = ps[0].Part
+				r.Progress(u)
+			}
+			pr = &c
+		}
+		wg.Go(func() {
+			for _, s := range ps {
+				if errs[i] = p.RunStep(ctx, pr, s, &dones[i]); errs[i] != nil {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, d := range dones {
+		done.add(d)
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// makeTrash creates the trash directory and its missing parents, as rsync would, and returns
+// those it created, the deepest first. It creates nothing and reports false unless the
+// destination is a directory and the trash's nearest existing parent is in it or holds it:
+// it never recreates a destination whose disc went away.
+func makeTrash(trash, dst string) (made []string, ok bool, err error) {
+	if fi, err := os.Lstat(dst); err != nil || !fi.IsDir() {
+		return nil, false, nil
+	}
+	var missing []string
+	d := trash
+	for ; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil {
+			break
+		}
+		if d == filepath.Dir(d) {
+			return nil, false, nil
+		}
+		missing = append(missing, d)
+	}
+	if !strings.HasPrefix(withSlash(d), withSlash(dst)) && !strings.HasPrefix(withSlash(dst), withSlash(d)) {
+		return nil, false, nil
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		switch err := os.Mkdir(missing[i], 0o777); {
+		case err == nil:
+			made = append([]string{missing[i]}, made...)
+		case !errors.Is(err, fs.ErrExist):
+			return made, false, err
+		}
+	}
+	return made, true, nil
+}
+
+// removeEmpty removes the directories that makeTrash created, as far as they are still empty.
+func removeEmpty(dirs []string) {
+	for _, d := range dirs {
+		if os.Remove(d) != nil {
+			return
+		}
+	}
+}
+
+// add adds what another part did.
+func (d *Done) add(o Done) {
+	d.Files += o.Files
+	d.Bytes += o.Bytes
+	d.Dirs += o.Dirs
+	d.Links += o.Links
+	d.Deleted += o.Deleted
+	d.Warnings = append(d.Warnings, o.Warnings...)
+	d.Kept = append(d.Kept, o.Kept...)
+}
+
 // RunStep runs one step, unless it is not Needed, and adds what it did to done. A delete step
 // first checks that no directory to be deleted holds anything that was not in the plan; such a
 // directory is kept.
@@ -294,7 +518,7 @@ func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error
 			if err := reWriteList(s, changed); err != nil {
 				return err
 			}
-			list, err := WriteList(filepath.Dir(s.List), "newdirs-changed.list", entries)
+			list, err := WriteList(filepath.Dir(s.List), strings.TrimSuffix(filepath.Base(s.List), ".list")+"-changed.list", entries)
 			if err != nil {
 				return err
 			}
@@ -477,6 +701,7 @@ type Progress struct {
 	Percent int    // of the run's total
 	Rate    string // as rsync shows it, e.g. "31.25MB/s"
 	Time    string // left while running, taken at the end, e.g. "0:00:10"
+	Part    int    // the part of an execution whose run it is; 0 when the run is alone
 }
 
 // parseProgress reads "     32,768  45%   31.25MB/s    0:00:10 (xfr#1, to-chk=0/3)".

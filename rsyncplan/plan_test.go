@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -101,9 +102,7 @@ func executeWith(t *testing.T, r *Runner, p *Plan, a Approval) Done {
 	steps, err := p.Steps(a, t.TempDir())
 	require.NoError(t, err)
 	var done Done
-	for _, s := range steps {
-		require.NoError(t, p.RunStep(context.Background(), r, s, &done))
-	}
+	require.NoError(t, p.Execute(context.Background(), r, steps, nil, &done))
 	return done
 }
 
@@ -265,6 +264,8 @@ func TestArgs(t *testing.T) {
 	assert.Equal(t, []string{"-n", "-a", "--force", "--stats", "--no-human-readable", outFormat, "--include=*/", "--exclude=*", "--", "/s/a", "/d/"},
 		PlanArgs(Job{SrcDir: "/s", DstDir: "/d", Names: []string{"a"}, Tree: true}, []string{"a"}, nil))
 
+	defer func(n int) { planParts = n }(planParts)
+	planParts = 1 // one part: a delete run, then a copy run
 	src, dst := everyChange(t)
 	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Delete: true})
 	require.NoError(t, err)
@@ -598,4 +599,136 @@ func TestSplitPlanFailsWhenOneDryRunFails(t *testing.T) {
 	require.ErrorAs(t, err, &re, "the failure, not that the other runs were stopped")
 	assert.Equal(t, 23, re.Code)
 	assert.Contains(t, err.Error(), "odd: Input/output error")
+}
+
+// TestPartsRunAtOnceAndDoExactlyThePlan executes a plan whose changes are spread over several
+// top-level directories: the parts run at the same time, touch different top-level entries,
+// and leave the destination equal to the source, directory times included.
+func TestPartsRunAtOnceAndDoExactlyThePlan(t *testing.T) {
+	root := t.TempDir()
+	src, dst := filepath.Join(root, "src"), filepath.Join(root, "dst")
+	for i := range 300 {
+		write(t, filepath.Join(src, "a", "new", fmt.Sprintf("sub%d", i%7), fmt.Sprintf("f%d", i)), "x")
+	}
+	write(t, filepath.Join(src, "a", "mod.txt"), "new a")
+	write(t, filepath.Join(dst, "a", "mod.txt"), "old")
+	write(t, filepath.Join(src, "b", "new.txt"), "new b")
+	write(t, filepath.Join(dst, "b", "gone.txt"), "gone b")
+	write(t, filepath.Join(dst, "b", "gonedir", "x"), "gone x")
+	write(t, filepath.Join(src, "c", "mod.txt"), "new c")
+	write(t, filepath.Join(dst, "c", "mod.txt"), "older c")
+	write(t, filepath.Join(dst, "c", "extra"), "extra c")
+	write(t, filepath.Join(src, "root.txt"), "root")
+	write(t, filepath.Join(dst, "rootgone.txt"), "rootgone")
+	trash := filepath.Join(dst, ".micsync-trash", "stamp")
+	job := Job{SrcDir: src, DstDir: dst, Delete: true, Trash: trash, Exclude: []string{"/.micsync-trash/"}}
+
+	defer func(n int) { planParts = n }(planParts)
+	planParts = 3
+	p, err := Make(context.Background(), &Runner{}, job)
+	require.NoError(t, err)
+	steps, err := p.Steps(Approval{Overwrite: true, Delete: true}, t.TempDir())
+	require.NoError(t, err)
+	owner := map[string]int{} // top-level name: its part
+	for _, s := range steps[:len(steps)-1] {
+		require.NotZero(t, s.Part, s.Name)
+		b, err := os.ReadFile(s.List)
+		require.NoError(t, err)
+		for _, n := range splitNUL(b) {
+			if part, ok := owner[topName(n)]; ok {
+				assert.Equal(t, part, s.Part, "%s is in two parts", n)
+			}
+			owner[topName(n)] = s.Part
+		}
+	}
+	assert.Equal(t, "root", steps[len(steps)-1].Name)
+	assert.Zero(t, steps[len(steps)-1].Part)
+	assert.Len(t, slices.Compact(slices.Sorted(maps.Values(owner))), 3)
+
+	// This rsync makes the first run of each part wait until another part has started. It
+	// notes a run that would create the trash's root: rsync fails to keep a file when two runs
+	// create the same directory at once.
+	started, notes := t.TempDir(), t.TempDir()
+	script := filepath.Join(t.TempDir(), "rsync")
+	write(t, script, fmt.Sprintf(`#!/bin/sh
+[ -d %[2]q ] || touch %[3]q/no-trash-root
+for a; do case "$a" in --files-from=*) part=${a##*-}; part=${part%%.list};; esac; done
+if [ -n "$part" ] && [ ! -e %[1]q/part$part ]; then
+	touch %[1]q/part$part
+	i=0
+	while [ $(ls %[1]q | wc -l) -lt 2 ]; do
+		i=$((i+1)); if [ $i -gt 100 ]; then touch %[1]q/alone; break; fi
+		sleep 0.05
+	done
+fi
+exec rsync "$@"
+`, started, trash, notes))
+	require.NoError(t, os.Chmod(script, 0o755))
+	var done Done
+	require.NoError(t, p.Execute(context.Background(), &Runner{Program: script}, steps, nil, &done))
+	assert.NoFileExists(t, filepath.Join(started, "alone"), "a part ran alone")
+	assert.NoFileExists(t, filepath.Join(notes, "no-trash-root"), "the trash's root is made before the parts run")
+
+	assert.Equal(t, 300+4, done.Files)
+	assert.Equal(t, 5, done.Deleted, "b/gone.txt, b/gonedir/x, b/gonedir, c/extra, rootgone.txt")
+	assert.Equal(t, "old", readFile(t, filepath.Join(trash, "a", "mod.txt")))
+	assert.Equal(t, "older c", readFile(t, filepath.Join(trash, "c", "mod.txt")))
+	assert.Equal(t, "gone x", readFile(t, filepath.Join(trash, "b", "gonedir", "x")))
+	assert.Equal(t, "rootgone", readFile(t, filepath.Join(trash, "rootgone.txt")))
+	again, err := Make(context.Background(), &Runner{}, job)
+	require.NoError(t, err)
+	assert.Empty(t, again.Items, "directory times too")
+	require.NoError(t, os.RemoveAll(filepath.Join(dst, ".micsync-trash")))
+	assert.Equal(t, snapshot(t, src), snapshot(t, dst))
+}
+
+func TestPartsLeaveNoEmptyTrash(t *testing.T) {
+	root := t.TempDir()
+	src, dst := filepath.Join(root, "src"), filepath.Join(root, "dst")
+	write(t, filepath.Join(src, "a", "new.txt"), "a")
+	write(t, filepath.Join(src, "b", "new.txt"), "b")
+	require.NoError(t, os.Mkdir(dst, 0o755))
+	job := Job{SrcDir: src, DstDir: dst, Trash: filepath.Join(dst, ".micsync-trash", "stamp")}
+	defer func(n int) { planParts = n }(planParts)
+	planParts = 2
+	p, err := Make(context.Background(), &Runner{}, job)
+	require.NoError(t, err)
+	done := execute(t, p, Approval{Overwrite: true})
+	assert.Equal(t, 2, done.Files)
+	assert.NoDirExists(t, filepath.Join(dst, ".micsync-trash"), "nothing was kept")
+}
+
+func TestMakeTrashNeverRecreatesTheDestination(t *testing.T) {
+	loc := t.TempDir()
+	dst := filepath.Join(loc, "Documents")
+
+	made, ok, err := makeTrash(filepath.Join(dst, ".micsync-trash", "stamp"), dst)
+	require.NoError(t, err)
+	assert.False(t, ok)
+	assert.Empty(t, made)
+	assert.NoDirExists(t, dst, "a destination that went away is not made again")
+
+	require.NoError(t, os.Mkdir(dst, 0o755))
+	made, ok, err = makeTrash(filepath.Join(dst, ".micsync-trash", "stamp"), dst)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, []string{filepath.Join(dst, ".micsync-trash", "stamp"), filepath.Join(dst, ".micsync-trash")}, made)
+	removeEmpty(made)
+	assert.NoDirExists(t, filepath.Join(dst, ".micsync-trash"))
+
+	// A sub-path's trash is in its location's root, which holds the destination.
+	sub := filepath.Join(dst, "taxes")
+	require.NoError(t, os.Mkdir(sub, 0o755))
+	trash := filepath.Join(dst, ".micsync-trash", "stamp", "taxes")
+	made, ok, err = makeTrash(trash, sub)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Len(t, made, 3)
+	assert.DirExists(t, trash)
+
+	// A trash elsewhere is left to rsync.
+	made, ok, err = makeTrash(filepath.Join(t.TempDir(), "x", "y"), sub)
+	require.NoError(t, err)
+	assert.False(t, ok)
+	assert.Empty(t, made)
 }

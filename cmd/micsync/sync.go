@@ -760,29 +760,28 @@ func (a *app) execute(d *dest, o options) error {
 	if err != nil {
 		return failure(err)
 	}
-	for _, s := range steps {
-		if !d.plan.Needed(s) {
-			continue
-		}
-		if o.Verbose {
+	// -v shows each command and asks before it runs, so that the runs go one at a time.
+	var before func(rsyncplan.Step) (bool, error)
+	var askErr error
+	if o.Verbose {
+		before = func(s rsyncplan.Step) (bool, error) {
 			fmt.Fprintf(a.stdout, "$ %s\n", d.rsync.CommandLine(s.Args))
 			ok, err := a.yesNo(false, o, "Run this command?", "-v asks before each command", "--yes")
-			if err != nil {
-				return err
-			}
-			if !ok {
+			if err == nil && !ok {
 				fmt.Fprintf(a.stdout, "skipped the %s run\n", s.Name)
-				continue
 			}
-		}
-		if err := d.plan.RunStep(a.ctx, d.rsync, s, &d.done); err != nil {
-			if errors.Is(err, context.Canceled) {
-				return errInterrupted
-			}
-			return failure(err, rsyncHints(err, d)...)
+			askErr = err
+			return ok, err
 		}
 	}
-	return nil
+	err = d.plan.Execute(a.ctx, d.rsync, steps, before, &d.done)
+	switch {
+	case err == nil || err == askErr:
+		return err
+	case errors.Is(err, context.Canceled):
+		return errInterrupted
+	}
+	return failure(err, rsyncHints(err, d)...)
 }
 
 // failures returns an error when a destination failed; the summary has named them.

@@ -3,8 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,13 +43,13 @@ func (a *app) paint(mark, text string) string {
 type progressLine struct {
 	w      io.Writer
 	labels []string
-	state  map[string]string
+	state  map[string]map[int]string // by label, then by part of the execution
 	drawn  time.Time
 	active bool
 }
 
 func newProgressLine(w io.Writer, dests []*dest) *progressLine {
-	pl := &progressLine{w: w, state: map[string]string{}}
+	pl := &progressLine{w: w, state: map[string]map[int]string{}}
 	for _, d := range dests {
 		pl.labels = append(pl.labels, shortLabel(d, len(dests)))
 	}
@@ -65,15 +67,18 @@ func shortLabel(d *dest, n int) string {
 func (pl *progressLine) update(label string, p rsyncplan.Progress) {
 	outputMu.Lock()
 	defer outputMu.Unlock()
-	pl.state[label] = fmt.Sprintf("%s%3d%% %s %s %s", label, p.Percent, humanBytes(p.Bytes), p.Rate, p.Time)
+	if pl.state[label] == nil {
+		pl.state[label] = map[int]string{}
+	}
+	pl.state[label][p.Part] = fmt.Sprintf("%s%3d%% %s %s %s", label, p.Percent, humanBytes(p.Bytes), p.Rate, p.Time)
 	if time.Since(pl.drawn) < 100*time.Millisecond {
 		return
 	}
 	pl.drawn = time.Now()
 	var parts []string
 	for _, l := range pl.labels {
-		if s, ok := pl.state[l]; ok {
-			parts = append(parts, s)
+		for _, part := range slices.Sorted(maps.Keys(pl.state[l])) {
+			parts = append(parts, pl.state[l][part])
 		}
 	}
 	line := strings.Join(parts, " | ")
