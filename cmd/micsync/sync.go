@@ -562,7 +562,7 @@ func without(ls []locations.Location, not locations.Location) []locations.Locati
 	return out
 }
 
-// plan checks the destination and makes its plan with one dry run.
+// plan checks the destination and makes its plan with rsync dry runs (see rsyncplan.Make).
 func (a *app) plan(act action, src locations.Location, d *dest, o options) error {
 	if rsyncplan.IsRemote(d.job.SrcDir) && rsyncplan.IsRemote(d.job.DstDir) {
 		return failure(fmt.Errorf("cannot copy from %s to %s: rsync copies between this machine and another host, not between two other hosts", show(src.Path), show(d.loc.Path)),

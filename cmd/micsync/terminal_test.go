@@ -1,0 +1,28 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"micsync/rsyncplan"
+)
+
+func TestProgressLineShowsEachPart(t *testing.T) {
+	var out bytes.Buffer
+	pl := &progressLine{w: &out, labels: []string{"a ", "b "}, state: map[string]map[int]string{}}
+	draw := func(label string, part, percent int) string {
+		pl.drawn = time.Time{} // draw every update
+		out.Reset()
+		pl.update(label, rsyncplan.Progress{Bytes: 1000, Percent: percent, Rate: "1MB/s", Time: "0:01", Part: part})
+		return strings.TrimPrefix(out.String(), "\r\x1b[K")
+	}
+	assert.Equal(t, "b   5% 1.0 kB 1MB/s 0:01", draw("b ", 2, 5))
+	assert.Equal(t, "b   5% 1.0 kB 1MB/s 0:01 | b  60% 1.0 kB 1MB/s 0:01", draw("b ", 3, 60))
+	draw("a ", 0, 50)
+	assert.Equal(t, "a  50% 1.0 kB 1MB/s 0:01 | b   7% 1.0 kB 1MB/s 0:01 | b  60% 1.0 kB 1MB/s 0:01",
+		draw("b ", 2, 7), "each destination's parts in order, each with its latest update")
+}
