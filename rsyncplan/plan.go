@@ -187,23 +187,9 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, st := parts[0].c, parts[0].st
-	p.Items, p.Warnings = parts[0].items, parts[0].warnings
-	if len(parts) > 1 {
-		n := 0
-		for _, q := range parts {
-			n += len(q.items)
-		}
-		p.Items = append(make([]Item, 0, n), p.Items...)
-	}
-	for _, q := range parts[1:] {
-		for _, i := range q.c.lookups {
-			c.lookups = append(c.lookups, len(p.Items)+i)
-		}
-		p.Items = append(p.Items, q.items...)
-		p.Warnings = append(p.Warnings, q.warnings...)
-		st.merge(q.st)
-	}
+	all := merge(parts)
+	c, st := all.c, all.st
+	p.Items, p.Warnings = all.items, all.warnings
 	if err := c.lookUp(ctx, r, p); err != nil {
 		return nil, err
 	}

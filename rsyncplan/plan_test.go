@@ -732,3 +732,25 @@ func TestMakeTrashNeverRecreatesTheDestination(t *testing.T) {
 	assert.False(t, ok)
 	assert.Empty(t, made)
 }
+
+func TestManyTopLevelDirectoriesAreNotSplit(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	for i := range maxSplitDirs {
+		require.NoError(t, os.Mkdir(filepath.Join(src, fmt.Sprintf("d%d", i)), 0o755))
+	}
+	defer func(n int) { planParts = n }(planParts)
+	planParts = 2
+	assert.Len(t, topGroups(Job{SrcDir: src, DstDir: dst}), 2)
+	require.NoError(t, os.Mkdir(filepath.Join(src, "one-more"), 0o755))
+	assert.Nil(t, topGroups(Job{SrcDir: src, DstDir: dst}), "as many names as that would make long command lines")
+
+	long := t.TempDir()
+	for i := range 3 {
+		require.NoError(t, os.Mkdir(filepath.Join(long, fmt.Sprintf("%0200d", i)), 0o755))
+	}
+	assert.Len(t, topGroups(Job{SrcDir: long, DstDir: dst}), 2)
+	for i := 3; i < 700; i++ {
+		require.NoError(t, os.Mkdir(filepath.Join(long, fmt.Sprintf("%0200d", i)), 0o755))
+	}
+	assert.Nil(t, topGroups(Job{SrcDir: long, DstDir: dst}), "700 names of 200 bytes, twice, are over the limit")
+}

@@ -9,10 +9,10 @@ import (
 	"sync"
 )
 
-// planParts is how many dry runs at most plan the top-level directories of a whole local
-// directory at once, besides the one that plans the rest. A dry run keeps one core busy
-// comparing the two trees; on a 100,000-file tree two parts and the rest took 0.45 s where one
-// dry run took 0.78 s (2 cores).
+// planParts is into how many parts at most a job on this machine is split, by its top-level
+// entries, to be planned (dryRunArgs) and executed (Plan.parts) at the same time: one per
+// core, since rsync compares and copies on one. On a 100,000-file tree with 2 cores, two parts
+// and the rest took 0.45 s to plan where one dry run took 0.78 s.
 var planParts = min(runtime.NumCPU(), 4)
 
 // part is what one dry run found.
@@ -51,6 +51,29 @@ func dryRuns(ctx context.Context, r *Runner, runs [][]string) ([]part, error) {
 		}
 	}
 	return parts, nil
+}
+
+// merge returns what the parts found as if one dry run had found it, in their order.
+func merge(parts []part) part {
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	n := 0
+	for _, q := range parts {
+		n += len(q.items)
+	}
+	all := part{items: make([]Item, 0, n), st: parts[0].st}
+	for i, q := range parts {
+		for _, l := range q.c.lookups {
+			all.c.lookups = append(all.c.lookups, len(all.items)+l)
+		}
+		all.items = append(all.items, q.items...)
+		all.warnings = append(all.warnings, q.warnings...)
+		if i > 0 {
+			all.st.merge(q.st)
+		}
+	}
+	return all
 }
 
 // dryRun runs one dry run and sorts the items it prints.
@@ -146,16 +169,26 @@ func topGroups(j Job) [][]string {
 		return nil // the dry run reports it
 	}
 	var dirs []string
+	size := 0
 	for _, e := range entries {
 		if e.IsDir() && literalName(e.Name()) && !taken[e.Name()] {
 			dirs = append(dirs, e.Name())
+			size += len(j.SrcDir) + 2*len(e.Name()) + len(" --exclude=/ /")
 		}
 	}
-	if len(dirs) < 2 {
+	if len(dirs) < 2 || len(dirs) > maxSplitDirs || size > maxSplitArgs {
 		return nil
 	}
 	return spread(dirs)
 }
+
+// A split names each top-level directory twice on rsync's command lines: as a source of its
+// group's dry run, and as an exclude of the rest's, which rsync checks every entry of the rest
+// against. Beyond these limits the job is planned by one dry run; ARG_MAX is 2 MiB on Linux.
+const (
+	maxSplitDirs = 1000
+	maxSplitArgs = 256 << 10
+)
 
 // spread splits names into up to planParts groups of neighbours, in order.
 func spread(names []string) [][]string {
