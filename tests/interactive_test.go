@@ -2,6 +2,7 @@ package tests
 
 import (
 	"os"
+	"runtime"
 	"testing"
 	"time"
 
@@ -135,6 +136,33 @@ func TestTerminalVerboseAsksBeforeEachCommand(t *testing.T) {
 	s.Expect("skipped the copy run")
 	require.Equal(t, 0, s.Wait())
 	assert.Equal(t, "old", readFile(t, e.path("disk1/Documents/n.txt")))
+}
+
+// TestTerminalVerboseRunsThePartsOneAtATime backs up a location whose two top-level directories
+// are copied in two parts on a machine with two CPUs or more: -v shows each part's command and
+// runs it only after a yes, one at a time.
+func TestTerminalVerboseRunsThePartsOneAtATime(t *testing.T) {
+	e := docsOneBackup(t)
+	e.mkfile(t, "Documents/a/x.txt", "x")
+	e.mkfile(t, "Documents/b/y.txt", "y")
+	setMtime(t, e.path("Documents"), past) // the root's time differs: a root run follows
+	parts := min(runtime.NumCPU(), 2)
+	s := e.startPTY(t, "--backup", "-v", e.path("Documents"))
+	s.Expect("copy-1.list")
+	s.Expect("Run this command?")
+	s.SendLine("y")
+	if parts == 2 {
+		s.Expect("copy-2.list")
+		s.Expect("Run this command?")
+		s.SendLine("n")
+		s.Expect("skipped the copy run")
+	}
+	s.Expect("--exclude=*") // the root run
+	s.Expect("Run this command?")
+	s.SendLine("y")
+	require.Equal(t, 0, s.Wait())
+	assert.Equal(t, "x", readFile(t, e.path("disk1/Documents/a/x.txt")))
+	assert.Equal(t, parts == 1, exists(e.path("disk1/Documents/b/y.txt")), "a declined part is not run")
 }
 
 func TestTerminalCtrlCDuringCopyKeepsTheGoodFile(t *testing.T) {
