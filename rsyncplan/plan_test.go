@@ -534,6 +534,8 @@ func TestSplitPlanEqualsOneDryRun(t *testing.T) {
 		{Job{Tree: true, Delete: true}, 4},
 		{Job{Names: names, Delete: true}, 3}, // three groups, the first with the files and gonedir
 		{Job{Names: names}, 3},
+		{Job{Names: []string{"top"}, Delete: true}, 4}, // one named directory: the rest and three groups below it
+		{Job{Names: []string{"top"}, Tree: true}, 4},
 	} {
 		job := tc.job
 		t.Run(fmt.Sprintf("delete=%v tree=%v names=%v", job.Delete, job.Tree, job.Names != nil), func(t *testing.T) {
@@ -547,8 +549,16 @@ func TestSplitPlanEqualsOneDryRun(t *testing.T) {
 			write(t, filepath.Join(dst, ".micsync-trash", "y"), "y")
 			require.NoError(t, os.Symlink("odd", filepath.Join(src, "linkdir")))
 			job.SrcDir, job.DstDir = src, dst
-			if job.Names == nil {
-				job.Exclude = []string{"/.micsync-trash/", "/.micsync-location"}
+			// As for every job in a location's root: micsync's own files there are not synced.
+			job.Exclude = []string{"/.micsync-trash/", "/.micsync-location"}
+			sub := ""
+			if job.Names != nil && job.Names[0] == "top" {
+				job.SrcDir, job.DstDir = filepath.Join(t.TempDir(), "s"), filepath.Join(t.TempDir(), "d")
+				require.NoError(t, os.Mkdir(job.SrcDir, 0o755))
+				require.NoError(t, os.Mkdir(job.DstDir, 0o755))
+				require.NoError(t, os.Rename(src, filepath.Join(job.SrcDir, "top")))
+				require.NoError(t, os.Rename(dst, filepath.Join(job.DstDir, "top")))
+				sub = "top"
 			}
 
 			defer func(n int) { planParts = n }(planParts)
@@ -561,8 +571,12 @@ func TestSplitPlanEqualsOneDryRun(t *testing.T) {
 
 			planParts = 3
 			if job.Names == nil {
-				assert.Equal(t, [][]string{{"f2d", "in both"}, {"newdir"}, {"odd"}}, topGroups(job),
+				assert.Equal(t, [][]string{{"f2d", "in both"}, {"newdir"}, {"odd"}}, topGroups(job, ""),
 					"directories only, no pattern characters, nothing excluded")
+			}
+			if sub != "" {
+				assert.Equal(t, [][]string{{".micsync-trash", "f2d"}, {"in both", "newdir"}, {"odd"}}, topGroups(job, sub),
+					"the job's excludes are for the top level, not below the named directory")
 			}
 			runs.Store(0)
 			split, err := Make(context.Background(), r, job)
@@ -579,6 +593,14 @@ func TestSplitPlanEqualsOneDryRun(t *testing.T) {
 			assert.Equal(t, one.DstEntries, split.DstEntries)
 			assert.Equal(t, one.Missing, split.Missing)
 			assert.ElementsMatch(t, one.Warnings, split.Warnings)
+
+			if sub != "" {
+				found, err := r.Stat(context.Background(), job.SrcDir, job.Names)
+				require.NoError(t, err)
+				require.Len(t, dryRunArgs(job, found, job.Names, nil), 4)
+				require.NoError(t, os.Rename(filepath.Join(job.DstDir, sub), filepath.Join(job.DstDir, "elsewhere")))
+				assert.Len(t, dryRunArgs(job, found, job.Names, nil), 1, "a directory new to the destination is planned whole")
+			}
 		})
 	}
 }
@@ -591,7 +613,7 @@ func TestSplitPlanFailsWhenOneDryRunFails(t *testing.T) {
 	require.NoError(t, os.Chmod(script, 0o755))
 	defer func(n int) { planParts = n }(planParts)
 	planParts = 2
-	require.Len(t, topGroups(Job{SrcDir: src, DstDir: dst}), 2)
+	require.Len(t, topGroups(Job{SrcDir: src, DstDir: dst}, ""), 2)
 
 	p, err := Make(context.Background(), &Runner{Program: script}, Job{SrcDir: src, DstDir: dst, Delete: true})
 	assert.Nil(t, p)
@@ -740,17 +762,17 @@ func TestManyTopLevelDirectoriesAreNotSplit(t *testing.T) {
 	}
 	defer func(n int) { planParts = n }(planParts)
 	planParts = 2
-	assert.Len(t, topGroups(Job{SrcDir: src, DstDir: dst}), 2)
+	assert.Len(t, topGroups(Job{SrcDir: src, DstDir: dst}, ""), 2)
 	require.NoError(t, os.Mkdir(filepath.Join(src, "one-more"), 0o755))
-	assert.Nil(t, topGroups(Job{SrcDir: src, DstDir: dst}), "as many names as that would make long command lines")
+	assert.Nil(t, topGroups(Job{SrcDir: src, DstDir: dst}, ""), "as many names as that would make long command lines")
 
 	long := t.TempDir()
 	for i := range 3 {
 		require.NoError(t, os.Mkdir(filepath.Join(long, fmt.Sprintf("%0200d", i)), 0o755))
 	}
-	assert.Len(t, topGroups(Job{SrcDir: long, DstDir: dst}), 2)
+	assert.Len(t, topGroups(Job{SrcDir: long, DstDir: dst}, ""), 2)
 	for i := 3; i < 700; i++ {
 		require.NoError(t, os.Mkdir(filepath.Join(long, fmt.Sprintf("%0200d", i)), 0o755))
 	}
-	assert.Nil(t, topGroups(Job{SrcDir: long, DstDir: dst}), "700 names of 200 bytes, twice, are over the limit")
+	assert.Nil(t, topGroups(Job{SrcDir: long, DstDir: dst}, ""), "700 names of 200 bytes, twice, are over the limit")
 }

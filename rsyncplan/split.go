@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -15,6 +16,14 @@ import (
 // and the rest took 0.45 s to plan where one dry run took 0.78 s.
 var planParts = min(runtime.NumCPU(), 4)
 
+// planRun is one of the dry runs that plan a job.
+type planRun struct {
+	args []string
+	// prefix goes before every name the run prints: a run that plans below one named
+	// directory has that directory as its source.
+	prefix string
+}
+
 // part is what one dry run found.
 type part struct {
 	items    []Item
@@ -25,15 +34,15 @@ type part struct {
 
 // dryRuns runs the dry runs of a plan at once and returns what each found, in their order.
 // When one fails, the others are stopped and its error is returned.
-func dryRuns(ctx context.Context, r *Runner, runs [][]string) ([]part, error) {
+func dryRuns(ctx context.Context, r *Runner, runs []planRun) ([]part, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	parts := make([]part, len(runs))
 	errs := make([]error, len(runs))
 	var wg sync.WaitGroup
-	for i, args := range runs {
+	for i, run := range runs {
 		wg.Go(func() {
-			if parts[i], errs[i] = dryRun(ctx, r, args); errs[i] != nil {
+			if parts[i], errs[i] = dryRun(ctx, r, run); errs[i] != nil {
 				cancel()
 			}
 		})
@@ -77,11 +86,12 @@ func merge(parts []part) part {
 }
 
 // dryRun runs one dry run and sorts the items it prints.
-func dryRun(ctx context.Context, r *Runner, args []string) (part, error) {
+func dryRun(ctx context.Context, r *Runner, run planRun) (part, error) {
 	q := part{st: stats{files: -1}}
 	var parseErr error
-	res, err := r.Run(ctx, args, func(line []byte) {
+	res, err := r.Run(ctx, run.args, func(line []byte) {
 		it, ok, err := parseLine(line)
+		it.name = run.prefix + it.name
 		switch {
 		case err != nil:
 			if parseErr == nil {
@@ -107,16 +117,16 @@ func dryRun(ctx context.Context, r *Runner, args []string) (part, error) {
 	return q, nil
 }
 
-// dryRunArgs returns the arguments of the dry runs that plan the job, given what Make found in
-// its source: one dry run, or several at once on this machine, each of which plans a part.
-func dryRunArgs(j Job, src map[string]Entry, present, missing []string) [][]string {
-	one := [][]string{PlanArgs(j, present, missing)}
+// dryRunArgs returns the dry runs that plan the job, given what Make found in its source: one
+// dry run, or several at once on this machine, each of which plans a part.
+func dryRunArgs(j Job, src map[string]Entry, present, missing []string) []planRun {
+	one := []planRun{{args: PlanArgs(j, present, missing)}}
 	if planParts < 2 || IsRemote(j.SrcDir) || IsRemote(j.DstDir) {
 		return one
 	}
 	if j.Names == nil {
-		if groups := topGroups(j); groups != nil {
-			return splitArgs(j, groups)
+		if groups := topGroups(j, ""); groups != nil {
+			return splitArgs(j, "", groups)
 		}
 		return one
 	}
@@ -132,11 +142,21 @@ func dryRunArgs(j Job, src map[string]Entry, present, missing []string) [][]stri
 			others = append(others, n)
 		}
 	}
+	if len(dirs) == 1 && len(others)+len(missing) == 0 {
+		// One directory, as a file manager names it: its own top-level directories are the
+		// parts, when the destination has it already.
+		if fi, err := os.Lstat(filepath.Join(j.DstDir, dirs[0])); err == nil && fi.IsDir() {
+			if groups := topGroups(j, dirs[0]); groups != nil {
+				return splitArgs(j, dirs[0], groups)
+			}
+		}
+		return one
+	}
 	if len(dirs) < 2 {
 		return one
 	}
 	groups := spread(dirs)
-	var runs [][]string
+	var runs []planRun
 	for i, g := range groups {
 		sub := j
 		var gone []string
@@ -145,17 +165,17 @@ func dryRunArgs(j Job, src map[string]Entry, present, missing []string) [][]stri
 			gone = missing
 		}
 		sub.Names = append(append([]string{}, g...), gone...)
-		runs = append(runs, PlanArgs(sub, g, gone))
+		runs = append(runs, planRun{args: PlanArgs(sub, g, gone)})
 	}
 	return runs
 }
 
-// topGroups returns the top-level directories of a whole job's source that dry runs of their
-// own may plan, in up to planParts groups; nil when the job is planned by one dry run. The rest
-// (the root, its other entries, and what only the destination holds) is planned by a dry run
-// that excludes them. Only directories whose name an rsync pattern matches literally are taken,
-// so that the exclude names exactly them.
-func topGroups(j Job) [][]string {
+// topGroups returns the directories in the job's source directory, or in its directory sub
+// when sub is a name, that dry runs of their own may plan, in up to planParts groups; nil when
+// the job is planned by one dry run. The rest (the root, its other entries, and what only the
+// destination holds) is planned by a dry run that excludes them. Only directories whose name
+// an rsync pattern matches literally are taken, so that the exclude names exactly them.
+func topGroups(j Job, sub string) [][]string {
 	taken := map[string]bool{}
 	for _, x := range j.Exclude {
 		name, ok := strings.CutPrefix(strings.TrimSuffix(x, "/"), "/")
@@ -164,7 +184,13 @@ func topGroups(j Job) [][]string {
 		}
 		taken[name] = true
 	}
-	entries, err := os.ReadDir(j.SrcDir)
+	if sub != "" {
+		if !literalName(sub) {
+			return nil
+		}
+		taken = nil // the job's patterns match in the source's top level only
+	}
+	entries, err := os.ReadDir(filepath.Join(j.SrcDir, sub))
 	if err != nil {
 		return nil // the dry run reports it
 	}
@@ -173,7 +199,7 @@ func topGroups(j Job) [][]string {
 	for _, e := range entries {
 		if e.IsDir() && literalName(e.Name()) && !taken[e.Name()] {
 			dirs = append(dirs, e.Name())
-			size += len(j.SrcDir) + 2*len(e.Name()) + len(" --exclude=/ /")
+			size += len(j.SrcDir) + 2*len(sub) + 2*len(e.Name()) + len(" --exclude=/ //")
 		}
 	}
 	if len(dirs) < 2 || len(dirs) > maxSplitDirs || size > maxSplitArgs {
@@ -216,23 +242,33 @@ func literalName(name string) bool {
 	return true
 }
 
-// splitArgs returns the dry runs of a job split by topGroups: first the rest, which excludes the
-// groups' directories, then one per group, which syncs its directories by name. Items come out
-// in that order.
-func splitArgs(j Job, groups [][]string) [][]string {
+// splitArgs returns the dry runs of a job split by topGroups(j, sub): first the rest, which
+// excludes the groups' directories, then one per group, which syncs its directories by name.
+// Items come out in that order.
+func splitArgs(j Job, sub string, groups [][]string) []planRun {
 	rest := j
 	rest.Exclude = nil
-	var runs [][]string
+	var runs []planRun
 	for _, g := range groups {
-		sub := j
-		sub.Names = g
-		runs = append(runs, PlanArgs(sub, g, nil))
+		part := j
+		prefix := ""
+		if sub != "" {
+			part.SrcDir, part.DstDir = filepath.Join(j.SrcDir, sub), filepath.Join(j.DstDir, sub)
+			part.Exclude = nil
+			prefix = sub + "/"
+		}
+		part.Names = g
+		runs = append(runs, planRun{args: PlanArgs(part, g, nil), prefix: prefix})
 		for _, d := range g {
-			rest.Exclude = append(rest.Exclude, "/"+d)
+			rest.Exclude = append(rest.Exclude, "/"+prefix+d)
 		}
 	}
 	rest.Exclude = append(rest.Exclude, j.Exclude...)
-	return append([][]string{PlanArgs(rest, nil, nil)}, runs...)
+	restArgs := PlanArgs(rest, nil, nil)
+	if sub != "" {
+		restArgs = PlanArgs(rest, []string{sub}, nil)
+	}
+	return append([]planRun{{args: restArgs}}, runs...)
 }
 
 // merge adds the counts of another dry run's stats block.
