@@ -528,17 +528,19 @@ func TestSplitPlanEqualsOneDryRun(t *testing.T) {
 	for _, tc := range []struct {
 		job  Job
 		runs int
+		top  bool // the tree is below one directory "top" of the roots
 	}{
-		{Job{Delete: true}, 4}, // the rest and three groups
-		{Job{}, 4},
-		{Job{Tree: true, Delete: true}, 4},
-		{Job{Names: names, Delete: true}, 3}, // three groups, the first with the files and gonedir
-		{Job{Names: names}, 3},
-		{Job{Names: []string{"top"}, Delete: true}, 4}, // one named directory: the rest and three groups below it
-		{Job{Names: []string{"top"}, Tree: true}, 4},
+		{Job{Delete: true}, 4, false}, // the rest and three groups
+		{Job{}, 4, false},
+		{Job{Tree: true, Delete: true}, 4, false},
+		{Job{Names: names, Delete: true}, 3, false}, // three groups, the first with the files and gonedir
+		{Job{Names: names}, 3, false},
+		{Job{Names: []string{"top"}, Delete: true}, 4, true}, // one named directory: the rest and three groups below it
+		{Job{Names: []string{"top"}, Tree: true}, 4, true},
+		{Job{Delete: true}, 4, true}, // a location that holds one directory
 	} {
 		job := tc.job
-		t.Run(fmt.Sprintf("delete=%v tree=%v names=%v", job.Delete, job.Tree, job.Names != nil), func(t *testing.T) {
+		t.Run(fmt.Sprintf("delete=%v tree=%v names=%v top=%v", job.Delete, job.Tree, job.Names != nil, tc.top), func(t *testing.T) {
 			src, dst := everyChange(t)
 			write(t, filepath.Join(src, "in both", "mod.txt"), "new")
 			write(t, filepath.Join(dst, "in both", "mod.txt"), "older")
@@ -552,7 +554,7 @@ func TestSplitPlanEqualsOneDryRun(t *testing.T) {
 			// As for every job in a location's root: micsync's own files there are not synced.
 			job.Exclude = []string{"/.micsync-trash/", "/.micsync-location"}
 			sub := ""
-			if job.Names != nil && job.Names[0] == "top" {
+			if tc.top {
 				job.SrcDir, job.DstDir = filepath.Join(t.TempDir(), "s"), filepath.Join(t.TempDir(), "d")
 				require.NoError(t, os.Mkdir(job.SrcDir, 0o755))
 				require.NoError(t, os.Mkdir(job.DstDir, 0o755))
@@ -570,7 +572,7 @@ func TestSplitPlanEqualsOneDryRun(t *testing.T) {
 			require.EqualValues(t, 1, runs.Load())
 
 			planParts = 3
-			if job.Names == nil {
+			if job.Names == nil && !tc.top {
 				assert.Equal(t, [][]string{{"f2d", "in both"}, {"newdir"}, {"odd"}}, topGroups(job, ""),
 					"directories only, no pattern characters, nothing excluded")
 			}
@@ -597,6 +599,8 @@ func TestSplitPlanEqualsOneDryRun(t *testing.T) {
 			if sub != "" {
 				found, err := r.Stat(context.Background(), job.SrcDir, job.Names)
 				require.NoError(t, err)
+				require.Len(t, dryRunArgs(job, found, job.Names, nil), 4)
+				write(t, filepath.Join(job.SrcDir, "top.txt"), "files beside the directory do not matter")
 				require.Len(t, dryRunArgs(job, found, job.Names, nil), 4)
 				require.NoError(t, os.Rename(filepath.Join(job.DstDir, sub), filepath.Join(job.DstDir, "elsewhere")))
 				assert.Len(t, dryRunArgs(job, found, job.Names, nil), 1, "a directory new to the destination is planned whole")

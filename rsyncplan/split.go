@@ -125,7 +125,11 @@ func dryRunArgs(j Job, src map[string]Entry, present, missing []string) []planRu
 		return one
 	}
 	if j.Names == nil {
-		if groups := topGroups(j, ""); groups != nil {
+		dirs := splittable(j, "")
+		if len(dirs) == 1 {
+			return below(j, dirs[0], one) // a location that holds one directory
+		}
+		if groups := group(j, "", dirs); groups != nil {
 			return splitArgs(j, "", groups)
 		}
 		return one
@@ -143,14 +147,7 @@ func dryRunArgs(j Job, src map[string]Entry, present, missing []string) []planRu
 		}
 	}
 	if len(dirs) == 1 && len(others)+len(missing) == 0 {
-		// One directory, as a file manager names it: its own top-level directories are the
-		// parts, when the destination has it already.
-		if fi, err := os.Lstat(filepath.Join(j.DstDir, dirs[0])); err == nil && fi.IsDir() {
-			if groups := topGroups(j, dirs[0]); groups != nil {
-				return splitArgs(j, dirs[0], groups)
-			}
-		}
-		return one
+		return below(j, dirs[0], one) // one directory, as a file manager names it
 	}
 	if len(dirs) < 2 {
 		return one
@@ -170,12 +167,44 @@ func dryRunArgs(j Job, src map[string]Entry, present, missing []string) []planRu
 	return runs
 }
 
+// below returns the dry runs that plan a job in parts below its one directory dir: dir's own
+// directories are the groups, when the destination has dir already. Otherwise it returns one.
+func below(j Job, dir string, one []planRun) []planRun {
+	if fi, err := os.Lstat(filepath.Join(j.DstDir, dir)); err != nil || !fi.IsDir() || !literalName(dir) {
+		return one
+	}
+	if groups := topGroups(j, dir); groups != nil {
+		return splitArgs(j, dir, groups)
+	}
+	return one
+}
+
 // topGroups returns the directories in the job's source directory, or in its directory sub
 // when sub is a name, that dry runs of their own may plan, in up to planParts groups; nil when
 // the job is planned by one dry run. The rest (the root, its other entries, and what only the
-// destination holds) is planned by a dry run that excludes them. Only directories whose name
-// an rsync pattern matches literally are taken, so that the exclude names exactly them.
+// destination holds) is planned by a dry run that excludes them.
 func topGroups(j Job, sub string) [][]string {
+	return group(j, sub, splittable(j, sub))
+}
+
+// group spreads the directories dirs of sub over the groups; nil when there are too few for a
+// split, or too many for rsync's command lines.
+func group(j Job, sub string, dirs []string) [][]string {
+	size := 0
+	for _, d := range dirs {
+		size += len(j.SrcDir) + 2*len(sub) + 2*len(d) + len(" --exclude=/ //")
+	}
+	if len(dirs) < 2 || len(dirs) > maxSplitDirs || size > maxSplitArgs {
+		return nil
+	}
+	return spread(dirs)
+}
+
+// splittable returns the directories in the job's source directory, or in its directory sub,
+// that a dry run of their own may plan. Only directories whose name an rsync pattern matches
+// literally are taken, so that the rest's exclude names exactly them, and none that the job
+// excludes. It returns nil when the job's excludes are not plain names of the top level.
+func splittable(j Job, sub string) []string {
 	taken := map[string]bool{}
 	for _, x := range j.Exclude {
 		name, ok := strings.CutPrefix(strings.TrimSuffix(x, "/"), "/")
@@ -185,9 +214,6 @@ func topGroups(j Job, sub string) [][]string {
 		taken[name] = true
 	}
 	if sub != "" {
-		if !literalName(sub) {
-			return nil
-		}
 		taken = nil // the job's patterns match in the source's top level only
 	}
 	entries, err := os.ReadDir(filepath.Join(j.SrcDir, sub))
@@ -195,17 +221,12 @@ func topGroups(j Job, sub string) [][]string {
 		return nil // the dry run reports it
 	}
 	var dirs []string
-	size := 0
 	for _, e := range entries {
 		if e.IsDir() && literalName(e.Name()) && !taken[e.Name()] {
 			dirs = append(dirs, e.Name())
-			size += len(j.SrcDir) + 2*len(sub) + 2*len(e.Name()) + len(" --exclude=/ //")
 		}
 	}
-	if len(dirs) < 2 || len(dirs) > maxSplitDirs || size > maxSplitArgs {
-		return nil
-	}
-	return spread(dirs)
+	return dirs
 }
 
 // A split names each top-level directory twice on rsync's command lines: as a source of its
@@ -264,11 +285,7 @@ func splitArgs(j Job, sub string, groups [][]string) []planRun {
 		}
 	}
 	rest.Exclude = append(rest.Exclude, j.Exclude...)
-	restArgs := PlanArgs(rest, nil, nil)
-	if sub != "" {
-		restArgs = PlanArgs(rest, []string{sub}, nil)
-	}
-	return append([]planRun{{args: restArgs}}, runs...)
+	return append([]planRun{{args: PlanArgs(rest, rest.Names, nil)}}, runs...)
 }
 
 // merge adds the counts of another dry run's stats block.
