@@ -40,9 +40,11 @@ type Step struct {
 	// newTrees holds, for the newdirs step, the planned entries below each top-most new
 	// directory, to check right before the run that the source still holds exactly those.
 	newTrees map[string][]string
-	// rootMayMatch is set on a root step whose plan found the root's attributes equal: then the
-	// step is needed only if the runs before it changed the root's time.
-	rootMayMatch bool
+	// mayMatch is set on a step that only sets the attributes of the directory attrsOf ("" for
+	// the root) when the plan found them equal: then the step is needed only if the runs
+	// before it changed the directory's time.
+	mayMatch bool
+	attrsOf  string
 }
 
 // newTreeMin is the number of entries below new directories from which they are copied with
@@ -100,11 +102,11 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 
 	// Each part's runs touch other top-level entries than the other parts' runs, so that the
 	// parts can run at the same time (see Execute).
-	part, k := p.parts(copies, deletes, newTrees)
+	part, k, below := p.parts(copies, deletes, newTrees)
 	var steps []Step
 	for g := range k {
 		name := func(step string) string { return fmt.Sprintf("%s-%d.list", step, g+1) }
-		mine := func(n string) bool { return part[topName(n)] == g }
+		mine := func(n string) bool { return n != below && part(n) == g }
 		ds := map[string]bool{}
 		for n, isDir := range deletes {
 			if mine(n) {
@@ -167,10 +169,18 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 			steps = append(steps, Step{Name: "copy", Part: g + 1, List: list, Args: p.stepArgs(list, false, extra...)})
 		}
 	}
+	if below != "" {
+		list, err := WriteList(dir, "directory.list", []string{below})
+		if err != nil {
+			return nil, err
+		}
+		steps = append(steps, Step{Name: "directory", List: list, Args: p.stepArgs(list, false),
+			attrsOf: below, mayMatch: !slices.Contains(copies, below)})
+	}
 	if p.Job.Names == nil && (hasRoot || len(steps) > 0) {
 		// --files-from never sets the transfer root's attributes, and adding or deleting
 		// entries in it changes its time; this run sets the root's attributes only.
-		steps = append(steps, Step{Name: "root", rootMayMatch: !hasRoot,
+		steps = append(steps, Step{Name: "root", mayMatch: !hasRoot,
 			Args: []string{"-a", "--exclude=*", "--", withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir)}})
 	}
 	return steps, nil
@@ -178,35 +188,64 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 
 // parts assigns each top-level entry that the runs touch to one of up to planParts parts, the
 // entry with the most listed entries first, each to the part with the fewest so far. It returns
-// the part of each top-level name and the number of parts. Runs that reach another host keep
-// to one part: each would open a connection of its own.
-func (p *Plan) parts(copies []string, deletes map[string]bool, newTrees map[string][]string) (map[string]int, int) {
+// the part of each listed name and the number of parts. Runs that reach another host keep to
+// one part: each would open a connection of its own.
+//
+// When every listed name is in one directory that the destination has (a location that holds
+// one directory, or one named directory), the entries in that directory are the parts, and
+// below is that directory: its attributes are set by a run after all parts, which change its
+// time when they add or delete entries in it.
+func (p *Plan) parts(copies []string, deletes map[string]bool, newTrees map[string][]string) (part func(string) int, k int, below string) {
+	key := topName
+	keys, weight := weigh(copies, deletes, newTrees, key)
+	if len(keys) == 1 && planParts > 1 && !slices.ContainsFunc(p.Items, func(it Item) bool {
+		return it.Name == keys[0] && it.Class != Meta
+	}) {
+		dir := keys[0]
+		inDir := func(n string) string { return dir + "/" + topName(strings.TrimPrefix(n, dir+"/")) }
+		var inside []string
+		for _, n := range copies {
+			if n != dir {
+				inside = append(inside, n)
+			}
+		}
+		if ks, w := weigh(inside, deletes, newTrees, inDir); len(ks) > 1 {
+			keys, weight, key, below = ks, w, inDir, dir
+		}
+	}
+	k = max(1, min(planParts, len(keys)))
+	if IsRemote(p.Job.SrcDir) || IsRemote(p.Job.DstDir) {
+		k, below = 1, ""
+		key = topName
+	}
+	load := make([]int, k)
+	parts := make(map[string]int, len(keys))
+	for _, n := range keys {
+		g := slices.Index(load, slices.Min(load))
+		parts[n] = g
+		load[g] += weight[n]
+	}
+	return func(n string) int { return parts[key(n)] }, k, below
+}
+
+// weigh returns the keys of the listed names, the one with the most listed entries first, and
+// how many each has.
+func weigh(copies []string, deletes map[string]bool, newTrees map[string][]string, key func(string) string) ([]string, map[string]int) {
 	weight := map[string]int{}
 	for _, n := range copies {
-		weight[topName(n)]++
+		weight[key(n)]++
 	}
 	for n := range deletes {
-		weight[topName(n)]++
+		weight[key(n)]++
 	}
 	for top, entries := range newTrees {
-		weight[topName(top)] += len(entries)
+		weight[key(top)] += len(entries)
 	}
 	keys := slices.Collect(maps.Keys(weight))
 	slices.SortFunc(keys, func(a, b string) int {
 		return cmp.Or(cmp.Compare(weight[b], weight[a]), strings.Compare(a, b))
 	})
-	k := max(1, min(planParts, len(keys)))
-	if IsRemote(p.Job.SrcDir) || IsRemote(p.Job.DstDir) {
-		k = 1
-	}
-	load := make([]int, k)
-	part := make(map[string]int, len(keys))
-	for _, key := range keys {
-		g := slices.Index(load, slices.Min(load))
-		part[key] = g
-		load[g] += weight[key]
-	}
-	return part, k
+	return keys, weight
 }
 
 // topName returns the first component of a slash-separated name.
@@ -328,19 +367,20 @@ type Done struct {
 	Kept []string
 }
 
-// Needed reports whether step s still has something to do. Only a root step can be without:
-// when both roots are on this machine, the plan found the root's attributes equal, and the
-// destination root's mode and time still equal the source's (no entry was added to or removed
-// from the root). That saves an rsync run, some 40 ms, on most runs.
+// Needed reports whether step s still has something to do. Only a step that sets a directory's
+// attributes (the root's, or those of the one directory that holds the parts) can be without:
+// when both sides are on this machine, the plan found the directory's attributes equal, and
+// the destination's mode and time still equal the source's (no entry was added to or removed
+// from it). That saves an rsync run, some 40 ms, on most runs.
 func (p *Plan) Needed(s Step) bool {
-	if s.Name != "root" || !s.rootMayMatch || IsRemote(p.Job.SrcDir) || IsRemote(p.Job.DstDir) {
+	if !s.mayMatch || IsRemote(p.Job.SrcDir) || IsRemote(p.Job.DstDir) {
 		return true
 	}
-	src, err := os.Lstat(p.Job.SrcDir)
+	src, err := os.Lstat(filepath.Join(p.Job.SrcDir, s.attrsOf))
 	if err != nil {
 		return true
 	}
-	dst, err := os.Lstat(p.Job.DstDir)
+	dst, err := os.Lstat(filepath.Join(p.Job.DstDir, s.attrsOf))
 	if err != nil {
 		return true
 	}

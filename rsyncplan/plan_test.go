@@ -631,23 +631,43 @@ func TestSplitPlanFailsWhenOneDryRunFails(t *testing.T) {
 // top-level directories: the parts run at the same time, touch different top-level entries,
 // and leave the destination equal to the source, directory times included.
 func TestPartsRunAtOnceAndDoExactlyThePlan(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		below string // the directory that holds the changes, "" for the root
+		names bool   // the job names that directory
+	}{
+		{"a location", "", false},
+		{"a location that holds one directory", "top", false},
+		{"one named directory", "top", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) { partsRunAtOnce(t, tc.below, tc.names) })
+	}
+}
+
+func partsRunAtOnce(t *testing.T, below string, names bool) {
 	root := t.TempDir()
 	src, dst := filepath.Join(root, "src"), filepath.Join(root, "dst")
-	for i := range 300 {
-		write(t, filepath.Join(src, "a", "new", fmt.Sprintf("sub%d", i%7), fmt.Sprintf("f%d", i)), "x")
+	in := func(dir string, elem ...string) string {
+		return filepath.Join(append([]string{dir, below}, elem...)...)
 	}
-	write(t, filepath.Join(src, "a", "mod.txt"), "new a")
-	write(t, filepath.Join(dst, "a", "mod.txt"), "old")
-	write(t, filepath.Join(src, "b", "new.txt"), "new b")
-	write(t, filepath.Join(dst, "b", "gone.txt"), "gone b")
-	write(t, filepath.Join(dst, "b", "gonedir", "x"), "gone x")
-	write(t, filepath.Join(src, "c", "mod.txt"), "new c")
-	write(t, filepath.Join(dst, "c", "mod.txt"), "older c")
-	write(t, filepath.Join(dst, "c", "extra"), "extra c")
-	write(t, filepath.Join(src, "root.txt"), "root")
-	write(t, filepath.Join(dst, "rootgone.txt"), "rootgone")
+	for i := range 300 {
+		write(t, in(src, "a", "new", fmt.Sprintf("sub%d", i%7), fmt.Sprintf("f%d", i)), "x")
+	}
+	write(t, in(src, "a", "mod.txt"), "new a")
+	write(t, in(dst, "a", "mod.txt"), "old")
+	write(t, in(src, "b", "new.txt"), "new b")
+	write(t, in(dst, "b", "gone.txt"), "gone b")
+	write(t, in(dst, "b", "gonedir", "x"), "gone x")
+	write(t, in(src, "c", "mod.txt"), "new c")
+	write(t, in(dst, "c", "mod.txt"), "older c")
+	write(t, in(dst, "c", "extra"), "extra c")
+	write(t, in(src, "root.txt"), "root")
+	write(t, in(dst, "rootgone.txt"), "rootgone")
 	trash := filepath.Join(dst, ".micsync-trash", "stamp")
 	job := Job{SrcDir: src, DstDir: dst, Delete: true, Trash: trash, Exclude: []string{"/.micsync-trash/"}}
+	if names {
+		job.Names = []string{below}
+	}
 
 	defer func(n int) { planParts = n }(planParts)
 	planParts = 3
@@ -655,20 +675,33 @@ func TestPartsRunAtOnceAndDoExactlyThePlan(t *testing.T) {
 	require.NoError(t, err)
 	steps, err := p.Steps(Approval{Overwrite: true, Delete: true}, t.TempDir())
 	require.NoError(t, err)
-	owner := map[string]int{} // top-level name: its part
-	for _, s := range steps[:len(steps)-1] {
-		require.NotZero(t, s.Part, s.Name)
+	owner := map[string]int{} // top-level name below the directory: its part
+	var after []string        // the steps after the parts
+	for _, s := range steps {
+		if s.Part == 0 {
+			after = append(after, s.Name)
+			continue
+		}
+		require.Empty(t, after, "the parts come first")
 		b, err := os.ReadFile(s.List)
 		require.NoError(t, err)
 		for _, n := range splitNUL(b) {
-			if part, ok := owner[topName(n)]; ok {
+			rel, ok := strings.CutPrefix(n, below+"/")
+			require.True(t, ok || below == "", "%s is the directory itself, in a part", n)
+			if part, ok := owner[topName(rel)]; ok {
 				assert.Equal(t, part, s.Part, "%s is in two parts", n)
 			}
-			owner[topName(n)] = s.Part
+			owner[topName(rel)] = s.Part
 		}
 	}
-	assert.Equal(t, "root", steps[len(steps)-1].Name)
-	assert.Zero(t, steps[len(steps)-1].Part)
+	switch {
+	case below == "":
+		assert.Equal(t, []string{"root"}, after)
+	case names:
+		assert.Equal(t, []string{"directory"}, after, "the directory's attributes")
+	default:
+		assert.Equal(t, []string{"directory", "root"}, after)
+	}
 	assert.Len(t, slices.Compact(slices.Sorted(maps.Values(owner))), 3)
 
 	// This rsync makes the first run of each part wait until another part has started. It
@@ -697,10 +730,10 @@ exec rsync "$@"
 
 	assert.Equal(t, 300+4, done.Files)
 	assert.Equal(t, 5, done.Deleted, "b/gone.txt, b/gonedir/x, b/gonedir, c/extra, rootgone.txt")
-	assert.Equal(t, "old", readFile(t, filepath.Join(trash, "a", "mod.txt")))
-	assert.Equal(t, "older c", readFile(t, filepath.Join(trash, "c", "mod.txt")))
-	assert.Equal(t, "gone x", readFile(t, filepath.Join(trash, "b", "gonedir", "x")))
-	assert.Equal(t, "rootgone", readFile(t, filepath.Join(trash, "rootgone.txt")))
+	assert.Equal(t, "old", readFile(t, in(trash, "a", "mod.txt")))
+	assert.Equal(t, "older c", readFile(t, in(trash, "c", "mod.txt")))
+	assert.Equal(t, "gone x", readFile(t, in(trash, "b", "gonedir", "x")))
+	assert.Equal(t, "rootgone", readFile(t, in(trash, "rootgone.txt")))
 	again, err := Make(context.Background(), &Runner{}, job)
 	require.NoError(t, err)
 	assert.Empty(t, again.Items, "directory times too")
