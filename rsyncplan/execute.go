@@ -196,6 +196,9 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 // below is that directory: its attributes are set by a run after all parts, which change its
 // time when they add or delete entries in it.
 func (p *Plan) parts(copies []string, deletes map[string]bool, newTrees map[string][]string) (part func(string) int, k int, below string) {
+	if IsRemote(p.Job.SrcDir) || IsRemote(p.Job.DstDir) {
+		return func(string) int { return 0 }, 1, ""
+	}
 	key := topName
 	keys, weight := weigh(copies, deletes, newTrees, key)
 	if len(keys) == 1 && planParts > 1 && !slices.ContainsFunc(p.Items, func(it Item) bool {
@@ -214,10 +217,6 @@ func (p *Plan) parts(copies []string, deletes map[string]bool, newTrees map[stri
 		}
 	}
 	k = max(1, min(planParts, len(keys)))
-	if IsRemote(p.Job.SrcDir) || IsRemote(p.Job.DstDir) {
-		k, below = 1, ""
-		key = topName
-	}
 	load := make([]int, k)
 	parts := make(map[string]int, len(keys))
 	for _, n := range keys {
