@@ -366,12 +366,12 @@ type Done struct {
 	Kept []string
 }
 
-// Needed reports whether step s still has something to do. Only a step that sets a directory's
+// needed reports whether step s still has something to do. Only a step that sets a directory's
 // attributes (the root's, or those of the one directory that holds the parts) can be without:
 // when both sides are on this machine, the plan found the directory's attributes equal, and
 // the destination's mode and time still equal the source's (no entry was added to or removed
 // from it). That saves an rsync run, some 40 ms, on most runs.
-func (p *Plan) Needed(s Step) bool {
+func (p *Plan) needed(s Step) bool {
 	if !s.mayMatch || IsRemote(p.Job.SrcDir) || IsRemote(p.Job.DstDir) {
 		return true
 	}
@@ -388,7 +388,7 @@ func (p *Plan) Needed(s Step) bool {
 
 // Execute runs the steps in order and adds what they did to done. The steps of different parts
 // run at the same time, each part's steps in order, and the root step after all of them. When
-// before is set, each step that is Needed runs alone and only if before says yes; before may
+// before is set, each step that is needed runs alone and only if before says yes; before may
 // show the step and ask. When a part fails, the other parts finish what they run, and the
 // first failure is returned.
 func (p *Plan) Execute(ctx context.Context, r *Runner, steps []Step, before func(Step) (bool, error), done *Done) error {
@@ -406,7 +406,7 @@ func (p *Plan) Execute(ctx context.Context, r *Runner, steps []Step, before func
 		}
 		s := steps[i]
 		i = j
-		if !p.Needed(s) {
+		if !p.needed(s) {
 			continue
 		}
 		if before != nil {
@@ -418,7 +418,7 @@ func (p *Plan) Execute(ctx context.Context, r *Runner, steps []Step, before func
 				continue
 			}
 		}
-		if err := p.RunStep(ctx, r, s, done); err != nil {
+		if err := p.runStep(ctx, r, s, done); err != nil {
 			return err
 		}
 	}
@@ -465,7 +465,7 @@ func (p *Plan) runParts(ctx context.Context, r *Runner, steps []Step, done *Done
 		}
 		wg.Go(func() {
 			for _, s := range ps {
-				if errs[i] = p.RunStep(ctx, pr, s, &dones[i]); errs[i] != nil {
+				if errs[i] = p.runStep(ctx, pr, s, &dones[i]); errs[i] != nil {
 					return
 				}
 			}
@@ -536,13 +536,10 @@ func (d *Done) add(o Done) {
 	d.Kept = append(d.Kept, o.Kept...)
 }
 
-// RunStep runs one step, unless it is not Needed, and adds what it did to done. A delete step
-// first checks that no directory to be deleted holds anything that was not in the plan; such a
-// directory is kept.
-func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error {
-	if !p.Needed(s) {
-		return nil
-	}
+// runStep runs one step and adds what it did to done. A delete step first checks that no
+// directory to be deleted holds anything that was not in the plan; such a directory is kept.
+// Execute has checked that the step is needed: only the steps after the parts may not be.
+func (p *Plan) runStep(ctx context.Context, r *Runner, s Step, done *Done) error {
 	if s.Name == "newdirs" {
 		changed, err := p.newTreesChanged(ctx, r, s)
 		if err != nil {
@@ -562,7 +559,7 @@ func (p *Plan) RunStep(ctx context.Context, r *Runner, s Step, done *Done) error
 				return err
 			}
 			exact := Step{Name: "copy", List: list, Args: p.stepArgs(list, false)}
-			if err := p.RunStep(ctx, r, exact, done); err != nil {
+			if err := p.runStep(ctx, r, exact, done); err != nil {
 				return err
 			}
 		}
