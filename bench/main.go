@@ -1,9 +1,9 @@
 // Command bench measures micsync against plain rsync on a synthetic tree: the median wall time,
 // the peak RSS of micsync's own process and that of its rsync children. Each round runs every
 // scenario once (every other round in reverse order), so drift on a shared host hits all of
-// them alike; round 0 is a warm-up. Every
-// run must exit 0 and leave the destination as expected, or the benchmark stops: it never
-// reports the time of a failing run. docs/PERFORMANCE.md has results and how to read them.
+// them alike; round 0 is a warm-up. Every run must exit 0 and leave the destination as
+// expected, or the benchmark stops: it never reports the time of a failing run.
+// docs/PERFORMANCE.md has results and how to read them.
 //
 //	go run ./bench [-files N] [-dirs N] [-changes PCT] [-reps N] [-only ID,...] [-json FILE] [-keep] [-tmp DIR]
 package main
