@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -812,4 +813,47 @@ func TestManyTopLevelDirectoriesAreNotSplit(t *testing.T) {
 		require.NoError(t, os.Mkdir(filepath.Join(long, fmt.Sprintf("%0200d", i)), 0o755))
 	}
 	assert.Nil(t, topGroups(Job{SrcDir: long, DstDir: dst}, ""), "700 names of 200 bytes, twice, are over the limit")
+}
+
+// lineRecorder records each Write it gets.
+type lineRecorder struct {
+	mu     sync.Mutex
+	writes []string
+}
+
+func (l *lineRecorder) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.writes = append(l.writes, string(b))
+	return len(b), nil
+}
+
+func TestStderrGetsWholeLinesFromRunsAtOnce(t *testing.T) {
+	// This rsync writes each message in pieces, and its last one without a newline.
+	script := filepath.Join(t.TempDir(), "rsync")
+	write(t, script, "#!/bin/sh\nfor i in $(seq 200); do printf 'run %s line %s' \"$1\" $i >&2; printf ' end\\n' >&2; done\nprintf 'run %s last' \"$1\" >&2\n")
+	require.NoError(t, os.Chmod(script, 0o755))
+	var rec lineRecorder
+	r := &Runner{Program: script, Stderr: &rec}
+	var wg sync.WaitGroup
+	for _, run := range []string{"A", "B"} {
+		wg.Go(func() {
+			_, err := r.Run(context.Background(), []string{run}, func([]byte) {})
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	want := map[string]bool{}
+	for _, run := range []string{"A", "B"} {
+		for i := 1; i <= 200; i++ {
+			want[fmt.Sprintf("run %s line %d end\n", run, i)] = true
+		}
+		want["run "+run+" last\n"] = true
+	}
+	got := map[string]bool{}
+	for _, w := range rec.writes {
+		assert.True(t, want[w], "not one whole line: %q", w)
+		got[w] = true
+	}
+	assert.Len(t, got, len(want))
 }

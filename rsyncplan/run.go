@@ -18,8 +18,10 @@ import (
 
 // Runner runs rsync. Arguments are passed as an argv, never through a shell.
 type Runner struct {
-	Program string    // the rsync binary; "rsync" when empty
-	Stderr  io.Writer // where rsync's own messages are shown during execution; nil hides them
+	Program string // the rsync binary; "rsync" when empty
+	// Stderr is where rsync's own messages are shown; nil hides them. It gets whole lines, one
+	// Write each, from runs that may go at the same time.
+	Stderr io.Writer
 	// Trace, when set, is called with the command line of every run before it starts.
 	Trace func(commandLine string)
 	// Progress, when set, is called with every progress update of a run of a job that asks
@@ -127,8 +129,10 @@ func (r *Runner) Run(ctx context.Context, args []string, line func([]byte)) (Res
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = 10 * time.Second
 	tail := &tailBuffer{max: 64 * 1024}
+	var lines *lineWriter
 	if r.Stderr != nil {
-		cmd.Stderr = io.MultiWriter(tail, r.Stderr)
+		lines = &lineWriter{w: r.Stderr}
+		cmd.Stderr = io.MultiWriter(tail, lines)
 	} else {
 		cmd.Stderr = tail
 	}
@@ -147,6 +151,9 @@ func (r *Runner) Run(ctx context.Context, args []string, line func([]byte)) (Res
 		io.Copy(io.Discard, stdout) // let rsync finish instead of blocking on a full pipe
 	}
 	err = cmd.Wait()
+	if lines != nil {
+		lines.flush()
+	}
 	res := Result{Stderr: tail.String()}
 	var exit *exec.ExitError
 	switch {
@@ -229,6 +236,33 @@ func parseVersion(out string) (v [3]int, ok bool) {
 
 // ErrNoRsync means that rsync is not installed.
 var ErrNoRsync = errors.New("rsync is not installed")
+
+// lineWriter passes what one run writes on to w a whole line at a time, so that the lines of
+// runs at the same time do not mix.
+type lineWriter struct {
+	w   io.Writer
+	buf []byte
+}
+
+func (l *lineWriter) Write(b []byte) (int, error) {
+	l.buf = append(l.buf, b...)
+	for {
+		i := bytes.IndexByte(l.buf, '\n')
+		if i < 0 {
+			return len(b), nil
+		}
+		l.w.Write(l.buf[:i+1])
+		l.buf = l.buf[i+1:]
+	}
+}
+
+// flush passes on an unfinished last line, ended.
+func (l *lineWriter) flush() {
+	if len(l.buf) > 0 {
+		l.w.Write(append(l.buf, '\n'))
+		l.buf = nil
+	}
+}
 
 // tailBuffer keeps the last max bytes written to it.
 type tailBuffer struct {

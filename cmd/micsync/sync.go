@@ -225,9 +225,6 @@ func (a *app) carryOut(act action, src locations.Location, dests []*dest, o opti
 	}
 	interrupted := false
 	for _, d := range todo {
-		if p, ok := d.rsync.Stderr.(*prefixer); ok {
-			p.flush()
-		}
 		switch {
 		case errors.Is(d.err, errInterrupted) || errors.Is(d.err, context.Canceled) || errors.Is(d.err, prompt.ErrInterrupted):
 			d.err = errInterrupted
@@ -284,34 +281,22 @@ func each(ds []*dest, n int, fn func(*dest)) {
 // outputMu keeps lines from runs at the same time whole.
 var outputMu sync.Mutex
 
-// prefixer writes whole lines, each with a prefix, first clearing the progress line.
+// prefixer writes the lines of rsync's messages, each with a prefix, first clearing the
+// progress line. The runner hands it whole lines, from runs that may go at the same time.
 type prefixer struct {
 	w      io.Writer
 	prefix string
 	bar    *progressLine
-	buf    []byte
 }
 
 func (p *prefixer) Write(b []byte) (int, error) {
-	p.buf = append(p.buf, b...)
-	for {
-		i := bytes.IndexByte(p.buf, '\n')
-		if i < 0 {
-			return len(b), nil
-		}
-		outputMu.Lock()
-		p.bar.clearLocked()
-		fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf[:i])
-		outputMu.Unlock()
-		p.buf = p.buf[i+1:]
+	outputMu.Lock()
+	defer outputMu.Unlock()
+	p.bar.clearLocked()
+	for line := range bytes.Lines(b) {
+		fmt.Fprintf(p.w, "%s%s", p.prefix, line)
 	}
-}
-
-// flush writes what is left of an unfinished line.
-func (p *prefixer) flush() {
-	if len(p.buf) > 0 {
-		p.Write([]byte("\n"))
-	}
+	return len(b), nil
 }
 
 // loadConfig loads the config file for a run.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,4 +27,23 @@ func TestProgressLineShowsEachPart(t *testing.T) {
 	draw("a ", 0, 50)
 	assert.Equal(t, "a  50% 1.0 kB 1MB/s 0:01 | b   7% 1.0 kB 1MB/s 0:01 | b  60% 1.0 kB 1MB/s 0:01",
 		draw("b ", 2, 7), "each destination's parts in order, each with its latest update")
+}
+
+func TestPrefixerKeepsLinesFromRunsAtOnceWhole(t *testing.T) {
+	var out bytes.Buffer
+	p := &prefixer{w: &out, prefix: "disk: "}
+	var wg sync.WaitGroup
+	for _, run := range []string{"A", "B"} {
+		wg.Go(func() {
+			for i := range 500 {
+				p.Write(fmt.Appendf(nil, "run %s line %d\n", run, i))
+			}
+		})
+	}
+	wg.Wait()
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	assert.Len(t, lines, 1000)
+	for _, l := range lines {
+		assert.Regexp(t, `^disk: run [AB] line \d+$`, l)
+	}
 }
