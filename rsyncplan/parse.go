@@ -1,5 +1,13 @@
 // Package rsyncplan plans a transfer with one itemized rsync dry run and executes exactly the
 // approved part of the plan with --files-from.
+//
+// plan.go makes the plan, split.go spreads its dry run over several at the same time, and
+// parse.go reads rsync's item lines. steps.go turns the approved part into rsync runs, which
+// partition.go assigns to parts that may run at the same time; execute.go runs them, recheck.go
+// checks right before a run that what it deletes or copies whole is still as planned, trash.go
+// prepares the trash that keeps what they overwrite or delete, and progress.go reads rsync's
+// progress. run.go runs rsync, and remote.go looks up entries in a directory, on this machine or
+// on another host.
 package rsyncplan
 
 import (

@@ -111,33 +111,6 @@ func TestParseCapturedDryRun(t *testing.T) {
 	assert.Equal(t, want, got)
 }
 
-func TestParseVersion(t *testing.T) {
-	for out, want := range map[string][3]int{
-		"rsync  version 3.5.0  protocol version 32\nCopyright": {3, 5, 0},
-		"rsync  version 2.6.9  protocol version 29":            {2, 6, 9},
-		"rsync  version 3.1.3pre1  protocol version 31":        {3, 1, 3},
-	} {
-		got, ok := parseVersion(out)
-		assert.True(t, ok, out)
-		assert.Equal(t, want, got, out)
-	}
-	_, ok := parseVersion("openrsync: protocol 29")
-	assert.False(t, ok)
-}
-
-func TestParseProgress(t *testing.T) {
-	p, ok := parseProgress([]byte("    300,000,002 100%  454.85MB/s    0:00:00 (xfr#2, to-chk=0/2)"))
-	require.True(t, ok)
-	assert.Equal(t, Progress{Bytes: 300000002, Percent: 100, Rate: "454.85MB/s", Time: "0:00:00"}, p)
-	p, ok = parseProgress([]byte("              2   0%    0.00kB/s    0:00:00  "))
-	require.True(t, ok)
-	assert.Equal(t, 0, p.Percent)
-	for _, not := range []string{"::RS:: >f+++++++++ 2 a", "cannot delete non-empty directory: x", "", "12 files 100%"} {
-		_, ok := parseProgress([]byte(not))
-		assert.False(t, ok, not)
-	}
-}
-
 func TestSplitLinesAtReturnAndNewline(t *testing.T) {
 	var got []string
 	sc := bufio.NewScanner(strings.NewReader("::RS:: a\n\r  1  0%  x  y\r  2 100%  x  y\n::RS:: b"))

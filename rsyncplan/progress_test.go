@@ -1,0 +1,21 @@
+package rsyncplan
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseProgress(t *testing.T) {
+	p, ok := parseProgress([]byte("    300,000,002 100%  454.85MB/s    0:00:00 (xfr#2, to-chk=0/2)"))
+	require.True(t, ok)
+	assert.Equal(t, Progress{Bytes: 300000002, Percent: 100, Rate: "454.85MB/s", Time: "0:00:00"}, p)
+	p, ok = parseProgress([]byte("              2   0%    0.00kB/s    0:00:00  "))
+	require.True(t, ok)
+	assert.Equal(t, 0, p.Percent)
+	for _, not := range []string{"::RS:: >f+++++++++ 2 a", "cannot delete non-empty directory: x", "", "12 files 100%"} {
+		_, ok := parseProgress([]byte(not))
+		assert.False(t, ok, not)
+	}
+}

@@ -1,0 +1,113 @@
+package rsyncplan
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestTrashKeepsWhatIsOverwrittenOrDeleted(t *testing.T) {
+	// Inside the destination rsync gets the trash as a relative path; elsewhere (a sub-path of a
+	// location, whose trash is in the location's root) as an absolute one.
+	for _, inside := range []bool{true, false} {
+		t.Run(fmt.Sprintf("inside=%v", inside), func(t *testing.T) {
+			src, dst := everyChange(t)
+			write(t, filepath.Join(src, ".micsync-trash", "x"), "never copied")
+			write(t, filepath.Join(dst, ".micsync-trash", "old", "kept.txt"), "an earlier run's trash")
+			trash := filepath.Join(dst, ".micsync-trash", "20261121T100000Z")
+			if !inside {
+				trash = filepath.Join(filepath.Dir(dst), "elsewhere", ".micsync-trash", "20261121T100000Z")
+			}
+			before := snapshot(t, dst)
+			job := Job{SrcDir: src, DstDir: dst, Delete: true, Trash: trash, Exclude: []string{"/.micsync-trash/"}}
+			assert.Equal(t, inside, !filepath.IsAbs(job.trashArg()), job.trashArg())
+			p, err := Make(context.Background(), &Runner{}, job)
+			require.NoError(t, err)
+			for _, it := range p.Items {
+				assert.NotContains(t, it.Name, ".micsync-trash", "the trash is in no plan")
+			}
+			execute(t, p, Approval{Overwrite: true, Delete: true})
+
+			kept := snapshot(t, trash)
+			for _, name := range []string{"mod.txt", "gone\nfile.txt", "gonedir/inner.txt", "d2f/inside.txt", "f2d"} {
+				want := before[name]
+				got := kept[name]
+				// The trash is written now: compare type and content, not the directory's times.
+				assert.Equal(t, strings.Split(want, ":")[0:3], strings.Split(got, ":")[0:3], name)
+			}
+			assert.Equal(t, "link:mod.txt", kept["chglink"], "a changed symlink is kept too")
+			assert.Equal(t, "an earlier run's trash", readFile(t, filepath.Join(dst, ".micsync-trash", "old", "kept.txt")))
+			assert.NoFileExists(t, filepath.Join(dst, ".micsync-trash", "x"))
+		})
+	}
+}
+
+func TestTrashArg(t *testing.T) {
+	for _, c := range []struct{ dst, trash, want string }{
+		{"/d", "/d/.micsync-trash/T", ".micsync-trash/T"},
+		{"/d/", "/d/.micsync-trash/T", ".micsync-trash/T"},
+		{"host:/d", "/d/.micsync-trash/T", ".micsync-trash/T"},
+		{"/loc/sub", "/loc/.micsync-trash/T/sub", "/loc/.micsync-trash/T/sub"},
+		{"/d", "/dx/.micsync-trash/T", "/dx/.micsync-trash/T"},
+		{"/d", "/d/../x/T", "/d/../x/T"},
+	} {
+		assert.Equal(t, c.want, Job{DstDir: c.dst, Trash: c.trash}.trashArg(), c)
+	}
+}
+
+func TestPartsLeaveNoEmptyTrash(t *testing.T) {
+	root := t.TempDir()
+	src, dst := filepath.Join(root, "src"), filepath.Join(root, "dst")
+	write(t, filepath.Join(src, "a", "new.txt"), "a")
+	write(t, filepath.Join(src, "b", "new.txt"), "b")
+	require.NoError(t, os.Mkdir(dst, 0o755))
+	job := Job{SrcDir: src, DstDir: dst, Trash: filepath.Join(dst, ".micsync-trash", "stamp")}
+	defer func(n int) { planParts = n }(planParts)
+	planParts = 2
+	p, err := Make(context.Background(), &Runner{}, job)
+	require.NoError(t, err)
+	done := execute(t, p, Approval{Overwrite: true})
+	assert.Equal(t, 2, done.Files)
+	assert.NoDirExists(t, filepath.Join(dst, ".micsync-trash"), "nothing was kept")
+}
+
+func TestMakeTrashNeverRecreatesTheDestination(t *testing.T) {
+	loc := t.TempDir()
+	dst := filepath.Join(loc, "Documents")
+
+	made, ok, err := makeTrash(filepath.Join(dst, ".micsync-trash", "stamp"), dst)
+	require.NoError(t, err)
+	assert.False(t, ok)
+	assert.Empty(t, made)
+	assert.NoDirExists(t, dst, "a destination that went away is not made again")
+
+	require.NoError(t, os.Mkdir(dst, 0o755))
+	made, ok, err = makeTrash(filepath.Join(dst, ".micsync-trash", "stamp"), dst)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, []string{filepath.Join(dst, ".micsync-trash", "stamp"), filepath.Join(dst, ".micsync-trash")}, made)
+	removeEmpty(made)
+	assert.NoDirExists(t, filepath.Join(dst, ".micsync-trash"))
+
+	// A sub-path's trash is in its location's root, which holds the destination.
+	sub := filepath.Join(dst, "taxes")
+	require.NoError(t, os.Mkdir(sub, 0o755))
+	trash := filepath.Join(dst, ".micsync-trash", "stamp", "taxes")
+	made, ok, err = makeTrash(trash, sub)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Len(t, made, 3)
+	assert.DirExists(t, trash)
+
+	// A trash elsewhere is left to rsync.
+	made, ok, err = makeTrash(filepath.Join(t.TempDir(), "x", "y"), sub)
+	require.NoError(t, err)
+	assert.False(t, ok)
+	assert.Empty(t, made)
+}
