@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"micsync/internal/clidoc"
 	"micsync/prompt"
 )
 
@@ -24,7 +25,7 @@ func runMain(t *testing.T, args ...string) (int, string, string) {
 }
 
 // testGrammar is the grammar as the completion scripts and the manual page see it.
-func testGrammar(t *testing.T) grammar {
+func testGrammar(t *testing.T) clidoc.Grammar {
 	t.Helper()
 	k, err := kong.New(&cli{}, kong.Name("micsync"), kong.Vars{"version": "test"})
 	require.NoError(t, err)

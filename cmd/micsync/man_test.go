@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"micsync/internal/clidoc"
 )
 
 func TestManPage(t *testing.T) {
@@ -23,9 +25,9 @@ func TestManPage(t *testing.T) {
 		assert.Contains(t, page, ".BR "+a+` ", " \-\-`+a+"\n", "action %s", a)
 	}
 	for _, c := range g.Leaves() {
-		assert.Contains(t, page, ".B micsync "+roff(c.Path)+"\n", "command %s", c.Path)
+		assert.Contains(t, page, ".B micsync "+clidoc.Roff(c.Path)+"\n", "command %s", c.Path)
 		for _, f := range c.Flags {
-			assert.Contains(t, page, `\fB\-\-`+roff(f.Long)+`\fR`, "%s --%s", c.Path, f.Long)
+			assert.Contains(t, page, `\fB\-\-`+clidoc.Roff(f.Long)+`\fR`, "%s --%s", c.Path, f.Long)
 		}
 	}
 	assert.Contains(t, page, `\fB\-m\fR, \fB\-\-modified\fR`)
@@ -42,10 +44,4 @@ func TestManPage(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	assert.NoError(t, err)
 	assert.Empty(t, string(out), "groff warnings")
-}
-
-func TestRoff(t *testing.T) {
-	assert.Equal(t, `\-\-dry\-run`, roff("--dry-run"))
-	assert.Equal(t, `a\eb`, roff(`a\b`))
-	assert.Equal(t, "\\&.SH x\n\\&'quote", roff(".SH x\n'quote"))
 }
