@@ -69,8 +69,8 @@ func TestZshSpecs(t *testing.T) {
 	assert.Contains(t, specs, `'(--yes --no)--yes[Answer yes.]'`, "the flags of its xor group")
 	assert.Contains(t, specs, `'*--to=[Destination root; repeatable.]:root:_micsync_words roots'`, "repeatable")
 	assert.Contains(t, specs, `'(--configuration)--configuration=[Configuration: the one to use.]:configuration:_micsync_words configurations'`)
-	init, _ := g.command("init")
-	assert.Contains(t, zshSpecs(init.Flags), `'(--name)--name=[Name.]:key\:value: '`, "a colon ends the message")
+	initCmd, _ := g.command("init")
+	assert.Contains(t, zshSpecs(initCmd.Flags), `'(--name)--name=[Name.]:key\:value: '`, "a colon ends the message")
 }
 
 func TestQuote(t *testing.T) {
