@@ -83,6 +83,9 @@ func (p *Plan) Empty() bool { return len(p.Items) == 0 }
 // Has reports whether the plan holds changes of class c.
 func (p *Plan) Has(c Class) bool { return p.Totals[c].Count > 0 }
 
+// Overwrites returns how many entries the plan overwrites: modified files and entries whose type changes. They need the user's approval (Approval.Overwrite).
+func (p *Plan) Overwrites() int { return p.Totals[Modified].Count + p.Totals[Replaced].Count }
+
 // sources returns the source arguments and the destination argument of a job.
 // Whole-directory jobs end both roots with a slash so that rsync syncs the contents.
 func (j Job) sources() (srcs []string, dst string) {

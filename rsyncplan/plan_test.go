@@ -135,3 +135,24 @@ func TestNamesThatArePaths(t *testing.T) {
 	assert.NotContains(t, after, "taxes/b.pdf", "only the named path")
 	assert.Contains(t, after, "top.txt")
 }
+
+func TestOverwrites(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		totals map[Class]int
+		want   int
+	}{
+		{"an empty plan", nil, 0},
+		{"nothing destructive", map[Class]int{NewFile: 3, NewDir: 2, NewLink: 1, Meta: 4}, 0},
+		{"deletions are not overwrites", map[Class]int{Deleted: 5}, 0},
+		{"modified files", map[Class]int{Modified: 2}, 2},
+		{"type changes", map[Class]int{Replaced: 3}, 3},
+		{"both, among the rest", map[Class]int{NewFile: 1, Modified: 2, Replaced: 3, Deleted: 4, Meta: 5}, 5},
+	} {
+		var p Plan
+		for class, n := range c.totals {
+			p.Totals[class] = Total{Count: n, Bytes: int64(10 * n)}
+		}
+		assert.Equal(t, c.want, p.Overwrites(), c.name)
+	}
+}

@@ -11,7 +11,7 @@ import (
 
 // Approval says which of a plan's destructive changes the user approved.
 type Approval struct {
-	Overwrite bool // Modified and Replaced items
+	Overwrite bool // Modified and Replaced items (Plan.Overwrites)
 	Delete    bool // Deleted items
 }
 
