@@ -26,6 +26,7 @@ import (
 	"syscall"
 	"time"
 
+	"micsync/internal/trash"
 	"micsync/locations"
 )
 
@@ -354,7 +355,7 @@ func checkSpace(dir string, o options, scs []scenario) error {
 // after a location's first run with a trash (restore empties it).
 func restoreArgs(src, dst string) []string {
 	return []string{"rsync", "-a", "--delete", "--exclude=/" + locations.MarkerName,
-		"--exclude=/" + locations.TrashName + "/", src + "/", dst + "/"}
+		"--exclude=/" + trash.Name + "/", src + "/", dst + "/"}
 }
 
 // restore returns a prepare step that makes each dst a copy of src and writes it to disc, so
@@ -367,13 +368,13 @@ func (b *bench) restore(src string, dsts ...string) func() error {
 				return fmt.Errorf("%s: %w\n%s", quote(argv), err, out)
 			}
 			// Every run starts from the same state: an empty trash.
-			trash := filepath.Join(dst, locations.TrashName)
-			runs, err := os.ReadDir(trash)
+			kept := filepath.Join(dst, trash.Name)
+			runs, err := os.ReadDir(kept)
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 			for _, r := range runs {
-				if err := os.RemoveAll(filepath.Join(trash, r.Name())); err != nil {
+				if err := os.RemoveAll(filepath.Join(kept, r.Name())); err != nil {
 					return err
 				}
 			}
@@ -387,7 +388,7 @@ func (b *bench) restore(src string, dsts ...string) func() error {
 // a location's root are left out.
 func verifyArgs(src, dst string) []string {
 	return []string{"rsync", "-n", "-a", "-i", "--delete",
-		"--exclude=/" + locations.TrashName + "/", "--exclude=/" + locations.MarkerName, src + "/", dst + "/"}
+		"--exclude=/" + trash.Name + "/", "--exclude=/" + locations.MarkerName, src + "/", dst + "/"}
 }
 
 // verify returns a check that dst, and each of more, equals src; with extra, except for old's

@@ -16,10 +16,6 @@ import (
 // does not find the marker takes the location as not mounted, never as empty.
 const MarkerName = ".micsync-location"
 
-// TrashName is the directory in a location's root where micsync keeps what it overwrote or
-// deleted, one subdirectory per run.
-const TrashName = ".micsync-trash"
-
 // Marker is the content of a location's marker file.
 type Marker struct {
 	Config  string    `json:"configuration"`

@@ -21,6 +21,9 @@ type Asker interface {
 	Select(message string, options []string) (int, error)
 	// MultiSelect asks for one or more of options and returns their indexes, ascending (at least one).
 	MultiSelect(message string, options []string) ([]int, error)
+	// Input asks for one line of text; help explains the question. valid checks each answer
+	// before it is taken, and the question is asked again while it fails.
+	Input(message, help string, valid func(string) error) (string, error)
 }
 
 // ErrNoTerminal is returned when a question needs a terminal and none is attached.
@@ -72,6 +75,17 @@ func (s Survey) MultiSelect(message string, options []string) ([]int, error) {
 	return idx, nil
 }
 
+// Input asks for one line of text; survey shows valid's error under the answer and asks again.
+func (s Survey) Input(message, help string, valid func(string) error) (string, error) {
+	var answer string
+	err := s.ask(message, &survey.Input{Message: message, Help: help}, &answer,
+		survey.WithValidator(func(v any) error {
+			a, _ := v.(string)
+			return valid(a)
+		}))
+	return answer, err
+}
+
 // ask asks p on s's terminal. survey fills answer by reflection: an *int receives the index
 // of a Select and an *[]int the indexes of a MultiSelect.
 func (s Survey) ask(message string, p survey.Prompt, answer any, opts ...survey.AskOpt) error {
@@ -98,3 +112,6 @@ func (NoTerminal) Select(string, []string) (int, error) { return 0, ErrNoTermina
 
 // MultiSelect returns ErrNoTerminal.
 func (NoTerminal) MultiSelect(string, []string) ([]int, error) { return nil, ErrNoTerminal }
+
+// Input returns ErrNoTerminal.
+func (NoTerminal) Input(string, string, func(string) error) (string, error) { return "", ErrNoTerminal }

@@ -1,9 +1,6 @@
 package main
 
-import "micsync/locations"
-
-// backup copies from the WORKING that holds the paths to every reachable BACKUP. It never deletes.
-var backup = action{name: "backup", from: locations.Work, to: locations.Backup, dests: allDests}
+import "micsync/internal/run"
 
 type backupCmd struct {
 	Overwrite overwriteFlag `embed:""`
@@ -12,5 +9,5 @@ type backupCmd struct {
 }
 
 func (c *backupCmd) Run(a *app) error {
-	return a.sync(backup, options{commonFlags: c.Common, overwrite: c.Overwrite.Modified, noTrash: c.Overwrite.NoTrash}, c.Args.Paths)
+	return a.sync(run.Backup, c.Common.options(c.Overwrite, deleteFlags{}), c.Args.Paths)
 }

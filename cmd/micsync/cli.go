@@ -7,12 +7,13 @@ import (
 	"io"
 	"os"
 	"reflect"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/alecthomas/kong"
 
+	"micsync/internal/reach"
+	"micsync/internal/run"
+	"micsync/internal/ui"
+	"micsync/locations"
 	"micsync/prompt"
 	"micsync/rsyncplan"
 )
@@ -66,24 +67,24 @@ type deleteFlags struct {
 	AllowEmptySource bool   `name:"allow-empty-source" help:"Delete even when the source is empty (normally taken as a disc that is not mounted)."`
 }
 
-// exitError carries an exit status and optional hints to the one place that prints errors.
-type exitError struct {
-	code  int
-	err   error
-	hints []string
+// options turns the flags of an action into the run's options.
+func (c commonFlags) options(ow overwriteFlag, del deleteFlags) run.Options {
+	return run.Options{HideDirs: c.HideDirs, Verbose: c.Verbose, DryRun: c.DryRun, Yes: c.Yes, No: c.No,
+		From: c.From, To: c.To, Configuration: c.Configuration, Full: c.Full, Jobs: c.Jobs, Quiet: c.Quiet,
+		ListFile: c.ListFile, Overwrite: ow.Modified, NoTrash: ow.NoTrash, Delete: del.Delete,
+		DeleteNoAsk: del.DeleteNoAsk, MaxDelete: del.MaxDelete, AllowEmptySource: del.AllowEmptySource}
 }
 
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
+// sync runs an action on paths.
+func (a *app) sync(act run.Action, o run.Options, paths []string) error {
+	return run.Run(a.env(o.Quiet), run.Request{Action: act, Paths: paths, Options: o})
+}
 
 // usage marks err as the user's mistake (exit status 2), with hints.
-func usage(err error, hints ...string) error { return &exitError{code: 2, err: err, hints: hints} }
+func usage(err error, hints ...string) error { return ui.Usage(err, hints...) }
 
 // failure marks err as a failure (exit status 1), with hints.
-func failure(err error, hints ...string) error { return &exitError{code: 1, err: err, hints: hints} }
-
-// errInterrupted is returned when the user pressed Ctrl-C.
-var errInterrupted = errors.New("interrupted")
+func failure(err error, hints ...string) error { return ui.Failure(err, hints...) }
 
 // actionFlags maps the original tool's action flags to commands.
 var actionFlags = map[string]string{"--backup": "backup", "--work": "work", "--transfer": "transfer", "--tree": "tree"}
@@ -118,19 +119,36 @@ func rewriteArgs(args []string, commands map[string]bool) ([]string, error) {
 	return append([]string{action}, rest...), nil
 }
 
-// app is what every action needs. Tests build one with their own streams.
+// app is what every command needs. Tests build one with their own streams.
 type app struct {
 	ctx     context.Context
 	stdout  io.Writer
 	stderr  io.Writer
 	ask     prompt.Asker
-	rsync   *rsyncplan.Runner
 	cwd     string
-	cfgPath string
-	colour  bool // colour the plans' marks
+	cfgPath string // --config-file or MICSYNC_CONFIG
 	// batch forbids ssh to ask for a password or a host key: there is no terminal to answer.
 	batch bool
-	reach reachability
+}
+
+// env returns what a run of an action or a command needs. quiet sends nothing to stdout.
+func (a *app) env(quiet bool) *run.Env {
+	rsync := rsyncplan.Runner{Stderr: a.stderr}
+	return &run.Env{Ctx: a.ctx, Out: ui.New(a.stdout, a.stderr, quiet), Ask: a.ask,
+		Reach: reach.New(a.ctx, rsync, a.batch), Rsync: rsync, Cwd: a.cwd, Config: a.configPath}
+}
+
+// configPath returns the config file this run uses: --config-file or MICSYNC_CONFIG (kong puts
+// both in cfgPath), else ~/.micsync.json.
+func (a *app) configPath() (string, error) {
+	if a.cfgPath != "" {
+		return a.cfgPath, nil
+	}
+	p, err := locations.DefaultPath()
+	if err != nil {
+		return "", usage(err, "set HOME, or name the file with --config-file or MICSYNC_CONFIG")
+	}
+	return p, nil
 }
 
 // Main runs micsync with args (without the program name) and returns the exit status.
@@ -144,7 +162,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, ask prom
 		fmt.Fprintln(stdout, "micsync", version)
 		return 0
 	}
-	err := run(ctx, args, stdout, stderr, ask)
+	err := dispatch(ctx, args, stdout, stderr, ask)
 	return report(stderr, err)
 }
 
@@ -161,7 +179,32 @@ Start with: micsync init      (writes ~/.micsync.json; see README.md)
 // kongExit lets kong's --help and --version end the run without os.Exit.
 type kongExit struct{ code int }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, ask prompt.Asker) (err error) {
+// exitStatus is an exit status that kong chose, as an error.
+type exitStatus struct {
+	code int
+	err  error
+}
+
+func (e *exitStatus) Error() string { return e.err.Error() }
+func (e *exitStatus) Unwrap() error { return e.err }
+
+// rawStrings keeps the bytes of every argument as they are: kong's own string mapper passes
+// values through JSON, which turns bytes that are not UTF-8 (a file named in Latin-1) into
+// U+FFFD, a name that does not exist.
+var rawStrings = kong.KindMapper(reflect.String, kong.MapperFunc(func(ctx *kong.DecodeContext, target reflect.Value) error {
+	t, err := ctx.Scan.PopValue("string")
+	if err != nil {
+		return err
+	}
+	s, ok := t.Value.(string)
+	if !ok {
+		s = fmt.Sprint(t.Value)
+	}
+	target.SetString(s)
+	return nil
+}))
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, ask prompt.Asker) (err error) {
 	var c cli
 	parser, err := kong.New(&c,
 		kong.Name("micsync"),
@@ -170,6 +213,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ask promp
 		kong.Exit(func(code int) { panic(kongExit{code}) }),
 		kong.Vars{"version": "micsync " + version},
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		rawStrings,
 	)
 	if err != nil {
 		return err
@@ -181,7 +225,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ask promp
 				panic(r)
 			}
 			if k.code != 0 {
-				err = &exitError{code: k.code, err: errors.New("invalid command line")}
+				err = &exitStatus{code: k.code, err: errors.New("invalid command line")}
 			}
 		}
 	}()
@@ -192,17 +236,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ask promp
 	if args, err = rewriteArgs(args, commands); err != nil {
 		return err
 	}
-	args, raw := hideRaw(args)
 	kctx, err := parser.Parse(args)
 	if err != nil {
 		return usage(err, "run micsync --help for the actions and their options")
 	}
-	restoreRaw(reflect.ValueOf(&c), raw)
 	cwd, err := os.Getwd()
 	if err != nil {
 		return failure(fmt.Errorf("current directory: %w", err))
 	}
-	a := &app{ctx: ctx, stdout: stdout, stderr: stderr, ask: ask, rsync: &rsyncplan.Runner{Stderr: stderr}, batch: !isTerminal(os.Stdin),
+	a := &app{ctx: ctx, stdout: stdout, stderr: stderr, ask: ask, batch: !ui.IsTerminal(os.Stdin),
 		cwd: cwd, cfgPath: c.ConfigFile}
 	return kctx.Run(a)
 }
@@ -212,42 +254,26 @@ func report(stderr io.Writer, err error) int {
 	if err == nil {
 		return 0
 	}
-	code := 1
-	var hints []string
-	var ee *exitError
-	if errors.As(err, &ee) {
-		code = ee.code
-		hints = ee.hints
-	}
-	if errors.Is(err, errInterrupted) || errors.Is(err, prompt.ErrInterrupted) || errors.Is(err, context.Canceled) {
-		code = 130
-	}
-	fmt.Fprintf(stderr, "micsync: error: %s\n", oneLine(err.Error()))
-	for _, h := range hints {
-		fmt.Fprintf(stderr, "micsync: hint: %s\n", oneLine(h))
-	}
-	return code
+	ui.New(io.Discard, stderr, true).Report("", err)
+	return exitCode(err)
 }
 
-// oneLine keeps a message on one line and free of terminal control: names in it may hold
-// newlines, escape sequences and bytes that are not UTF-8, which are shown escaped.
-func oneLine(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case unicode.IsControl(r) && r != '\t':
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
+// exitCode is the one place that maps errors to exit statuses: 130 interrupted, 2 the user's
+// mistake (or a question that had no terminal to be asked on), kong's own status for its
+// exits, 1 for every other failure.
+func exitCode(err error) int {
+	var ue *ui.Error
+	var nt *ui.NoTerminalError
+	var st *exitStatus
+	switch {
+	case err == nil:
+		return 0
+	case ui.Interrupted(err):
+		return 130
+	case errors.As(err, &st):
+		return st.code
+	case errors.As(err, &nt), errors.As(err, &ue) && ue.Usage:
+		return 2
 	}
-	return b.String()
+	return 1
 }

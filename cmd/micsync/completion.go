@@ -31,7 +31,7 @@ type completionWordsCmd struct {
 }
 
 func (c *completionWordsCmd) Run(a *app) error {
-	f, err := a.loadSetupConfig()
+	f, err := a.env(false).LoadSetupConfig()
 	if err != nil {
 		return err
 	}

@@ -9,9 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/AlecAivazis/survey/v2"
-	"github.com/AlecAivazis/survey/v2/terminal"
-
+	"micsync/internal/ui"
 	"micsync/locations"
 	"micsync/prompt"
 )
@@ -24,14 +22,6 @@ type initCmd struct {
 	Backup []string `placeholder:"PATH" sep:"none" help:"A BACKUP location, where the copies go; repeatable."`
 	Force  bool     `xor:"init-file" help:"Replace the config file if it exists."`
 	Add    bool     `xor:"init-file" help:"Add the configuration to the config file if it exists."`
-
-	ask lineAsker // nil: survey on the terminal
-}
-
-// lineAsker asks for one line of text; valid checks each answer before it is taken, and the
-// question is asked again while it fails.
-type lineAsker interface {
-	AskLine(message, help string, valid func(string) error) (string, error)
 }
 
 func (c *initCmd) Run(a *app) error {
@@ -47,7 +37,7 @@ func (c *initCmd) Run(a *app) error {
 	var prior *locations.File // the configurations to add to
 	switch {
 	case exists && !c.Force && !c.Add:
-		return usage(fmt.Errorf("config file %s already exists", show(path)),
+		return usage(fmt.Errorf("config file %s already exists", ui.Show(path)),
 			"add a configuration to it with micsync init --add", "replace it with micsync init --force",
 			"see what it holds with micsync check")
 	case exists && c.Add:
@@ -74,7 +64,7 @@ func (c *initCmd) Run(a *app) error {
 
 	data, err := locations.Render(existing, e)
 	if err != nil {
-		return usage(fmt.Errorf("config %s: %w", show(path), err))
+		return usage(fmt.Errorf("config %s: %w", ui.Show(path), err))
 	}
 	f, err := locations.WriteFile(path, data)
 	var ce *locations.ConfigError
@@ -91,26 +81,20 @@ func (c *initCmd) Run(a *app) error {
 	case exists:
 		verb = "replaced"
 	}
-	fmt.Fprintf(a.stdout, "%s %s\n\n", verb, show(f.Path))
-	a.showConfig(a.stdout, f.Lookup(e.Name))
-	fmt.Fprintf(a.stdout, "\nnext: micsync check shows every configuration; micsync --backup %s copies to the BACKUPs\n",
-		show(e.Work[0]))
+	env := a.env(false)
+	env.Out.Printf("%s %s\n\n", verb, ui.Show(f.Path))
+	showConfig(env, f.Lookup(e.Name))
+	env.Out.Printf("\nnext: micsync check shows every configuration; micsync --backup %s copies to the BACKUPs\n",
+		ui.Show(e.Work[0]))
 	return nil
 }
 
 // interview asks for the configuration on the terminal, checking each answer as it is typed.
 func (c *initCmd) interview(a *app, path string, prior *locations.File) (locations.Entry, error) {
-	ask := c.ask
-	if ask == nil {
-		if _, none := a.ask.(prompt.NoTerminal); none {
-			return locations.Entry{}, usage(errors.New("micsync init asks its questions on a terminal, and there is none"),
-				"give the configuration with --name NAME --work PATH --backup PATH")
-		}
-		ask = surveyLines{}
-	}
+	ask := a.ask
 	var e locations.Entry
 	dir := filepath.Dir(path)
-	name, err := ask.AskLine("Name of the configuration:", "A short name for a set of locations, such as documents or photos.",
+	name, err := ask.Input("Name of the configuration:", "A short name for a set of locations, such as documents or photos.",
 		func(s string) error {
 			switch {
 			case strings.TrimSpace(s) == "":
@@ -142,7 +126,7 @@ func (c *initCmd) interview(a *app, path string, prior *locations.File) (locatio
 			if len(*q.list) > 0 {
 				message = q.more
 			}
-			answer, err := ask.AskLine(message, q.help, func(s string) error {
+			answer, err := ask.Input(message, q.help, func(s string) error {
 				s = strings.TrimSpace(s)
 				if s == "" {
 					if len(*q.list) == 0 {
@@ -209,24 +193,12 @@ func absPath(p, cwd string) string {
 
 // initAskErr turns a failed question into the error the user sees.
 func initAskErr(err error) error {
-	if errors.Is(err, terminal.InterruptErr) {
-		return errInterrupted
+	switch {
+	case errors.Is(err, prompt.ErrNoTerminal):
+		return usage(errors.New("micsync init asks its questions on a terminal, and there is none"),
+			"give the configuration with --name NAME --work PATH --backup PATH")
+	case errors.Is(err, prompt.ErrInterrupted):
+		return err
 	}
 	return failure(err)
-}
-
-// surveyLines asks with survey on the terminal, drawing on stderr so that stdout stays clean.
-type surveyLines struct{}
-
-// AskLine asks message with survey.Input; valid runs on each Enter, and survey shows its error
-// and asks again.
-func (surveyLines) AskLine(message, help string, valid func(string) error) (string, error) {
-	var answer string
-	err := survey.AskOne(&survey.Input{Message: message, Help: help}, &answer,
-		survey.WithValidator(func(v any) error {
-			s, _ := v.(string)
-			return valid(s)
-		}),
-		survey.WithStdio(os.Stdin, os.Stderr, os.Stderr))
-	return answer, err
 }

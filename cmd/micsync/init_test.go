@@ -2,16 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/AlecAivazis/survey/v2/terminal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"micsync/internal/ui"
 	"micsync/locations"
 	"micsync/prompt"
 )
@@ -19,19 +18,20 @@ import (
 // typedLines plays a user at init's questions: each answer is typed in turn, and one that the
 // question refuses is noted and followed by the next one.
 type typedLines struct {
-	t       *testing.T
-	answers []string // "^C" presses Ctrl-C
-	asked   []string
-	refused []string
+	prompt.NoTerminal // init asks nothing but lines
+	t                 *testing.T
+	answers           []string // "^C" presses Ctrl-C
+	asked             []string
+	refused           []string
 }
 
-func (s *typedLines) AskLine(message, _ string, valid func(string) error) (string, error) {
+func (s *typedLines) Input(message, _ string, valid func(string) error) (string, error) {
 	s.asked = append(s.asked, message)
 	for len(s.answers) > 0 {
 		a := s.answers[0]
 		s.answers = s.answers[1:]
 		if a == "^C" {
-			return "", terminal.InterruptErr
+			return "", prompt.ErrInterrupted
 		}
 		if err := valid(a); err != nil {
 			s.refused = append(s.refused, err.Error())
@@ -64,7 +64,8 @@ func TestInitInterview(t *testing.T) {
 		"", "Nope", "Documents", "", // a WORKING is needed and must exist; relative to the current directory
 		"", docs + "/backup", "/mnt/disk/Documents", "disk2/Documents", "",
 	}}
-	require.NoError(t, (&initCmd{ask: user}).Run(a))
+	a.ask = user
+	require.NoError(t, (&initCmd{}).Run(a))
 
 	assert.Equal(t, []string{
 		"Name of the configuration:",
@@ -96,7 +97,8 @@ func TestInitInterviewRefusesATakenName(t *testing.T) {
 	cfg := filepath.Join(home, ".micsync.json")
 	require.NoError(t, os.WriteFile(cfg, []byte(`{"configs": [{"name": "docs", "work": ["/w"], "backup": ["/b"]}]}`), 0o600))
 	user := &typedLines{t: t, answers: []string{"docs", "photos", "~/Documents", "", "/mnt/p", ""}}
-	require.NoError(t, (&initCmd{Add: true, ask: user}).Run(a))
+	a.ask = user
+	require.NoError(t, (&initCmd{Add: true}).Run(a))
 	assert.Equal(t, []string{cfg + ` already has a configuration "docs"`}, user.refused)
 	f, err := locations.Load(cfg)
 	require.NoError(t, err)
@@ -107,19 +109,20 @@ func TestInitInterviewRefusesATakenName(t *testing.T) {
 func TestInitInterviewInterrupted(t *testing.T) {
 	home, a, _ := setupHome(t)
 	user := &typedLines{t: t, answers: []string{"docs", "~/Documents", "", "^C"}}
-	err := (&initCmd{ask: user}).Run(a)
-	assert.ErrorIs(t, err, errInterrupted)
+	a.ask = user
+	err := (&initCmd{}).Run(a)
+	assert.ErrorIs(t, err, prompt.ErrInterrupted)
+	assert.Equal(t, 130, exitCode(err))
 	assert.NoFileExists(t, filepath.Join(home, ".micsync.json"))
 }
 
 func TestInitWithoutTerminal(t *testing.T) {
 	home, a, _ := setupHome(t)
 	err := (&initCmd{}).Run(a)
-	var ee *exitError
-	require.True(t, errors.As(err, &ee), err)
-	assert.Equal(t, 2, ee.code)
+	require.Error(t, err)
+	assert.Equal(t, 2, exitCode(err))
 	assert.EqualError(t, err, "micsync init asks its questions on a terminal, and there is none")
-	assert.Equal(t, []string{"give the configuration with --name NAME --work PATH --backup PATH"}, ee.hints)
+	assert.Equal(t, []string{"give the configuration with --name NAME --work PATH --backup PATH"}, ui.Hints(err))
 	assert.NoFileExists(t, filepath.Join(home, ".micsync.json"))
 }
 

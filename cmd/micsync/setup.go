@@ -1,9 +1,5 @@
 package main
 
-import (
-	"micsync/locations"
-)
-
 // setupCmds are the commands that set micsync up rather than move data. The hidden ones make the
 // files of a package: completion scripts and the manual page, from this grammar.
 type setupCmds struct {
@@ -13,17 +9,4 @@ type setupCmds struct {
 	Completion      completionCmd      `cmd:"" hidden:"" help:"Print the completion script for bash, zsh or fish."`
 	CompletionWords completionWordsCmd `cmd:"" name:"completion-words" hidden:"" help:"Print the configuration names or location roots of the config file, one a line, for the completion scripts."`
 	Man             manCmd             `cmd:"" hidden:"" help:"Print the manual page (roff)."`
-}
-
-// configPath returns the config file this run uses: --config-file or MICSYNC_CONFIG (kong puts
-// both in cfgPath), else ~/.micsync.json.
-func (a *app) configPath() (string, error) {
-	if a.cfgPath != "" {
-		return a.cfgPath, nil
-	}
-	p, err := locations.DefaultPath()
-	if err != nil {
-		return "", usage(err, "set HOME, or name the file with --config-file or MICSYNC_CONFIG")
-	}
-	return p, nil
 }

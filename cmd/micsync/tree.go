@@ -1,10 +1,6 @@
 package main
 
-import "micsync/locations"
-
-// tree creates in a WORKING the directory skeleton of a BACKUP: directories only, nothing
-// overwritten or deleted, so nothing to confirm.
-var tree = action{name: "tree", from: locations.Backup, to: locations.Work, dests: oneDest, tree: true}
+import "micsync/internal/run"
 
 type treeCmd struct {
 	Common commonFlags `embed:""`
@@ -12,5 +8,5 @@ type treeCmd struct {
 }
 
 func (c *treeCmd) Run(a *app) error {
-	return a.sync(tree, options{commonFlags: c.Common}, c.Args.Paths)
+	return a.sync(run.Tree, c.Common.options(overwriteFlag{}, deleteFlags{}), c.Args.Paths)
 }

@@ -1,15 +1,12 @@
 package main
 
-import "micsync/locations"
-
-// work copies from a BACKUP into a WORKING, deleting what the BACKUP lacks only with -d or -D.
-var work = action{name: "work", from: locations.Backup, to: locations.Work, dests: oneDest, mayDelete: true}
+import "micsync/internal/run"
 
 type workCmd struct {
 	deletingCmd `embed:""`
 }
 
-func (c *workCmd) Run(a *app) error { return a.sync(work, c.options(), c.Args.Paths) }
+func (c *workCmd) Run(a *app) error { return a.sync(run.Work, c.options(), c.Args.Paths) }
 
 // deletingCmd is the grammar of the actions that may delete: work and transfer.
 type deletingCmd struct {
@@ -19,8 +16,4 @@ type deletingCmd struct {
 	Args      pathsArg      `embed:""`
 }
 
-func (c *deletingCmd) options() options {
-	return options{commonFlags: c.Common, overwrite: c.Overwrite.Modified, noTrash: c.Overwrite.NoTrash,
-		delete: c.Deletion.Delete, deleteNoAsk: c.Deletion.DeleteNoAsk,
-		maxDelete: c.Deletion.MaxDelete, allowEmptySource: c.Deletion.AllowEmptySource}
-}
+func (c *deletingCmd) options() run.Options { return c.Common.options(c.Overwrite, c.Deletion) }

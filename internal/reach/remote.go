@@ -1,4 +1,4 @@
-package main
+package reach
 
 import (
 	"context"
@@ -8,100 +8,25 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"micsync/locations"
 	"micsync/rsyncplan"
 )
 
-// runnerFor returns a copy of micsync's rsync runner that reaches the hosts of the given
-// locations: with ssh and the configuration's settings when one of them is on another host.
-func (a *app) runnerFor(ls ...locations.Location) *rsyncplan.Runner {
-	r := *a.rsync
-	for _, l := range ls {
-		if l.Remote() {
-			r.Shell = l.SSH.Command(a.batch)
-		}
-	}
-	return &r
-}
-
-// reachability remembers what the checks of locations on other hosts found in this run: each
-// host is asked once, not at every question about it.
-type reachability struct {
-	mu  sync.Mutex
-	why map[string]string // by location path: "" when reachable
-}
-
-// unreachable says why l cannot be used now, or "" when it can. A location on this machine is
-// looked at every time (cheap); one on another host is asked over ssh once per run.
-func (a *app) unreachable(l locations.Location) string {
-	if !l.Remote() {
-		return l.Unreachable()
-	}
-	a.probe([]locations.Location{l})
-	a.reach.mu.Lock()
-	defer a.reach.mu.Unlock()
-	return a.reach.why[l.Path]
-}
-
-// probe checks the locations on other hosts among ls that were not checked yet, all at once.
-func (a *app) probe(ls []locations.Location) {
-	a.reach.mu.Lock()
-	if a.reach.why == nil {
-		a.reach.why = map[string]string{}
-	}
-	var todo []locations.Location
-	for _, l := range ls {
-		if _, done := a.reach.why[l.Path]; l.Remote() && !done && !containsPath(todo, l.Path) {
-			todo = append(todo, l)
-		}
-	}
-	a.reach.mu.Unlock()
-	var wg sync.WaitGroup
-	for _, l := range todo {
-		wg.Go(func() {
-			why, _, _ := a.remoteState(l)
-			a.reach.mu.Lock()
-			a.reach.why[l.Path] = why
-			a.reach.mu.Unlock()
-		})
-	}
-	wg.Wait()
-}
-
-// probeAll checks every location on another host in the config file, all at once.
-func (a *app) probeAll(f *locations.File) {
-	var all []locations.Location
-	for _, c := range f.Configs {
-		all = append(all, c.All()...)
-	}
-	a.probe(all)
-}
-
-func containsPath(ls []locations.Location, p string) bool {
-	for _, l := range ls {
-		if l.Path == p {
-			return true
-		}
-	}
-	return false
-}
-
 // remoteState connects to l's host once: it checks that l's directory is there and fetches its
 // marker, if it has one. why is "" when l can be used; markerErr wraps fs.ErrNotExist when
 // there is no marker.
-func (a *app) remoteState(l locations.Location) (why string, m locations.Marker, markerErr error) {
+func (c *Checker) remoteState(l locations.Location) (why string, m locations.Marker, markerErr error) {
 	wait := l.SSH.ConnectTimeout()
-	ctx, cancel := context.WithTimeout(a.ctx, wait+10*time.Second)
+	ctx, cancel := context.WithTimeout(c.ctx, wait+10*time.Second)
 	defer cancel()
 	tmp, err := os.MkdirTemp("", "micsync-marker-")
 	if err != nil {
 		return err.Error(), m, err
 	}
 	defer os.RemoveAll(tmp)
-	r := a.runnerFor(l)
+	r := c.Runner(l)
 	r.Stderr, r.Trace, r.Progress = nil, nil, nil
 	// Only the root and its marker: the directory's existence and the marker in one connection.
 	args := []string{"-r", "--include=/" + locations.MarkerName, "--exclude=*", "--", l.Path + "/", tmp + "/"}
@@ -148,4 +73,38 @@ func sshProblem(l locations.Location, stderr string) string {
 		return "no connection: ssh to " + l.Host + " failed"
 	}
 	return "no connection: " + msg
+}
+
+// Mark marks a location on another host as locations.Mark does one here: the marker is read
+// and written with rsync over ssh. adopted is true when the location had its marker already.
+func (c *Checker) Mark(cfg *locations.Config, l locations.Location) (locations.Marker, bool, error) {
+	unmarked := l
+	unmarked.MarkerID = ""
+	why, m, err := c.remoteState(unmarked)
+	switch {
+	case why != "":
+		return m, false, fmt.Errorf("%s %s is %s", l.Role, l.Path, why)
+	case err == nil:
+		return m, true, locations.Remember(l, m)
+	case !errors.Is(err, fs.ErrNotExist):
+		return m, false, err
+	}
+	m, data, err := locations.NewMarker(cfg, l)
+	if err != nil {
+		return m, false, err
+	}
+	tmp, err := os.MkdirTemp("", "micsync-marker-")
+	if err != nil {
+		return m, false, err
+	}
+	defer os.RemoveAll(tmp)
+	file := filepath.Join(tmp, locations.MarkerName)
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		return m, false, err
+	}
+	args := []string{"--chmod=F644", "--ignore-existing", "--", file, l.Path + "/"}
+	if err := c.Runner(l).Do(c.ctx, "writing the marker", args); err != nil {
+		return m, false, fmt.Errorf("write marker: %w", err)
+	}
+	return m, false, locations.Remember(l, m)
 }

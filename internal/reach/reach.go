@@ -1,0 +1,106 @@
+// Package reach says whether a location can be used now. A location on this machine is looked
+// at every time it is asked about (cheap): its root must be a directory, and once it is marked,
+// hold its marker (locations.Location.Unreachable). A location on another host is asked once per
+// run, over one ssh connection that checks the directory and fetches its marker (probe); the
+// Checker remembers the answer, and checks several hosts at once.
+package reach
+
+import (
+	"context"
+	"sync"
+
+	"micsync/locations"
+	"micsync/rsyncplan"
+)
+
+// Checker checks and remembers the reachability of locations during one run.
+type Checker struct {
+	ctx   context.Context
+	rsync rsyncplan.Runner
+	batch bool // ssh may not ask for a password or a host key: there is no terminal to answer
+
+	mu  sync.Mutex
+	why map[string]string // by location path: "" when reachable
+}
+
+// New returns a Checker whose runs use rsync as it is set up (its program and stderr). batch
+// forbids ssh to ask questions.
+func New(ctx context.Context, rsync rsyncplan.Runner, batch bool) *Checker {
+	return &Checker{ctx: ctx, rsync: rsync, batch: batch, why: map[string]string{}}
+}
+
+// Runner returns a copy of the run's rsync runner that reaches the hosts of the given
+// locations: with ssh and the configuration's settings when one of them is on another host.
+func (c *Checker) Runner(ls ...locations.Location) *rsyncplan.Runner {
+	r := c.rsync
+	for _, l := range ls {
+		if l.Remote() {
+			r.Shell = l.SSH.Command(c.batch)
+		}
+	}
+	return &r
+}
+
+// Unreachable says why l cannot be used now, or "" when it can.
+func (c *Checker) Unreachable(l locations.Location) string {
+	if !l.Remote() {
+		return l.Unreachable()
+	}
+	c.Probe(l)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.why[l.Path]
+}
+
+// Reachable returns the locations of ls that can be used now.
+func (c *Checker) Reachable(ls []locations.Location) []locations.Location {
+	c.Probe(ls...)
+	var out []locations.Location
+	for _, l := range ls {
+		if c.Unreachable(l) == "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Probe checks the locations on other hosts among ls that were not checked yet, all at once.
+func (c *Checker) Probe(ls ...locations.Location) {
+	c.mu.Lock()
+	var todo []locations.Location
+	seen := map[string]bool{}
+	for _, l := range ls {
+		if _, done := c.why[l.Path]; l.Remote() && !done && !seen[l.Path] {
+			seen[l.Path] = true
+			todo = append(todo, l)
+		}
+	}
+	c.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, l := range todo {
+		wg.Go(func() {
+			why, _, _ := c.remoteState(l)
+			c.mu.Lock()
+			c.why[l.Path] = why
+			c.mu.Unlock()
+		})
+	}
+	wg.Wait()
+}
+
+// ProbeAll checks every location on another host in the config file, all at once.
+func (c *Checker) ProbeAll(f *locations.File) {
+	var all []locations.Location
+	for _, cfg := range f.Configs {
+		all = append(all, cfg.All()...)
+	}
+	c.Probe(all...)
+}
+
+// Hint says what makes an unreachable location reachable.
+func Hint(l locations.Location) string {
+	if l.Remote() {
+		return "check that " + l.Host + " is up and that ssh " + l.Host + " works without a password"
+	}
+	return "mount the disc that holds it"
+}

@@ -1,0 +1,103 @@
+package run
+
+import (
+	"fmt"
+	"strconv"
+
+	"micsync/internal/ui"
+	"micsync/rsyncplan"
+)
+
+// approve asks about the plan's destructive changes: what it overwrites and what it deletes,
+// separately.
+func (e *Env) approve(d *dest, o Options) (rsyncplan.Approval, error) {
+	var ap rsyncplan.Approval
+	p := d.plan
+	if n := p.Overwrites(); n > 0 {
+		ok, err := e.yesNo(o.Overwrite, o, fmt.Sprintf("Overwrite %s in %s?", ui.Count(n, "modified entry", "modified entries"), ui.Show(d.loc.Path)),
+			"there are modified files to overwrite", "-m to overwrite them, or --yes / --no")
+		if err != nil {
+			return ap, err
+		}
+		ap.Overwrite = ok
+	}
+	if n := p.Totals[rsyncplan.Deleted].Count; n > 0 {
+		ok, err := e.yesNo(o.DeleteNoAsk, o, fmt.Sprintf("Delete %s from %s?", ui.Count(n, "entry", "entries"), ui.Show(d.loc.Path)),
+			"there are files to delete", "-D to delete them, or --yes / --no")
+		if err != nil {
+			return ap, err
+		}
+		if ok {
+			ok, err = e.largeDeletion(d, n, o)
+			if err != nil {
+				return ap, err
+			}
+		}
+		ap.Delete = ok
+	}
+	return ap, nil
+}
+
+// Deletions above these limits need a second, explicit yes: a sync against the wrong or an
+// empty directory deletes most of the other side.
+const (
+	maxDeleteCount   = 1000
+	maxDeletePercent = 50
+)
+
+// largeDeletion asks again about n deletions when they are many. --yes does not answer this
+// question; only --max-delete does, so that a script states the numbers it allows.
+func (e *Env) largeDeletion(d *dest, n int, o Options) (bool, error) {
+	total := d.plan.DstEntries
+	switch o.MaxDelete {
+	case "all":
+		return true, nil
+	case "":
+	default:
+		limit, _ := strconv.Atoi(o.MaxDelete)
+		if n > limit {
+			return false, ui.Failure(fmt.Errorf("refusing to delete %d entries from %s: --max-delete allows %d", n, ui.Show(synced(d.job.DstDir, d.job)), limit))
+		}
+		return true, nil
+	}
+	if n <= maxDeleteCount && (total <= 0 || n*100 <= total*maxDeletePercent) {
+		return true, nil
+	}
+	share := ""
+	if total > 0 {
+		share = fmt.Sprintf(" of the %d there (%d%%)", total, n*100/total)
+	}
+	ok, err := e.Ask.Confirm(fmt.Sprintf("This deletes %d entries%s in %s. Really delete them?", n, share, ui.Show(synced(d.job.DstDir, d.job))), false)
+	if err != nil {
+		return false, ui.Unanswered(err, fmt.Sprintf("deleting %d entries%s needs a second yes", n, share),
+			fmt.Sprintf("--max-delete %d (or --max-delete all) to allow them", n))
+	}
+	return ok, nil
+}
+
+func checkMaxDelete(v string) error {
+	if v == "" || v == "all" {
+		return nil
+	}
+	if n, err := strconv.Atoi(v); err != nil || n < 0 {
+		return ui.Usage(fmt.Errorf("--max-delete takes a number or all, not %s", ui.Show(v)))
+	}
+	return nil
+}
+
+// yesNo answers a question from a flag that pre-approves it, from --yes/--no, or by asking.
+func (e *Env) yesNo(preapproved bool, o Options, question, what, flag string) (bool, error) {
+	switch {
+	case preapproved:
+		return true, nil
+	case o.Yes:
+		return true, nil
+	case o.No:
+		return false, nil
+	}
+	ok, err := e.Ask.Confirm(question, false)
+	if err != nil {
+		return false, ui.Unanswered(err, what, flag)
+	}
+	return ok, nil
+}

@@ -1,0 +1,142 @@
+package run
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"sync"
+
+	"micsync/internal/ui"
+	"micsync/prompt"
+	"micsync/rsyncplan"
+)
+
+// executeAll executes the approved plans (todo) of the run's destinations, several at once
+// unless -j or -v says otherwise, and summarises every destination.
+func (e *Env) executeAll(dests, todo []*dest, o Options) error {
+	jobs := o.Jobs
+	if jobs < 1 || jobs > len(todo) {
+		jobs = len(todo)
+	}
+	if o.Verbose {
+		jobs = 1 // -v asks before each command
+	}
+	each(todo, jobs, func(d *dest) {
+		if e.Ctx.Err() != nil || (jobs == 1 && stopped(todo)) {
+			return
+		}
+		d.ran = true
+		d.err = e.execute(d, o)
+	})
+	e.Out.EndProgress()
+	interrupted := false
+	for _, d := range todo {
+		var nt *ui.NoTerminalError
+		switch {
+		case ui.Interrupted(d.err):
+			d.err = prompt.ErrInterrupted
+			interrupted = true
+		case errors.As(d.err, &nt):
+			return d.err // stopped before more changes
+		case d.err != nil && len(dests) > 1:
+			e.Out.Report(d.loc.Path, d.err)
+		}
+	}
+	outcomes := make([]ui.Outcome, len(dests))
+	for i, d := range dests {
+		outcomes[i] = d.outcome()
+	}
+	e.Out.Summary(outcomes)
+	if interrupted || e.Ctx.Err() != nil {
+		return prompt.ErrInterrupted
+	}
+	return failures(dests)
+}
+
+// stopped reports whether a destination run so far ended in a way that stops the others: an
+// interrupt, or a question that had no terminal to be asked on.
+func stopped(ds []*dest) bool {
+	for _, d := range ds {
+		var nt *ui.NoTerminalError
+		if errors.Is(d.err, prompt.ErrInterrupted) || errors.As(d.err, &nt) {
+			return true
+		}
+	}
+	return false
+}
+
+// each calls fn for every destination, at most n at a time, and waits for all.
+func each(ds []*dest, n int, fn func(*dest)) {
+	if n < 1 {
+		return
+	}
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for _, d := range ds {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			fn(d)
+		}()
+	}
+	wg.Wait()
+}
+
+// execute runs the approved plan of one destination.
+func (e *Env) execute(d *dest, o Options) error {
+	dir, err := os.MkdirTemp("", "micsync-")
+	if err != nil {
+		return ui.Failure(err)
+	}
+	defer os.RemoveAll(dir)
+	steps, err := d.plan.Steps(d.approval, dir)
+	if err != nil {
+		return ui.Failure(err)
+	}
+	// -v shows each command and asks before it runs, so that the runs go one at a time.
+	var before func(rsyncplan.Step) (bool, error)
+	var askErr error
+	if o.Verbose {
+		before = func(s rsyncplan.Step) (bool, error) {
+			e.Out.Trace(d.rsync.CommandLine(s.Args))
+			ok, err := e.yesNo(false, o, "Run this command?", "-v asks before each command", "--yes")
+			if err == nil && !ok {
+				e.Out.Printf("skipped the %s run\n", s.Name)
+			}
+			askErr = err
+			return ok, err
+		}
+	}
+	err = d.plan.Execute(e.Ctx, d.rsync, steps, before, &d.done)
+	switch {
+	case err == nil || err == askErr:
+		return err
+	case ui.Interrupted(err):
+		return prompt.ErrInterrupted
+	}
+	return ui.Failure(err, rsyncHints(err, d)...)
+}
+
+// rsyncHints explains the rsync failures that users meet, from rsync's exit status and message.
+func rsyncHints(err error, d *dest) []string {
+	var re *rsyncplan.Error
+	if !errors.As(err, &re) {
+		return nil
+	}
+	msg := re.Stderr
+	switch {
+	case strings.Contains(msg, "No space left on device"):
+		return []string{"the disc of " + ui.Show(d.loc.Path) + " is full: free some space and run micsync again; no file was left half-written"}
+	case strings.Contains(msg, "Permission denied") || strings.Contains(msg, "Operation not permitted"):
+		return []string{"rsync could not read or write the entries named above: check their permissions"}
+	case d.loc.Remote() && re.Code == 255:
+		return []string{"the connection to " + d.loc.Host + " failed: check that it is up, then run micsync again"}
+	case !d.loc.Remote() && !d.loc.Reachable():
+		return []string{ui.Show(d.loc.Path) + " went away during the run: is its disc still plugged in? Run micsync again once it is"}
+	case strings.Contains(msg, "vanished") || strings.Contains(msg, "link_stat"):
+		return []string{"files changed after the plan was made: run micsync again to plan anew"}
+	}
+	return nil
+}

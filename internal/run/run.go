@@ -1,0 +1,209 @@
+package run
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"micsync/internal/trash"
+	"micsync/internal/ui"
+	"micsync/locations"
+	"micsync/prompt"
+	"micsync/rsyncplan"
+)
+
+// Request is one action on paths, with the command line's options.
+type Request struct {
+	Action Action
+	Paths  []string
+	Options
+}
+
+// Options are the command-line options of one run.
+type Options struct {
+	HideDirs      bool     // -s
+	Verbose       bool     // -v: show each rsync command and ask before running it
+	DryRun        bool     // -n
+	Yes, No       bool     // answer every yes/no question
+	From          string   // the source's root, instead of asking
+	To            []string // the destinations' roots, instead of asking
+	Configuration string   // the configuration, when the paths are in several
+	Full          bool     // list every change
+	Jobs          int      // at most this many destinations at once; 0: all
+	Quiet         bool     // -q
+	ListFile      string   // write every change of the plans there before asking
+
+	Overwrite        bool   // -m
+	NoTrash          bool   // --no-trash
+	Delete           bool   // -d
+	DeleteNoAsk      bool   // -D
+	MaxDelete        string // --max-delete: "", "all" or a number
+	AllowEmptySource bool   // --allow-empty-source
+}
+
+func (o Options) deleting() bool { return o.Delete || o.DeleteNoAsk }
+
+func (o Options) lists() ui.Lists { return ui.Lists{Full: o.Full, HideDirs: o.HideDirs} }
+
+// dest is one destination of a run and what happened to it.
+type dest struct {
+	loc      locations.Location
+	job      rsyncplan.Job
+	plan     *rsyncplan.Plan
+	approval rsyncplan.Approval
+	done     rsyncplan.Done
+	err      error
+	ran      bool
+	rsync    *rsyncplan.Runner
+}
+
+func (d *dest) outcome() ui.Outcome {
+	return ui.Outcome{Dir: d.job.DstDir, Plan: d.plan, Approval: d.approval, Done: d.done, Err: d.err, Ran: d.ran}
+}
+
+// Run is the one flow of every action: resolve the paths, choose the locations, plan every
+// destination, show the plans and ask, then execute what was approved.
+func Run(e *Env, req Request) error {
+	act, o := req.Action, req.Options
+	if err := checkMaxDelete(o.MaxDelete); err != nil {
+		return err
+	}
+	file, err := e.LoadConfig()
+	if err != nil {
+		return err
+	}
+	targets, err := file.Resolve(req.Paths, e.Cwd)
+	if err != nil {
+		var nl *locations.NoLocationError
+		if errors.As(err, &nl) {
+			return ui.Usage(err, "micsync works on paths inside the locations of "+file.Path)
+		}
+		return ui.Usage(err)
+	}
+	t, err := e.chooseConfig(targets, o)
+	if err != nil {
+		return err
+	}
+	src, locs, err := e.chooseLocations(act, t, o)
+	if err != nil {
+		return err
+	}
+
+	stamp := trash.NewStamp(e.Ctx, e.Reach, locs...)
+	dests := make([]*dest, len(locs))
+	for i, l := range locs {
+		job := rsyncplan.Job{
+			SrcDir: filepath.Join(src.Path, filepath.FromSlash(t.Rel)),
+			DstDir: filepath.Join(l.Path, filepath.FromSlash(t.Rel)),
+			Names:  t.Names,
+			Delete: act.MayDelete && o.deleting(),
+			Tree:   act.Tree,
+		}
+		if t.Rel == "" {
+			// micsync's own files in a location's root are never copied or deleted.
+			job.Exclude = []string{"/" + trash.Name + "/", "/" + locations.MarkerName}
+		}
+		if !act.Tree && !o.NoTrash {
+			job.Trash = trash.Dir(l.Path, stamp, t.Rel)
+		}
+		dests[i] = &dest{loc: l, job: job}
+	}
+	e.Out.Printf("%s from %s %s\n", act.Name, src.Role, ui.Show(dests[0].job.SrcDir))
+	return e.carryOut(act, src, dests, o)
+}
+
+// carryOut plans every destination, shows the plans and asks every question, and only then
+// executes what was approved.
+func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Options) error {
+	if err := e.Rsync.CheckVersion(e.Ctx); err != nil {
+		switch {
+		case errors.Is(err, rsyncplan.ErrNoRsync):
+			return ui.Failure(err, "install rsync (Debian: apt-get install rsync; Arch: pacman -S rsync)")
+		case errors.Is(err, rsyncplan.ErrOldRsync):
+			return ui.Failure(err, "install a newer rsync from your distribution")
+		}
+		return ui.Failure(err)
+	}
+	e.prepare(src, dests, o)
+	each(dests, len(dests), func(d *dest) { d.err = e.plan(act, src, d, o) })
+	for _, d := range dests {
+		if ui.Interrupted(d.err) {
+			return prompt.ErrInterrupted
+		}
+		if d.err != nil && len(dests) > 1 {
+			e.Out.Report(d.loc.Path, d.err)
+		}
+	}
+	if o.ListFile != "" {
+		var ls []ui.Listed
+		for _, d := range dests {
+			ls = append(ls, ui.Listed{Role: d.loc.Role.String(), Dir: d.job.DstDir, Plan: d.plan})
+		}
+		if err := ui.WriteLists(o.ListFile, ls); err != nil {
+			return ui.Failure(err)
+		}
+		e.Out.Printf("every change of the plans is listed in %s\n", ui.Show(o.ListFile))
+	}
+	var todo []*dest
+	for _, d := range dests {
+		if d.err != nil {
+			continue
+		}
+		e.Out.Plan(d.loc.Role.String(), d.job.DstDir, d.plan, o.lists())
+		if o.DryRun || d.plan.Empty() {
+			continue
+		}
+		var err error
+		if d.approval, err = e.approve(d, o); err != nil {
+			return err
+		}
+		todo = append(todo, d)
+	}
+	if o.DryRun {
+		e.Out.Printf("dry run: nothing was changed\n")
+		return failures(dests)
+	}
+	return e.executeAll(dests, todo, o)
+}
+
+// prepare gives each destination a runner of its own: with several destinations at once,
+// rsync's messages are prefixed with the destination they come from, and the progress line
+// shows each.
+func (e *Env) prepare(src locations.Location, dests []*dest, o Options) {
+	labels := make([]string, len(dests))
+	for i, d := range dests {
+		labels[i] = ui.ProgressLabel(d.loc.Path, len(dests))
+	}
+	progress := e.Out.StartProgress(o.Quiet, labels)
+	for i, d := range dests {
+		r := e.Reach.Runner(src, d.loc)
+		prefix := ""
+		if len(dests) > 1 {
+			prefix = ui.Show(d.loc.Path) + ": "
+		}
+		r.Stderr = e.Out.Prefixed(prefix)
+		if progress {
+			label := labels[i]
+			d.job.Progress = true
+			r.Progress = func(p rsyncplan.Progress) { e.Out.Progress(label, p) }
+		}
+		d.rsync = r
+	}
+}
+
+// failures returns an error when a destination failed; the summary has named them.
+func failures(dests []*dest) error {
+	n := 0
+	for _, d := range dests {
+		if d.err != nil {
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return nil
+	case len(dests) == 1: // not reported yet: the one error is the run's error
+		return dests[0].err
+	}
+	return ui.Failure(fmt.Errorf("%s of %d failed", ui.Count(n, "destination", "destinations"), len(dests)))
+}

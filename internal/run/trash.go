@@ -1,0 +1,186 @@
+package run
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"micsync/internal/reach"
+	"micsync/internal/trash"
+	"micsync/internal/ui"
+	"micsync/rsyncplan"
+)
+
+// trashRuns returns the trash runs of the reachable locations, or of the one at root.
+func (e *Env) trashRuns(root string) ([]trash.Run, error) {
+	file, err := e.LoadConfig()
+	if err != nil {
+		return nil, err
+	}
+	var places []trash.Place
+	if root != "" {
+		cfg, l, err := e.FindRoot(file, root)
+		if err != nil {
+			return nil, err
+		}
+		if why := e.Reach.Unreachable(l); why != "" {
+			return nil, ui.Failure(fmt.Errorf("%s %s is %s", l.Role, ui.Show(l.Path), why), reach.Hint(l))
+		}
+		places = append(places, trash.Place{Config: cfg, Location: l})
+	} else {
+		e.Reach.ProbeAll(file)
+		seen := map[string]bool{}
+		for _, c := range file.Configs {
+			for _, l := range c.All() {
+				if !seen[l.Path] && e.Reach.Unreachable(l) == "" {
+					seen[l.Path] = true
+					places = append(places, trash.Place{Config: c, Location: l})
+				}
+			}
+		}
+	}
+	runs, err := trash.Runs(e.Ctx, e.Reach, places)
+	if err != nil {
+		return nil, ui.Failure(err)
+	}
+	return runs, nil
+}
+
+// ListTrash shows the trash runs of every reachable location, or of the one at root, with
+// their sizes.
+func ListTrash(e *Env, root string) error {
+	runs, err := e.trashRuns(root)
+	if err != nil {
+		return err
+	}
+	if len(runs) == 0 {
+		e.Out.Printf("the trash is empty\n")
+		return nil
+	}
+	last := ""
+	for _, r := range runs {
+		if r.Location.Path != last {
+			e.Out.Printf("%s %s (configuration %q)\n", r.Location.Role, ui.Show(r.Location.Path), r.Config.Name)
+			last = r.Location.Path
+		}
+		n, b := trash.Size(e.Ctx, e.Reach, r)
+		e.Out.Printf("  %s  %s  %s\n", r.Stamp, ui.Count(n, "file", "files"), ui.HumanBytes(b))
+	}
+	return nil
+}
+
+// RestoreRequest names a trash run and what to restore from it.
+type RestoreRequest struct {
+	Stamp    string   // the run, as micsync trash list shows it
+	Paths    []string // what to restore; all when none
+	Location string   // the location's root, when several have the run
+	Options
+}
+
+// Restore copies a trash run back into its location with the same plan, ask, execute flow as
+// the actions. It never deletes; what it overwrites goes to the trash of this run.
+func Restore(e *Env, req RestoreRequest) error {
+	runs, err := e.trashRuns(req.Location)
+	if err != nil {
+		return err
+	}
+	var found []trash.Run
+	for _, r := range runs {
+		if r.Stamp == req.Stamp {
+			found = append(found, r)
+		}
+	}
+	var run trash.Run
+	switch len(found) {
+	case 0:
+		return ui.Usage(fmt.Errorf("no trash run %s in a reachable location", ui.Show(req.Stamp)), "micsync trash list shows the runs")
+	case 1:
+		run = found[0]
+	default:
+		labels := make([]string, len(found))
+		for i, r := range found {
+			labels[i] = ui.Show(r.Location.Path)
+		}
+		i, err := e.Ask.Select("Restore into which location?", labels)
+		if err != nil {
+			return ui.Unanswered(err, "several locations have this trash run", "--location ROOT (one of: "+strings.Join(labels, ", ")+")")
+		}
+		run = found[i]
+	}
+
+	names, err := trash.Names(e.Ctx, e.Reach, run, req.Paths)
+	if err != nil {
+		return err
+	}
+	src := run.Dir
+	if run.Location.Remote() {
+		if src, err = trash.Fetch(e.Ctx, e.Reach, run, names); err != nil {
+			return err
+		}
+		defer os.RemoveAll(filepath.Dir(src))
+	}
+	l := run.Location
+	job := rsyncplan.Job{SrcDir: src, DstDir: l.Path, Names: names,
+		Trash: trash.Dir(l.Path, trash.NewStamp(e.Ctx, e.Reach, l), "")}
+	e.Out.Printf("restore from trash run %s of %s %s\n", run.Stamp, l.Role, ui.Show(l.Path))
+	restore := Action{Name: "restore", From: l.Role, To: l.Role, Dests: OneDest}
+	return e.carryOut(restore, l, []*dest{{loc: l, job: job}}, req.Options)
+}
+
+// EmptyRequest says which trash runs to delete.
+type EmptyRequest struct {
+	Location  string // only this location's root
+	OlderThan string // only runs older than this: 30d, 12h
+	Yes       bool   // without asking
+}
+
+// EmptyTrash deletes trash runs for good, after asking.
+func EmptyTrash(e *Env, req EmptyRequest) error {
+	var age time.Duration
+	if req.OlderThan != "" {
+		var err error
+		if age, err = trash.ParseAge(req.OlderThan); err != nil {
+			return err
+		}
+	}
+	runs, err := e.trashRuns(req.Location)
+	if err != nil {
+		return err
+	}
+	cutoff := time.Now().Add(-age)
+	var old []trash.Run
+	files, bytes := 0, int64(0)
+	for _, r := range runs {
+		if age == 0 || r.When.Before(cutoff) {
+			old = append(old, r)
+			n, b := trash.Size(e.Ctx, e.Reach, r)
+			files, bytes = files+n, bytes+b
+		}
+	}
+	if len(old) == 0 {
+		e.Out.Printf("nothing to empty\n")
+		return nil
+	}
+	for _, r := range old {
+		e.Out.Printf("  %s  %s %s\n", r.Stamp, r.Location.Role, ui.Show(r.Location.Path))
+	}
+	question := fmt.Sprintf("Delete %s (%s, %s) for good?", ui.Count(len(old), "trash run", "trash runs"), ui.Count(files, "file", "files"), ui.HumanBytes(bytes))
+	ok := req.Yes
+	if !ok {
+		if ok, err = e.Ask.Confirm(question, false); err != nil {
+			return ui.Unanswered(err, "emptying the trash needs a yes", "--yes")
+		}
+	}
+	if !ok {
+		return nil
+	}
+	for _, r := range old {
+		if err := trash.Remove(e.Ctx, e.Reach, r); err != nil {
+			return ui.Failure(fmt.Errorf("empty trash: %w", err))
+		}
+	}
+	e.Out.Printf("deleted %s\n", ui.Count(len(old), "trash run", "trash runs"))
+	return nil
+}

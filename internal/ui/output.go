@@ -1,0 +1,89 @@
+// Package ui draws everything micsync shows: the plan lists and the summary on stdout, rsync's
+// messages with their destination's prefix, the progress line, colours, and errors with their
+// hints on stderr. One Output owns the lock that keeps lines from runs at the same time whole,
+// and the quiet mode of -q (nothing on stdout; errors and questions still shown).
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"golang.org/x/term"
+)
+
+// Output is where one run of micsync prints. Its methods may be called from runs that go at
+// the same time.
+type Output struct {
+	mu       sync.Mutex
+	stdout   io.Writer
+	stderr   io.Writer
+	colour   bool
+	progress *progressLine // nil: none is drawn
+}
+
+// New returns an Output on stdout and stderr. Quiet sends nothing to stdout.
+func New(stdout, stderr io.Writer, quiet bool) *Output {
+	if quiet {
+		stdout = io.Discard
+	}
+	return &Output{stdout: stdout, stderr: stderr, colour: colourWanted(stdout)}
+}
+
+// Printf prints a line (or part of one) on stdout, unless the run is quiet.
+func (o *Output) Printf(format string, args ...any) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	fmt.Fprintf(o.stdout, format, args...)
+}
+
+// Stdout is where a command prints what it was asked for, such as a completion script.
+func (o *Output) Stdout() io.Writer { return o.stdout }
+
+// Trace shows a command line that -v runs or is about to run.
+func (o *Output) Trace(line string) { o.Printf("$ %s\n", line) }
+
+// Prefixed returns a writer for rsync's messages about one destination: each line gets prefix
+// and clears the progress line first. It takes whole lines, from runs that may go at the same
+// time (rsyncplan.Runner hands them on so).
+func (o *Output) Prefixed(prefix string) io.Writer { return &prefixer{o: o, prefix: prefix} }
+
+type prefixer struct {
+	o      *Output
+	prefix string
+}
+
+func (p *prefixer) Write(b []byte) (int, error) {
+	p.o.mu.Lock()
+	defer p.o.mu.Unlock()
+	p.o.progress.clearLocked()
+	for line := range bytes.Lines(b) {
+		fmt.Fprintf(p.o.stderr, "%s%s", p.prefix, line)
+	}
+	return len(b), nil
+}
+
+// IsTerminal reports whether w is a terminal.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// colourWanted reports whether output on w may be coloured: on a terminal, unless NO_COLOR is
+// set (no-color.org).
+func colourWanted(w io.Writer) bool {
+	return os.Getenv("NO_COLOR") == "" && IsTerminal(w)
+}
+
+// ANSI colours of the plan's marks.
+var classColour = map[string]string{"+": "\x1b[32m", "~": "\x1b[33m", "!": "\x1b[33m", "-": "\x1b[31m"}
+
+// paint colours text the way mark is coloured, when colour is on.
+func (o *Output) paint(mark, text string) string {
+	if c, ok := classColour[mark]; ok && o.colour {
+		return c + text + "\x1b[0m"
+	}
+	return text
+}

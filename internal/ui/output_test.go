@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"micsync/prompt"
+	"micsync/rsyncplan"
+)
+
+func TestProgressLineShowsEachPart(t *testing.T) {
+	var out bytes.Buffer
+	pl := &progressLine{w: &out, labels: []string{"a ", "b "}, state: map[string]map[int]string{}}
+	draw := func(label string, part, percent int) string {
+		pl.drawn = time.Time{} // draw every update
+		out.Reset()
+		pl.update(label, rsyncplan.Progress{Bytes: 1000, Percent: percent, Rate: "1MB/s", Time: "0:01", Part: part})
+		return strings.TrimPrefix(out.String(), "\r\x1b[K")
+	}
+	assert.Equal(t, "b   5% 1.0 kB 1MB/s 0:01", draw("b ", 2, 5))
+	assert.Equal(t, "b   5% 1.0 kB 1MB/s 0:01 | b  60% 1.0 kB 1MB/s 0:01", draw("b ", 3, 60))
+	draw("a ", 0, 50)
+	assert.Equal(t, "a  50% 1.0 kB 1MB/s 0:01 | b   7% 1.0 kB 1MB/s 0:01 | b  60% 1.0 kB 1MB/s 0:01",
+		draw("b ", 2, 7), "each destination's parts in order, each with its latest update")
+}
+
+func TestPrefixerKeepsLinesFromRunsAtOnceWhole(t *testing.T) {
+	var out bytes.Buffer
+	p := New(&out, &out, false).Prefixed("disk: ")
+	var wg sync.WaitGroup
+	for _, run := range []string{"A", "B"} {
+		wg.Go(func() {
+			for i := range 500 {
+				p.Write(fmt.Appendf(nil, "run %s line %d\n", run, i))
+			}
+		})
+	}
+	wg.Wait()
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	assert.Len(t, lines, 1000)
+	for _, l := range lines {
+		assert.Regexp(t, `^disk: run [AB] line \d+$`, l)
+	}
+}
+
+func TestPrefixedLinesClearTheProgressLine(t *testing.T) {
+	var out bytes.Buffer
+	o := New(&out, &out, false)
+	o.progress = &progressLine{w: &out, labels: []string{""}, state: map[string]map[int]string{}}
+	o.Progress("", rsyncplan.Progress{Bytes: 1000, Percent: 5, Rate: "1MB/s", Time: "0:01"})
+	o.Prefixed("d: ").Write([]byte("rsync: failed\n"))
+	o.Progress("", rsyncplan.Progress{Bytes: 2000, Percent: 9, Rate: "1MB/s", Time: "0:02"}) // within 100 ms: not drawn
+	o.EndProgress()
+	assert.Equal(t, "\r\x1b[K  5% 1.0 kB 1MB/s 0:01\r\x1b[Kd: rsync: failed\n", out.String())
+}
+
+func TestQuietPrintsErrorsOnly(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	o := New(&stdout, &stderr, true)
+	o.Printf("plan\n")
+	o.Trace("rsync -a")
+	o.Report("/mnt/d", Failure(errors.New("disc\nfull"), "free some space"))
+	assert.Empty(t, stdout.String())
+	assert.Equal(t, "micsync: error: /mnt/d: disc\\nfull\nmicsync: hint: free some space\n", stderr.String())
+	assert.False(t, o.StartProgress(false, []string{""}), "no progress line off a terminal")
+}
+
+func TestProgressLabel(t *testing.T) {
+	assert.Equal(t, "", ProgressLabel("/run/media/me/disc1", 1))
+	assert.Equal(t, "me/disc1 ", ProgressLabel("/run/media/me/disc1", 2))
+}
+
+func TestErrorKinds(t *testing.T) {
+	base := errors.New("bad")
+	u := Usage(base, "h1", "h2")
+	assert.ErrorIs(t, u, base)
+	assert.Equal(t, []string{"h1", "h2"}, Hints(u))
+	var e *Error
+	assert.True(t, errors.As(u, &e) && e.Usage)
+	assert.True(t, errors.As(Failure(base), &e) && !e.Usage)
+	assert.Nil(t, Hints(base))
+
+	nt := Unanswered(prompt.ErrNoTerminal, "there are files to delete", "-D")
+	assert.EqualError(t, nt, "there are files to delete and there is no terminal to ask on")
+	assert.Equal(t, []string{"answer with -D"}, Hints(nt))
+	assert.Same(t, prompt.ErrInterrupted, Unanswered(fmt.Errorf("ask: %w", prompt.ErrInterrupted), "x", "y"))
+	assert.True(t, Interrupted(Unanswered(prompt.ErrInterrupted, "x", "y")))
+	other := Unanswered(base, "x", "y")
+	assert.ErrorIs(t, other, base)
+	assert.False(t, Interrupted(other))
+}

@@ -1,0 +1,187 @@
+package ui
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+
+	"micsync/rsyncplan"
+)
+
+// listLines is how many entries of each list a plan shows without --full.
+const listLines = 20
+
+// classOrder is the order in which a plan shows its classes: what needs a decision first.
+var classOrder = []rsyncplan.Class{rsyncplan.Modified, rsyncplan.Replaced, rsyncplan.Deleted,
+	rsyncplan.NewFile, rsyncplan.NewLink, rsyncplan.NewDir, rsyncplan.Meta}
+
+var classMark = map[rsyncplan.Class]string{rsyncplan.NewFile: "+", rsyncplan.NewDir: "+", rsyncplan.NewLink: "+",
+	rsyncplan.Modified: "~", rsyncplan.Replaced: "!", rsyncplan.Deleted: "-", rsyncplan.Meta: "."}
+
+// Lists says how much of a plan's lists to show.
+type Lists struct {
+	Full     bool // every entry, not the first listLines of each class (--full)
+	HideDirs bool // no directory-only changes (-s)
+}
+
+// Plan prints one destination's plan: where it goes (role and directory), the totals of each
+// class, then the lists.
+func (o *Output) Plan(role, dir string, p *rsyncplan.Plan, l Lists) {
+	o.Printf("\nto %s %s\n", role, Show(dir))
+	for _, n := range p.Missing {
+		if !p.Job.Delete {
+			o.Printf("  %s is not in the source: nothing to copy for it\n", Show(n))
+		}
+	}
+	for _, w := range p.Warnings {
+		o.Printf("  rsync: %s\n", OneLine(w))
+	}
+	if p.Empty() {
+		o.Printf("  nothing to do: up to date\n")
+		return
+	}
+	for _, c := range classOrder {
+		t := p.Totals[c]
+		if t.Count == 0 {
+			continue
+		}
+		size := ""
+		if t.Bytes > 0 {
+			size = HumanBytes(t.Bytes)
+		}
+		o.Printf("  %-24s %7d %10s\n", c.String(), t.Count, size)
+	}
+	for _, c := range classOrder {
+		if p.Totals[c].Count == 0 || (l.HideDirs && dirOnly(c)) {
+			continue
+		}
+		shown, hidden := 0, 0
+		for _, it := range p.Items {
+			if it.Class != c || (l.HideDirs && it.Dir && c == rsyncplan.Meta) {
+				continue
+			}
+			if !l.Full && shown == listLines {
+				hidden++
+				continue
+			}
+			if shown == 0 {
+				o.Printf("  %s:\n", c)
+			}
+			shown++
+			o.Printf("    %s\n", o.paint(classMark[c], classMark[c]+" "+itemName(it)))
+		}
+		if hidden > 0 {
+			o.Printf("    ... and %d more (--full lists them all)\n", hidden)
+		}
+	}
+}
+
+func itemName(it rsyncplan.Item) string {
+	if it.Dir {
+		return Show(it.Name) + "/"
+	}
+	return Show(it.Name)
+}
+
+// dirOnly reports whether -s hides the whole class: new directories never need a decision.
+func dirOnly(c rsyncplan.Class) bool { return c == rsyncplan.NewDir }
+
+// Listed is one destination's plan for a list file.
+type Listed struct {
+	Role, Dir string
+	Plan      *rsyncplan.Plan // nil: not planned, not listed
+}
+
+// WriteLists writes every entry of every plan to path, one a line, as Plan shows them.
+func WriteLists(path string, plans []Listed) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("list file: %w", err)
+	}
+	w := bufio.NewWriter(f)
+	for _, l := range plans {
+		if l.Plan == nil {
+			continue
+		}
+		fmt.Fprintf(w, "# to %s %s\n", l.Role, Show(l.Dir))
+		for _, c := range classOrder {
+			for _, it := range l.Plan.Items {
+				if it.Class == c {
+					fmt.Fprintf(w, "%s %s\n", classMark[c], itemName(it))
+				}
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("list file: %w", err)
+	}
+	return f.Close()
+}
+
+// Outcome is what happened at one destination, for the summary.
+type Outcome struct {
+	Dir      string          // the destination directory
+	Plan     *rsyncplan.Plan // nil when planning failed
+	Approval rsyncplan.Approval
+	Done     rsyncplan.Done
+	Err      error
+	Ran      bool // its execution started
+}
+
+// Summary says, after execution, what happened at each destination.
+func (o *Output) Summary(outcomes []Outcome) {
+	o.Printf("\n")
+	for _, d := range outcomes {
+		dir := Show(d.Dir)
+		switch {
+		case d.Err != nil && Interrupted(d.Err):
+			// rsync names a file when it starts copying it, so an unfinished run's counts prove nothing.
+			o.Printf("STOPPED %s: interrupted; run the same command again to finish\n", dir)
+		case d.Err != nil && d.Ran:
+			o.Printf("FAILED  %s: %s\n", dir, OneLine(d.Err.Error()))
+		case d.Err != nil:
+			o.Printf("FAILED  %s: not planned\n", dir)
+		case d.Plan.Empty():
+			o.Printf("ok      %s: up to date\n", dir)
+		case !d.Ran:
+			o.Printf("STOPPED %s: not started\n", dir)
+		default:
+			o.Printf("ok      %s: %s\n", dir, doneText(d))
+		}
+		for _, k := range d.Done.Kept {
+			o.Printf("        kept %s/: it changed after planning; run micsync again to review it\n", Show(k))
+		}
+		for _, w := range d.Done.Warnings {
+			o.Printf("        rsync: %s\n", OneLine(w))
+		}
+	}
+}
+
+func doneText(d Outcome) string {
+	var parts []string
+	n := d.Done
+	if n.Files > 0 {
+		parts = append(parts, fmt.Sprintf("%s copied (%s)", Count(n.Files, "file", "files"), HumanBytes(n.Bytes)))
+	}
+	if n.Dirs > 0 {
+		parts = append(parts, Count(n.Dirs, "directory", "directories")+" created")
+	}
+	if n.Links > 0 {
+		parts = append(parts, Count(n.Links, "symlink", "symlinks")+" written")
+	}
+	if n.Deleted > 0 {
+		parts = append(parts, Count(n.Deleted, "entry", "entries")+" deleted")
+	}
+	if !d.Approval.Overwrite && d.Plan.Overwrites() > 0 {
+		parts = append(parts, "modified entries left as they were")
+	}
+	if !d.Approval.Delete && d.Plan.Has(rsyncplan.Deleted) {
+		parts = append(parts, "nothing deleted")
+	}
+	if len(parts) == 0 {
+		return "attributes updated"
+	}
+	return strings.Join(parts, ", ")
+}
