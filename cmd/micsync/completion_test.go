@@ -110,7 +110,7 @@ func TestHiddenCommands(t *testing.T) {
 }
 
 func TestCompletionWords(t *testing.T) {
-	home, _, _ := setupHome(t)
+	home := setupHome(t)
 	cfg := filepath.Join(home, "cfg.json")
 	require.NoError(t, os.WriteFile(cfg, []byte(`{"configs": [
 		{"name": "docs", "work": ["~/Documents"], "backup": ["/mnt/a/Documents"]},

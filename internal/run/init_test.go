@@ -1,10 +1,8 @@
-package main
+package run
 
 import (
-	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -43,8 +41,8 @@ func (s *typedLines) Input(message, _ string, valid func(string) error) (string,
 	return "", nil
 }
 
-// setupHome makes a HOME with a Documents directory and returns it and an app that runs there.
-func setupHome(t *testing.T) (string, *app, *strings.Builder) {
+// setupHome makes a HOME with a Documents directory and returns it and an Env that runs there.
+func setupHome(t *testing.T) (string, *Env, *syncBuffer) {
 	t.Helper()
 	home, err := filepath.EvalSymlinks(t.TempDir())
 	require.NoError(t, err)
@@ -52,8 +50,8 @@ func setupHome(t *testing.T) (string, *app, *strings.Builder) {
 	t.Setenv("MICSYNC_CONFIG", "")
 	t.Setenv("XDG_STATE_HOME", filepath.Join(home, ".state"))
 	require.NoError(t, os.Mkdir(filepath.Join(home, "Documents"), 0o755))
-	var out strings.Builder
-	return home, &app{ctx: context.Background(), stdout: &out, stderr: &out, ask: prompt.NoTerminal{}, cwd: home}, &out
+	e, out, _ := testEnv(t, home, prompt.NoTerminal{})
+	return home, e, out
 }
 
 func TestInitInterview(t *testing.T) {
@@ -64,8 +62,8 @@ func TestInitInterview(t *testing.T) {
 		"", "Nope", "Documents", "", // a WORKING is needed and must exist; relative to the current directory
 		"", docs + "/backup", "/mnt/disk/Documents", "disk2/Documents", "",
 	}}
-	a.ask = user
-	require.NoError(t, (&initCmd{}).Run(a))
+	a.Ask = user
+	require.NoError(t, Init(a, InitRequest{}))
 
 	assert.Equal(t, []string{
 		"Name of the configuration:",
@@ -97,8 +95,8 @@ func TestInitInterviewRefusesATakenName(t *testing.T) {
 	cfg := filepath.Join(home, ".micsync.json")
 	require.NoError(t, os.WriteFile(cfg, []byte(`{"configs": [{"name": "docs", "work": ["/w"], "backup": ["/b"]}]}`), 0o600))
 	user := &typedLines{t: t, answers: []string{"docs", "photos", "~/Documents", "", "/mnt/p", ""}}
-	a.ask = user
-	require.NoError(t, (&initCmd{Add: true}).Run(a))
+	a.Ask = user
+	require.NoError(t, Init(a, InitRequest{Add: true}))
 	assert.Equal(t, []string{cfg + ` already has a configuration "docs"`}, user.refused)
 	f, err := locations.Load(cfg)
 	require.NoError(t, err)
@@ -109,18 +107,18 @@ func TestInitInterviewRefusesATakenName(t *testing.T) {
 func TestInitInterviewInterrupted(t *testing.T) {
 	home, a, _ := setupHome(t)
 	user := &typedLines{t: t, answers: []string{"docs", "~/Documents", "", "^C"}}
-	a.ask = user
-	err := (&initCmd{}).Run(a)
+	a.Ask = user
+	err := Init(a, InitRequest{})
 	assert.ErrorIs(t, err, prompt.ErrInterrupted)
-	assert.Equal(t, 130, exitCode(err))
+	assert.True(t, ui.Interrupted(err))
 	assert.NoFileExists(t, filepath.Join(home, ".micsync.json"))
 }
 
 func TestInitWithoutTerminal(t *testing.T) {
 	home, a, _ := setupHome(t)
-	err := (&initCmd{}).Run(a)
+	err := Init(a, InitRequest{})
 	require.Error(t, err)
-	assert.Equal(t, 2, exitCode(err))
+	assert.True(t, isUsage(err), "exit status 2")
 	assert.EqualError(t, err, "micsync init asks its questions on a terminal, and there is none")
 	assert.Equal(t, []string{"give the configuration with --name NAME --work PATH --backup PATH"}, ui.Hints(err))
 	assert.NoFileExists(t, filepath.Join(home, ".micsync.json"))
@@ -128,8 +126,8 @@ func TestInitWithoutTerminal(t *testing.T) {
 
 func TestInitFlagsNeedEachOther(t *testing.T) {
 	home, a, _ := setupHome(t)
-	for _, c := range []initCmd{{Name: "docs"}, {Work: []string{"/w"}, Backup: []string{"/b"}}, {Name: "docs", Work: []string{"/w"}}} {
-		err := c.Run(a)
+	for _, c := range []InitRequest{{Name: "docs"}, {Work: []string{"/w"}, Backup: []string{"/b"}}, {Name: "docs", Work: []string{"/w"}}} {
+		err := Init(a, c)
 		assert.EqualError(t, err, "--name, --work and --backup are all needed")
 	}
 	assert.NoFileExists(t, filepath.Join(home, ".micsync.json"))

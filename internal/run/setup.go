@@ -1,0 +1,80 @@
+package run
+
+import (
+	"os"
+
+	"micsync/internal/ui"
+	"micsync/locations"
+)
+
+// Check validates the config file with the rules of every run and shows each location and
+// whether it is reachable now. An unreachable location is no error: its disc may be unplugged.
+func Check(e *Env) error {
+	f, err := e.LoadSetupConfig()
+	if err != nil {
+		return err
+	}
+	n := "configurations"
+	if len(f.Configs) == 1 {
+		n = "configuration"
+	}
+	e.Out.Printf("config %s is valid: %d %s\n", ui.Show(f.Path), len(f.Configs), n)
+	total, up := 0, 0
+	e.Reach.ProbeAll(f)
+	for _, cfg := range f.Configs {
+		e.Out.Printf("\n")
+		t, u := ShowConfig(e, cfg)
+		total += t
+		up += u
+	}
+	e.Out.Printf("\n%d of %d locations reachable now\n", up, total)
+	return nil
+}
+
+// ShowConfig prints one configuration and its locations with their state, and returns how many
+// locations it has and how many of them are reachable.
+func ShowConfig(e *Env, cfg *locations.Config) (total, reachable int) {
+	e.Out.Printf("configuration %q\n", cfg.Name)
+	for _, l := range cfg.All() {
+		total++
+		state := "reachable"
+		if why := e.Reach.Unreachable(l); why != "" {
+			if _, err := os.Stat(l.Path); err != nil && !l.Remote() {
+				why = "does not exist (disc not mounted?)"
+			}
+			state = "unreachable: " + why
+		} else {
+			reachable++
+		}
+		e.Out.Printf("  %-7s  %s  %s\n", l.Role, ui.Show(l.Path), state)
+	}
+	return total, reachable
+}
+
+// Mark marks the location whose root is dir, so that a disc that is not mounted is never taken
+// as an empty one.
+func Mark(e *Env, dir string) error {
+	file, err := e.LoadConfig()
+	if err != nil {
+		return err
+	}
+	cfg, loc, err := e.FindRoot(file, dir)
+	if err != nil {
+		return err
+	}
+	mark := locations.Mark
+	if loc.Remote() {
+		mark = e.Reach.Mark
+	}
+	m, adopted, err := mark(cfg, loc)
+	if err != nil {
+		return ui.Failure(err)
+	}
+	verb := "marked"
+	if adopted {
+		verb = "found the marker of"
+	}
+	e.Out.Printf("%s %s %s (configuration %q, id %s)\n", verb, loc.Role, ui.Show(loc.Path), m.Config, m.ID)
+	e.Out.Printf("from now on micsync skips it when %s is missing there\n", locations.MarkerName)
+	return nil
+}
