@@ -4,7 +4,8 @@
 // plan every destination with rsync dry runs, show the plans, ask about what overwrites or
 // deletes (and again about a large deletion), then execute exactly what was approved, several
 // destinations at once, and summarise. The actions differ only in data (Action). The trash's
-// list, restore and empty (trash.go) use the same pieces.
+// list, restore and empty (trash.go) use the same pieces, and so do micsync init, check and
+// mark (init.go, setup.go).
 //
 // Every question goes through prompt.Asker, every line through ui.Output, every check of a
 // location through reach.Checker: Env holds them, so that tests run the flow in process with a

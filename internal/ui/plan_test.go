@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"micsync/prompt"
+	"micsync/rsyncplan"
+)
+
+// plan builds a plan of items, with the totals that rsyncplan would count.
+func plan(items ...rsyncplan.Item) *rsyncplan.Plan {
+	p := &rsyncplan.Plan{Items: items}
+	for _, it := range items {
+		p.Totals[it.Class].Count++
+		p.Totals[it.Class].Bytes += it.Size
+	}
+	return p
+}
+
+func TestPlanListsWhatNeedsADecisionFirst(t *testing.T) {
+	var out bytes.Buffer
+	p := plan(
+		rsyncplan.Item{Name: "new.txt", Size: 1500, Class: rsyncplan.NewFile},
+		rsyncplan.Item{Name: "dir", Class: rsyncplan.NewDir, Dir: true},
+		rsyncplan.Item{Name: "old.txt", Size: 10, Class: rsyncplan.Deleted},
+		rsyncplan.Item{Name: "line\nbreak", Size: 3, Class: rsyncplan.Modified},
+		rsyncplan.Item{Name: "meta", Class: rsyncplan.Meta, Dir: true},
+	)
+	p.Missing = []string{"gone"}
+	p.Warnings = []string{"symlink has no referent"}
+	New(&out, &out, false).Plan("BACKUP", "/mnt/b", p, Lists{})
+	assert.Equal(t, `
+to BACKUP /mnt/b
+  gone is not in the source: nothing to copy for it
+  rsync: symlink has no referent
+  modified                       1        3 B
+  to delete                      1       10 B
+  new files                      1     1.5 kB
+  new directories                1           
+  attributes only                1           
+  modified:
+    ~ "line\nbreak"
+  to delete:
+    - old.txt
+  new files:
+    + new.txt
+  new directories:
+    + dir/
+  attributes only:
+    . meta/
+`, out.String())
+
+	out.Reset()
+	New(&out, &out, false).Plan("BACKUP", "/mnt/b", p, Lists{HideDirs: true})
+	assert.NotContains(t, out.String(), "+ dir/", "-s hides new directories")
+	assert.NotContains(t, out.String(), ". meta/", "-s hides directory attributes")
+	assert.Contains(t, out.String(), "+ new.txt")
+
+	out.Reset()
+	p.Job.Delete = true
+	New(&out, &out, false).Plan("WORKING", "/w", plan(), Lists{})
+	assert.Equal(t, "\nto WORKING /w\n  nothing to do: up to date\n", out.String())
+}
+
+func TestPlanShowsTheFirstLinesUnlessFull(t *testing.T) {
+	var items []rsyncplan.Item
+	for i := range listLines + 5 {
+		items = append(items, rsyncplan.Item{Name: fmt.Sprintf("f%02d", i), Class: rsyncplan.NewFile})
+	}
+	var out bytes.Buffer
+	New(&out, &out, false).Plan("BACKUP", "/b", plan(items...), Lists{})
+	assert.Equal(t, listLines, strings.Count(out.String(), "    + f"))
+	assert.Contains(t, out.String(), "    ... and 5 more (--full lists them all)\n")
+	out.Reset()
+	New(&out, &out, false).Plan("BACKUP", "/b", plan(items...), Lists{Full: true})
+	assert.Equal(t, listLines+5, strings.Count(out.String(), "    + f"))
+}
+
+func TestColourOnlyWhenWanted(t *testing.T) {
+	o := New(&bytes.Buffer{}, &bytes.Buffer{}, false)
+	assert.Equal(t, "- x", o.paint("-", "- x"), "not a terminal: no colour")
+	o.colour = true
+	assert.Equal(t, "\x1b[31m- x\x1b[0m", o.paint("-", "- x"))
+	assert.Equal(t, ". x", o.paint(".", ". x"), "attributes stay plain")
+}
+
+func TestWriteListsWritesEveryEntry(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "list")
+	p := plan(rsyncplan.Item{Name: "a", Class: rsyncplan.NewFile}, rsyncplan.Item{Name: "d", Class: rsyncplan.Deleted, Dir: true})
+	require.NoError(t, WriteLists(path, []Listed{{Role: "BACKUP", Dir: "/b1", Plan: p}, {Role: "BACKUP", Dir: "/b2"}}))
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "# to BACKUP /b1\n- d/\n+ a\n", string(got), "what needs a decision first; an unplanned destination is left out")
+	assert.ErrorContains(t, WriteLists(filepath.Join(path, "not-a-dir"), nil), "list file: ")
+}
+
+func TestSummarySaysWhatHappenedAtEachDestination(t *testing.T) {
+	changed := plan(rsyncplan.Item{Name: "m", Class: rsyncplan.Modified}, rsyncplan.Item{Name: "d", Class: rsyncplan.Deleted})
+	var out bytes.Buffer
+	New(&out, &out, false).Summary([]Outcome{
+		{Dir: "/a", Plan: plan()},
+		{Dir: "/b", Plan: changed, Ran: true, Done: rsyncplan.Done{Files: 2, Bytes: 2000, Dirs: 1, Links: 1, Deleted: 3,
+			Kept: []string{"k"}, Warnings: []string{"w"}}, Approval: rsyncplan.Approval{Overwrite: true, Delete: true}},
+		{Dir: "/c", Plan: changed, Ran: true},
+		{Dir: "/d", Plan: plan(rsyncplan.Item{Name: "x", Class: rsyncplan.Meta}), Ran: true},
+		{Dir: "/e", Err: errors.New("no such\ndirectory")},
+		{Dir: "/f", Plan: changed, Ran: true, Err: errors.New("rsync failed")},
+		{Dir: "/g", Plan: changed, Ran: true, Err: prompt.ErrInterrupted},
+		{Dir: "/h", Plan: changed},
+	})
+	assert.Equal(t, `
+ok      /a: up to date
+ok      /b: 2 files copied (2.0 kB), 1 directory created, 1 symlink written, 3 entries deleted
+        kept k/: it changed after planning; run micsync again to review it
+        rsync: w
+ok      /c: modified entries left as they were, nothing deleted
+ok      /d: attributes updated
+FAILED  /e: not planned
+FAILED  /f: rsync failed
+STOPPED /g: interrupted; run the same command again to finish
+STOPPED /h: not started
+`, out.String())
+}
