@@ -58,7 +58,7 @@ func (e *Env) executeAll(dests, todo []*dest, o Options) error {
 func stopped(ds []*dest) bool {
 	for _, d := range ds {
 		var nt *ui.NoTerminalError
-		if errors.Is(d.err, prompt.ErrInterrupted) || errors.As(d.err, &nt) {
+		if ui.Interrupted(d.err) || errors.As(d.err, &nt) {
 			return true
 		}
 	}
