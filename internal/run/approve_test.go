@@ -1,0 +1,333 @@
+package run
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"micsync/internal/ui"
+	"micsync/prompt"
+)
+
+// oneBackup is configuration "docs" with WORKING w and one BACKUP b1: no question about the source.
+func oneBackup(t *testing.T) *world {
+	t.Helper()
+	return newWorld(t, `{"configs": [{"name": "docs", "work": ["w"], "backup": ["b1"]}]}`, "w", "b1")
+}
+
+// modifiedInBothBackups makes two files of w newer than their copies in b1, and one newer than
+// its copy in b2; added.txt is new to both.
+func modifiedInBothBackups(t *testing.T) *world {
+	t.Helper()
+	w := docsWorld(t)
+	for _, n := range []string{"m1.txt", "m2.txt"} {
+		w.write("w/"+n, "new "+n)
+		w.writeOld("b1/"+n, "old "+n)
+	}
+	w.writeOld("b2/m1.txt", "old m1.txt")
+	w.write("b2/m2.txt", "new m2.txt")
+	require.NoError(t, copyTime(w.path("w/m2.txt"), w.path("b2/m2.txt")))
+	w.write("w/added.txt", "added")
+	return w
+}
+
+func TestOverwriteIsAskedOncePerDestinationWithItsCount(t *testing.T) {
+	t.Parallel()
+	w := modifiedInBothBackups(t)
+	ask := scripted(t, "y", "n")
+	e, out, _ := w.env(ask)
+	require.NoError(t, Run(e, w.req(Backup, Options{}, "w")))
+	assert.Equal(t, []string{
+		"Overwrite 2 modified entries in " + w.path("b1") + "?",
+		"Overwrite 1 modified entry in " + w.path("b2") + "?",
+	}, ask.asked)
+	assert.Equal(t, "new m1.txt", w.read("b1/m1.txt"))
+	assert.Equal(t, "new m2.txt", w.read("b1/m2.txt"))
+	assert.Equal(t, "old m1.txt", w.read("b2/m1.txt"), "declined: left as it was")
+	assert.Equal(t, "added", w.read("b2/added.txt"), "a new file needs no yes")
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("b1")+": 3 files copied (25 B)"), out)
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("b2")+": 1 file copied (5 B), modified entries left as they were"), out)
+	assert.Equal(t, []string{"old m1.txt"}, w.trashed("b1", "m1.txt"), "the trash keeps what was overwritten")
+	assert.False(t, w.exists("b2/.micsync-trash"), "nothing overwritten, nothing kept")
+}
+
+func TestOverwriteFlagYesAndNoAnswerTheQuestion(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name string
+		o    Options
+		b1   string // m1.txt in b1 afterwards
+	}{
+		{"-m", Options{Overwrite: true}, "new m1.txt"},
+		{"--yes", Options{Yes: true}, "new m1.txt"},
+		{"--no", Options{No: true}, "old m1.txt"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			w := modifiedInBothBackups(t)
+			e, _, _ := w.env(prompt.NoTerminal{})
+			require.NoError(t, Run(e, w.req(Backup, c.o, "w")))
+			assert.Equal(t, c.b1, w.read("b1/m1.txt"))
+			assert.Equal(t, c.b1, w.read("b2/m1.txt"))
+			assert.Equal(t, "added", w.read("b1/added.txt"))
+		})
+	}
+}
+
+func TestAQuestionWithoutTerminalFailsBeforeAnythingChanges(t *testing.T) {
+	t.Parallel()
+	w := modifiedInBothBackups(t)
+	before := w.snapshot()
+	e, _, _ := w.env(prompt.NoTerminal{})
+	err := Run(e, w.req(Backup, Options{}, "w"))
+	var nt *ui.NoTerminalError
+	require.ErrorAs(t, err, &nt)
+	assert.True(t, isUsage(err))
+	assert.EqualError(t, err, "there are modified files to overwrite and there is no terminal to ask on")
+	assert.Equal(t, []string{"answer with -m to overwrite them, or --yes / --no"}, ui.Hints(err))
+	w.unchanged(before, "not even the new file is copied before every question is answered")
+}
+
+func TestCtrlCAtAQuestionChangesNothing(t *testing.T) {
+	t.Parallel()
+	w := modifiedInBothBackups(t)
+	before := w.snapshot()
+	ask := scripted(t, "y", "^C")
+	e, out, _ := w.env(ask)
+	err := Run(e, w.req(Backup, Options{}, "w"))
+	assert.ErrorIs(t, err, prompt.ErrInterrupted)
+	assert.True(t, ui.Interrupted(err))
+	assert.Len(t, ask.asked, 2)
+	w.unchanged(before, "the first destination's yes is not acted on")
+	assert.NotContains(t, out.String(), "ok  ")
+}
+
+// extraInWorking is oneBackup with p/keep.txt on both sides and p/extra.txt only in w.
+func extraInWorking(t *testing.T) *world {
+	t.Helper()
+	w := oneBackup(t)
+	w.write("b1/p/keep.txt", "k")
+	w.write("w/p/keep.txt", "k")
+	require.NoError(t, copyTime(w.path("b1/p/keep.txt"), w.path("w/p/keep.txt")))
+	w.write("w/p/extra.txt", "x")
+	return w
+}
+
+func TestDeleteIsAskedAndDone(t *testing.T) {
+	t.Parallel()
+	w := extraInWorking(t)
+	ask := scripted(t, "y")
+	e, out, _ := w.env(ask)
+	require.NoError(t, Run(e, w.req(Work, Options{Delete: true}, "w/p")))
+	assert.Equal(t, []string{"Delete 1 entry from " + w.path("w") + "?"}, ask.asked, "a small deletion is asked once")
+	assert.Contains(t, out.String(), "    - p/extra.txt\n")
+	assert.False(t, w.exists("w/p/extra.txt"))
+	assert.Equal(t, "k", w.read("w/p/keep.txt"))
+	assert.Equal(t, []string{"x"}, w.trashed("w", "p/extra.txt"))
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": 1 entry deleted"), out)
+}
+
+func TestDeclinedDeleteKeepsEverything(t *testing.T) {
+	t.Parallel()
+	w := extraInWorking(t)
+	before := w.snapshot()
+	e, out, _ := w.env(scripted(t, "n"))
+	require.NoError(t, Run(e, w.req(Work, Options{Delete: true}, "w/p")))
+	w.unchanged(before)
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": nothing deleted"), out)
+}
+
+func TestWithoutDeleteFlagsNothingIsDeletedNorAsked(t *testing.T) {
+	t.Parallel()
+	w := extraInWorking(t)
+	before := w.snapshot()
+	e, out, _ := w.env(scripted(t))
+	require.NoError(t, Run(e, w.req(Work, Options{}, "w/p")))
+	w.unchanged(before)
+	assert.NotContains(t, out.String(), "extra.txt")
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": up to date"), out)
+}
+
+func TestDeleteWithoutTerminalNamesTheFlags(t *testing.T) {
+	t.Parallel()
+	w := extraInWorking(t)
+	before := w.snapshot()
+	e, _, _ := w.env(prompt.NoTerminal{})
+	err := Run(e, w.req(Work, Options{Delete: true}, "w/p"))
+	var nt *ui.NoTerminalError
+	require.ErrorAs(t, err, &nt)
+	assert.EqualError(t, err, "there are files to delete and there is no terminal to ask on")
+	assert.Equal(t, []string{"answer with -D to delete them, or --yes / --no"}, ui.Hints(err))
+	w.unchanged(before)
+}
+
+func TestAnswerFlagsCombine(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name        string
+		o           Options
+		m           string
+		extraStays  bool
+		wantSummary string
+	}{
+		{"-d -m --no overwrites and keeps", Options{Delete: true, Overwrite: true, No: true}, "backup version", true, "1 file copied (14 B), nothing deleted"},
+		{"-D --no deletes and does not overwrite", Options{DeleteNoAsk: true, No: true}, "working version", false, "1 entry deleted, modified entries left as they were"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			w := oneBackup(t)
+			w.write("b1/m.txt", "backup version")
+			w.writeOld("w/m.txt", "working version")
+			w.write("w/extra.txt", "only in working")
+			e, out, _ := w.env(prompt.NoTerminal{})
+			require.NoError(t, Run(e, w.req(Work, c.o, "w")))
+			assert.Equal(t, c.m, w.read("w/m.txt"))
+			assert.Equal(t, c.extraStays, w.exists("w/extra.txt"))
+			assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": "+c.wantSummary), out)
+		})
+	}
+}
+
+// largeDeletion is oneBackup with w/p holding f0..f9 and b1/p only f0..f3: work -D deletes 6 of
+// the 11 entries below p (p itself counts).
+func largeDeletion(t *testing.T) *world {
+	t.Helper()
+	w := oneBackup(t)
+	for i := range 10 {
+		w.write(fmt.Sprintf("w/p/f%d.txt", i), "x")
+		if i < 4 {
+			w.write(fmt.Sprintf("b1/p/f%d.txt", i), "x")
+			require.NoError(t, copyTime(w.path(fmt.Sprintf("w/p/f%d.txt", i)), w.path(fmt.Sprintf("b1/p/f%d.txt", i))))
+		}
+	}
+	return w
+}
+
+func TestLargeDeletionAsksASecondQuestion(t *testing.T) {
+	t.Parallel()
+	w := largeDeletion(t)
+	before := w.snapshot()
+	ask := scripted(t, "y", "n")
+	e, out, _ := w.env(ask)
+	require.NoError(t, Run(e, w.req(Work, Options{Delete: true}, "w/p")))
+	assert.Equal(t, []string{
+		"Delete 6 entries from " + w.path("w") + "?",
+		"This deletes 6 entries of the 11 there (54%) in " + w.path("w/p") + ". Really delete them?",
+	}, ask.asked)
+	w.unchanged(before, "the second no keeps everything")
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": nothing deleted"), out)
+
+	e, _, _ = w.env(scripted(t, "y", "y"))
+	require.NoError(t, Run(e, w.req(Work, Options{Delete: true}, "w/p")))
+	for i := range 10 {
+		assert.Equal(t, i < 4, w.exists(fmt.Sprintf("w/p/f%d.txt", i)), "f%d", i)
+	}
+}
+
+func TestLargeDeletionIsNotAnsweredByYes(t *testing.T) {
+	t.Parallel()
+	w := largeDeletion(t)
+	before := w.snapshot()
+	for _, o := range []Options{{Delete: true, Yes: true}, {DeleteNoAsk: true}} {
+		e, _, _ := w.env(prompt.NoTerminal{})
+		err := Run(e, w.req(Work, o, "w/p"))
+		var nt *ui.NoTerminalError
+		require.ErrorAs(t, err, &nt, "%+v", o)
+		assert.EqualError(t, err, "deleting 6 entries of the 11 there (54%) needs a second yes and there is no terminal to ask on")
+		assert.Equal(t, []string{"answer with --max-delete 6 (or --max-delete all) to allow them"}, ui.Hints(err))
+	}
+	w.unchanged(before)
+}
+
+func TestCtrlCAtTheSecondQuestionChangesNothing(t *testing.T) {
+	t.Parallel()
+	w := largeDeletion(t)
+	before := w.snapshot()
+	e, _, _ := w.env(scripted(t, "y", "^C"))
+	err := Run(e, w.req(Work, Options{Delete: true}, "w/p"))
+	assert.ErrorIs(t, err, prompt.ErrInterrupted)
+	w.unchanged(before)
+}
+
+func TestMaxDeleteAllowsALargeDeletion(t *testing.T) {
+	t.Parallel()
+	for _, max := range []string{"6", "all"} {
+		t.Run(max, func(t *testing.T) {
+			t.Parallel()
+			w := largeDeletion(t)
+			e, out, _ := w.env(prompt.NoTerminal{})
+			require.NoError(t, Run(e, w.req(Work, Options{DeleteNoAsk: true, MaxDelete: max}, "w/p")))
+			assert.False(t, w.exists("w/p/f9.txt"))
+			assert.True(t, w.exists("w/p/f0.txt"))
+			assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": 6 entries deleted"), out)
+			assert.Len(t, w.trashed("w", "p/f*.txt"), 6)
+		})
+	}
+}
+
+func TestMaxDeleteBelowTheCountRefuses(t *testing.T) {
+	t.Parallel()
+	w := largeDeletion(t)
+	before := w.snapshot()
+	e, _, _ := w.env(prompt.NoTerminal{})
+	err := Run(e, w.req(Work, Options{DeleteNoAsk: true, MaxDelete: "5"}, "w/p"))
+	requireFailure(t, err, "refusing to delete 6 entries from "+w.path("w/p")+": --max-delete allows 5")
+	w.unchanged(before)
+}
+
+func TestBadMaxDeleteIsAUsageError(t *testing.T) {
+	t.Parallel()
+	w := largeDeletion(t)
+	before := w.snapshot()
+	for _, v := range []string{"six", "-1", "1.5"} {
+		e, _, _ := w.env(prompt.NoTerminal{})
+		err := Run(e, w.req(Work, Options{DeleteNoAsk: true, MaxDelete: v}, "w/p"))
+		requireUsage(t, err, "--max-delete takes a number or all, not "+v)
+	}
+	w.unchanged(before)
+}
+
+func TestManyDeletionsAskAgainWhateverTheirShare(t *testing.T) {
+	t.Parallel()
+	w := oneBackup(t)
+	// 1001 of the 2102 entries below p go: less than half, but more than a thousand. Empty
+	// directories are entries too, and much quicker to make than files.
+	for i := range 2101 {
+		name := fmt.Sprintf("p/d%04d", i)
+		require.NoError(t, os.MkdirAll(w.path("w", name), 0o755))
+		if i >= 1001 {
+			require.NoError(t, os.MkdirAll(w.path("b1", name), 0o755))
+		}
+	}
+	before := w.snapshot()
+	ask := scripted(t, "y", "n")
+	e, out, _ := w.env(ask)
+	require.NoError(t, Run(e, w.req(Work, Options{Delete: true}, "w/p")))
+	assert.Equal(t, []string{
+		"Delete 1001 entries from " + w.path("w") + "?",
+		"This deletes 1001 entries of the 2102 there (47%) in " + w.path("w/p") + ". Really delete them?",
+	}, ask.asked)
+	w.unchanged(before)
+	assert.Contains(t, out.String(), "nothing deleted")
+}
+
+func TestDeletingHalfOfTheEntriesIsNoLargeDeletion(t *testing.T) {
+	t.Parallel()
+	w := oneBackup(t)
+	// 2 of the 4 entries below p (p, f0, f1, f2) go: half, not more than half.
+	for i := range 3 {
+		w.write(fmt.Sprintf("w/p/f%d.txt", i), "x")
+	}
+	w.write("b1/p/f0.txt", "x")
+	require.NoError(t, copyTime(w.path("w/p/f0.txt"), w.path("b1/p/f0.txt")))
+	ask := scripted(t, "y")
+	e, _, _ := w.env(ask)
+	require.NoError(t, Run(e, w.req(Work, Options{Delete: true}, "w/p")))
+	assert.Equal(t, []string{"Delete 2 entries from " + w.path("w") + "?"}, ask.asked, "one question")
+	assert.False(t, w.exists("w/p/f1.txt"))
+	assert.False(t, w.exists("w/p/f2.txt"))
+	assert.True(t, w.exists("w/p/f0.txt"))
+}
