@@ -1,0 +1,87 @@
+package run
+
+import (
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"micsync/locations"
+	"micsync/prompt"
+)
+
+// initWorld is a world with a directory w and no config file yet: init writes micsync.json.
+func initWorld(t *testing.T) *world {
+	t.Helper()
+	w := newWorld(t, "", "w")
+	require.NoError(t, os.Remove(w.cfg))
+	return w
+}
+
+func TestInitFromFlagsMakesRelativePathsAbsolute(t *testing.T) {
+	t.Parallel()
+	w := initWorld(t)
+	e, out, _ := w.env(prompt.NoTerminal{})
+	e.Cwd = w.path("w")
+	require.NoError(t, Init(e, InitRequest{Name: "docs", Work: []string{"."}, Backup: []string{"../disk", "/mnt/x"}}))
+	f, err := locations.Load(w.cfg)
+	require.NoError(t, err)
+	require.Len(t, f.Configs, 1)
+	assert.Equal(t, []string{w.path("w")}, rawPaths(f.Configs[0].Work), "relative to where micsync ran, as the shell means it")
+	assert.Equal(t, []string{w.path("disk"), "/mnt/x"}, rawPaths(f.Configs[0].Backup))
+	assert.True(t, hasLine(out.String(), "created "+w.cfg), out)
+	assert.True(t, hasLine(out.String(), "  WORKING  "+w.path("w")+"  reachable"), out)
+	assert.True(t, hasLine(out.String(), "  BACKUP   /mnt/x  unreachable: does not exist (disc not mounted?)"), out)
+	fi, err := os.Stat(w.cfg)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "the config file is private")
+}
+
+func TestInitRefusesAnExistingFile(t *testing.T) {
+	t.Parallel()
+	w := initWorld(t)
+	require.NoError(t, os.WriteFile(w.cfg, []byte(`{"configs": []}`), 0o600))
+	e, _, _ := w.env(prompt.NoTerminal{})
+	err := Init(e, InitRequest{Name: "docs", Work: []string{w.path("w")}, Backup: []string{w.path("b")}})
+	requireUsage(t, err, "config file "+w.cfg+" already exists",
+		"add a configuration to it with micsync init --add", "replace it with micsync init --force",
+		"see what it holds with micsync check")
+	assert.Equal(t, `{"configs": []}`, w.read("micsync.json"))
+}
+
+func TestInitForceReplacesAndAddAdds(t *testing.T) {
+	t.Parallel()
+	w := initWorld(t)
+	require.NoError(t, os.WriteFile(w.cfg, []byte(`{"configs": [{"name": "old", "work": ["/o"], "backup": ["/ob"]}]}`), 0o600))
+	e, out, _ := w.env(prompt.NoTerminal{})
+	require.NoError(t, Init(e, InitRequest{Name: "docs", Work: []string{w.path("w")}, Backup: []string{"/b"}, Force: true}))
+	assert.True(t, hasLine(out.String(), "replaced "+w.cfg), out)
+
+	e, out, _ = w.env(prompt.NoTerminal{})
+	require.NoError(t, Init(e, InitRequest{Name: "more", Work: []string{"/m"}, Backup: []string{"/mb"}, Add: true}))
+	assert.True(t, hasLine(out.String(), `added configuration "more" to `+w.cfg), out)
+	f, err := locations.Load(w.cfg)
+	require.NoError(t, err)
+	require.Len(t, f.Configs, 2)
+	assert.Equal(t, "docs", f.Configs[0].Name, "--force dropped the old configuration")
+	assert.Equal(t, "more", f.Configs[1].Name)
+}
+
+func TestInitRefusesAnInvalidConfigurationAndWritesNothing(t *testing.T) {
+	t.Parallel()
+	w := initWorld(t)
+	e, _, _ := w.env(prompt.NoTerminal{})
+	err := Init(e, InitRequest{Name: "docs", Work: []string{w.path("w")}, Backup: []string{w.path("w/copy")}})
+	require.Error(t, err)
+	assert.True(t, isUsage(err))
+	assert.Contains(t, err.Error(), `configuration "docs": BACKUP `+w.path("w/copy")+" is inside WORKING "+w.path("w"))
+	assert.NoFileExists(t, w.cfg)
+
+	require.NoError(t, os.WriteFile(w.cfg, []byte(`{"configs": [`), 0o600))
+	err = Init(e, InitRequest{Name: "docs", Work: []string{w.path("w")}, Backup: []string{"/b"}, Add: true})
+	require.Error(t, err)
+	assert.True(t, isUsage(err))
+	assert.Equal(t, []string{"fix it before adding to it, or replace it with micsync init --force"}, hintsOrNil(err))
+	assert.Equal(t, `{"configs": [`, w.read("micsync.json"))
+}
