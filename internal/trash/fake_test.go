@@ -4,39 +4,15 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"micsync/internal/fakessh"
 	"micsync/internal/reach"
 	"micsync/locations"
 	"micsync/rsyncplan"
 )
-
-// fakeSSH stands in for ssh: it drops ssh's options and the host and runs the remote command
-// (rsync --server ...) on this machine, so that "host:/path" is /path here. The host "down"
-// refuses the connection. Each connection adds a line to CALLS.
-const fakeSSH = `#!/bin/sh
-while [ $# -gt 0 ]; do
-	case "$1" in
-	-o|-p|-i|-F|-l|-J) shift 2 ;;
-	-*) shift ;;
-	*) break ;;
-	esac
-done
-host=$1
-shift
-echo "$host $*" >>CALLS
-if [ "$host" = down ]; then
-	# Takes what rsync sends, as ssh's pipe would, so that rsync sees the connection end.
-	exec 3<&0
-	cat <&3 >/dev/null 2>&1 &
-	echo "ssh: connect to host down port 22: Connection refused" >&2
-	exit 255
-fi
-exec "$@"
-`
 
 // fixture is a temporary HOME with a configuration "docs" whose WORKING location is here and
 // whose BACKUP location is "on" the host nas, reached by the fake ssh first on PATH.
@@ -54,12 +30,9 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{home: t.TempDir(), dir: t.TempDir()}
+	f := &fixture{home: t.TempDir(), dir: fakessh.Install(t)}
 	t.Setenv("HOME", f.home)
 	t.Setenv("XDG_STATE_HOME", filepath.Join(f.home, "state"))
-	script := strings.ReplaceAll(fakeSSH, "CALLS", filepath.Join(f.dir, "calls"))
-	require.NoError(t, os.WriteFile(filepath.Join(f.dir, "ssh"), []byte(script), 0o755))
-	t.Setenv("PATH", f.dir+":"+os.Getenv("PATH"))
 
 	f.localDir = mkdir(t, f.home, "work")
 	f.nasDir = mkdir(t, f.home, "nas")
