@@ -80,12 +80,6 @@ func (a *app) sync(act run.Action, o run.Options, paths []string) error {
 	return run.Run(a.env(o.Quiet), run.Request{Action: act, Paths: paths, Options: o})
 }
 
-// usage marks err as the user's mistake (exit status 2), with hints.
-func usage(err error, hints ...string) error { return ui.Usage(err, hints...) }
-
-// failure marks err as a failure (exit status 1), with hints.
-func failure(err error, hints ...string) error { return ui.Failure(err, hints...) }
-
 // actionFlags maps the original tool's action flags to commands.
 var actionFlags = map[string]string{"--backup": "backup", "--work": "work", "--transfer": "transfer", "--tree": "tree"}
 
@@ -106,7 +100,7 @@ func rewriteArgs(args []string, commands map[string]bool) ([]string, error) {
 		}
 		if cmd, ok := actionFlags[a]; ok {
 			if action != "" && action != cmd {
-				return nil, usage(fmt.Errorf("--%s and --%s cannot be used together", action, cmd), "choose one action")
+				return nil, ui.Usage(fmt.Errorf("--%s and --%s cannot be used together", action, cmd), "choose one action")
 			}
 			action = cmd
 			continue
@@ -146,7 +140,7 @@ func (a *app) configPath() (string, error) {
 	}
 	p, err := locations.DefaultPath()
 	if err != nil {
-		return "", usage(err, "set HOME, or name the file with --config-file or MICSYNC_CONFIG")
+		return "", ui.Usage(err, "set HOME, or name the file with --config-file or MICSYNC_CONFIG")
 	}
 	return p, nil
 }
@@ -238,11 +232,11 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, ask 
 	}
 	kctx, err := parser.Parse(args)
 	if err != nil {
-		return usage(err, "run micsync --help for the actions and their options")
+		return ui.Usage(err, "run micsync --help for the actions and their options")
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
-		return failure(fmt.Errorf("current directory: %w", err))
+		return ui.Failure(fmt.Errorf("current directory: %w", err))
 	}
 	a := &app{ctx: ctx, stdout: stdout, stderr: stderr, ask: ask, batch: !ui.IsTerminal(os.Stdin),
 		cwd: cwd, cfgPath: c.ConfigFile}

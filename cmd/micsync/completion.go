@@ -8,6 +8,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"micsync/internal/clidoc"
+	"micsync/internal/ui"
 )
 
 // completionCmd prints a completion script made from the grammar, so that it cannot miss an
@@ -19,7 +20,7 @@ type completionCmd struct {
 
 func (c *completionCmd) Run(a *app, k *kong.Kong) error {
 	if err := grammarOf(k.Model).Completion(a.stdout, c.Shell); err != nil {
-		return failure(fmt.Errorf("completion script: %w", err))
+		return ui.Failure(fmt.Errorf("completion script: %w", err))
 	}
 	return nil
 }

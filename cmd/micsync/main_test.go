@@ -33,8 +33,8 @@ func TestExitCodes(t *testing.T) {
 	base := errors.New("x")
 	for want, err := range map[int]error{
 		0:   nil,
-		1:   failure(base),
-		2:   usage(base),
+		1:   ui.Failure(base),
+		2:   ui.Usage(base),
 		130: fmt.Errorf("run: %w", context.Canceled),
 		3:   &exitStatus{code: 3, err: base},
 	} {
