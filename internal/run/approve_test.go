@@ -83,11 +83,7 @@ func TestAQuestionWithoutTerminalFailsBeforeAnythingChanges(t *testing.T) {
 	before := w.snapshot()
 	e, _, _ := w.env(prompt.NoTerminal{})
 	err := Run(e, w.req(Backup, Options{}, "w"))
-	var nt *ui.NoTerminalError
-	require.ErrorAs(t, err, &nt)
-	assert.True(t, isUsage(err))
-	assert.EqualError(t, err, "there are modified files to overwrite and there is no terminal to ask on")
-	assert.Equal(t, []string{"answer with -m to overwrite them, or --yes / --no"}, ui.Hints(err))
+	requireNoTerminal(t, err, "there are modified files to overwrite", "-m to overwrite them, or --yes / --no")
 	w.unchanged(before, "not even the new file is copied before every question is answered")
 }
 
@@ -157,10 +153,7 @@ func TestDeleteWithoutTerminalNamesTheFlags(t *testing.T) {
 	before := w.snapshot()
 	e, _, _ := w.env(prompt.NoTerminal{})
 	err := Run(e, w.req(Work, Options{Delete: true}, "w/p"))
-	var nt *ui.NoTerminalError
-	require.ErrorAs(t, err, &nt)
-	assert.EqualError(t, err, "there are files to delete and there is no terminal to ask on")
-	assert.Equal(t, []string{"answer with -D to delete them, or --yes / --no"}, ui.Hints(err))
+	requireNoTerminal(t, err, "there are files to delete", "-D to delete them, or --yes / --no")
 	w.unchanged(before)
 }
 
@@ -234,10 +227,7 @@ func TestLargeDeletionIsNotAnsweredByYes(t *testing.T) {
 	for _, o := range []Options{{Delete: true, Yes: true}, {DeleteNoAsk: true}} {
 		e, _, _ := w.env(prompt.NoTerminal{})
 		err := Run(e, w.req(Work, o, "w/p"))
-		var nt *ui.NoTerminalError
-		require.ErrorAs(t, err, &nt, "%+v", o)
-		assert.EqualError(t, err, "deleting 6 entries of the 11 there (54%) needs a second yes and there is no terminal to ask on")
-		assert.Equal(t, []string{"answer with --max-delete 6 (or --max-delete all) to allow them"}, ui.Hints(err))
+		requireNoTerminal(t, err, "deleting 6 entries of the 11 there (54%) needs a second yes", "--max-delete 6 (or --max-delete all) to allow them")
 	}
 	w.unchanged(before)
 }

@@ -58,11 +58,7 @@ func TestSeveralConfigurationsWithoutTerminalNameTheFlag(t *testing.T) {
 	before := w.snapshot()
 	e, _, _ := w.env(prompt.NoTerminal{})
 	err := Run(e, w.req(Backup, Options{}, "w/sub/f.txt"))
-	var nt *ui.NoTerminalError
-	require.ErrorAs(t, err, &nt)
-	assert.True(t, isUsage(err))
-	assert.EqualError(t, err, "the paths are in several configurations and there is no terminal to ask on")
-	assert.Equal(t, []string{"answer with --configuration NAME (one of: all, sub)"}, ui.Hints(err))
+	requireNoTerminal(t, err, "the paths are in several configurations", "--configuration NAME (one of: all, sub)")
 	w.unchanged(before)
 }
 
@@ -97,10 +93,7 @@ func TestWorkWithoutTerminalNamesTheFromFlag(t *testing.T) {
 	before := w.snapshot()
 	e, _, _ := w.env(prompt.NoTerminal{})
 	err := Run(e, w.req(Work, Options{}, "w/g.txt"))
-	var nt *ui.NoTerminalError
-	require.ErrorAs(t, err, &nt)
-	assert.EqualError(t, err, "there are several BACKUPs to choose from and there is no terminal to ask on")
-	assert.Equal(t, []string{"answer with --from ROOT (one of: " + w.path("b1") + ", " + w.path("b2") + ")"}, ui.Hints(err))
+	requireNoTerminal(t, err, "there are several BACKUPs to choose from", "--from ROOT (one of: "+w.path("b1")+", "+w.path("b2")+")")
 	w.unchanged(before)
 }
 
@@ -276,10 +269,7 @@ func TestTransferWithoutTerminalNamesTheToFlag(t *testing.T) {
 	before := w.snapshot()
 	e, _, _ := w.env(prompt.NoTerminal{})
 	err := Run(e, w.req(Transfer, Options{}, "b1/x.txt"))
-	var nt *ui.NoTerminalError
-	require.ErrorAs(t, err, &nt)
-	assert.EqualError(t, err, "there are several BACKUPs to copy to and there is no terminal to ask on")
-	assert.Equal(t, []string{"answer with --to ROOT (repeatable)"}, ui.Hints(err))
+	requireNoTerminal(t, err, "there are several BACKUPs to copy to", "--to ROOT (repeatable)")
 	w.unchanged(before)
 }
 

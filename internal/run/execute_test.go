@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"micsync/internal/ui"
 	"micsync/prompt"
 )
 
@@ -63,10 +62,7 @@ func TestVerboseWithoutTerminalStopsBeforeTheFirstCommand(t *testing.T) {
 	before := w.snapshot()
 	e, _, _ := w.env(prompt.NoTerminal{})
 	err := Run(e, w.req(Backup, Options{Verbose: true}, "w/a.txt"))
-	var nt *ui.NoTerminalError
-	require.ErrorAs(t, err, &nt)
-	assert.EqualError(t, err, "-v asks before each command and there is no terminal to ask on")
-	assert.Equal(t, []string{"answer with --yes"}, ui.Hints(err))
+	requireNoTerminal(t, err, "-v asks before each command", "--yes")
 	w.unchanged(before, "neither destination is touched")
 }
 

@@ -194,10 +194,7 @@ func TestRestoreWithoutTerminalNamesTheLocationFlag(t *testing.T) {
 	before := w.snapshot()
 	e, _, _ := w.env(prompt.NoTerminal{})
 	err := Restore(e, RestoreRequest{Stamp: stamp})
-	var nt *ui.NoTerminalError
-	require.ErrorAs(t, err, &nt)
-	assert.EqualError(t, err, "several locations have this trash run and there is no terminal to ask on")
-	assert.Equal(t, []string{"answer with --location ROOT (one of: " + w.path("w") + ", " + w.path("b1") + ")"}, ui.Hints(err))
+	requireNoTerminal(t, err, "several locations have this trash run", "--location ROOT (one of: "+w.path("w")+", "+w.path("b1")+")")
 	w.unchanged(before)
 }
 
@@ -285,10 +282,7 @@ func TestEmptyTrashWithoutTerminalNamesYes(t *testing.T) {
 	before := w.snapshot()
 	e, _, _ := w.env(prompt.NoTerminal{})
 	err := EmptyTrash(e, EmptyRequest{OlderThan: "30d"})
-	var nt *ui.NoTerminalError
-	require.ErrorAs(t, err, &nt)
-	assert.EqualError(t, err, "emptying the trash needs a yes and there is no terminal to ask on")
-	assert.Equal(t, []string{"answer with --yes"}, ui.Hints(err))
+	requireNoTerminal(t, err, "emptying the trash needs a yes", "--yes")
 	w.unchanged(before)
 }
 

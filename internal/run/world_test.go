@@ -209,6 +209,17 @@ func requireFailure(t *testing.T, err error, msg string, hints ...string) {
 	assert.Equal(t, hints, hintsOrNil(err))
 }
 
+// requireNoTerminal checks that err is a question that had no terminal to be asked on (exit
+// status 2): what made it needed, and the flags that answer it.
+func requireNoTerminal(t *testing.T, err error, what, answer string) {
+	t.Helper()
+	var nt *ui.NoTerminalError
+	require.ErrorAs(t, err, &nt)
+	assert.True(t, isUsage(err))
+	assert.EqualError(t, err, what+" and there is no terminal to ask on")
+	assert.Equal(t, []string{"answer with " + answer}, ui.Hints(err))
+}
+
 func hintsOrNil(err error) []string {
 	if h := ui.Hints(err); len(h) > 0 {
 		return h
