@@ -165,12 +165,15 @@ func (e *Env) chooseOne(cfg *locations.Config, r locations.Role, not *locations.
 // reachable returns the locations of ls that can be used now, and says which it skips.
 func (e *Env) reachable(ls []locations.Location) []locations.Location {
 	e.Reach.Probe(ls...)
+	var out []locations.Location
 	for _, l := range ls {
 		if why := e.Reach.Unreachable(l); why != "" {
 			e.Out.Printf("skipped %s %s: %s\n", l.Role, ui.Show(l.Path), why)
+			continue
 		}
+		out = append(out, l)
 	}
-	return e.Reach.Reachable(ls)
+	return out
 }
 
 func roots(ls []locations.Location) []string {

@@ -82,7 +82,7 @@ func Init(env *Env, c InitRequest) error {
 		verb = "replaced"
 	}
 	env.Out.Printf("%s %s\n\n", verb, ui.Show(f.Path))
-	ShowConfig(env, f.Lookup(e.Name))
+	showConfig(env, f.Lookup(e.Name))
 	env.Out.Printf("\nnext: micsync check shows every configuration; micsync --backup %s copies to the BACKUPs\n",
 		ui.Show(e.Work[0]))
 	return nil

@@ -23,7 +23,7 @@ func Check(e *Env) error {
 	e.Reach.ProbeAll(f)
 	for _, cfg := range f.Configs {
 		e.Out.Printf("\n")
-		t, u := ShowConfig(e, cfg)
+		t, u := showConfig(e, cfg)
 		total += t
 		up += u
 	}
@@ -31,9 +31,9 @@ func Check(e *Env) error {
 	return nil
 }
 
-// ShowConfig prints one configuration and its locations with their state, and returns how many
+// showConfig prints one configuration and its locations with their state, and returns how many
 // locations it has and how many of them are reachable.
-func ShowConfig(e *Env, cfg *locations.Config) (total, reachable int) {
+func showConfig(e *Env, cfg *locations.Config) (total, reachable int) {
 	e.Out.Printf("configuration %q\n", cfg.Name)
 	for _, l := range cfg.All() {
 		total++

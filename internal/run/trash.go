@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"micsync/internal/reach"
 	"micsync/internal/trash"
 	"micsync/internal/ui"
 	"micsync/rsyncplan"
@@ -25,8 +24,8 @@ func (e *Env) trashRuns(root string) ([]trash.Run, error) {
 		if err != nil {
 			return nil, err
 		}
-		if why := e.Reach.Unreachable(l); why != "" {
-			return nil, ui.Failure(fmt.Errorf("%s %s is %s", l.Role, ui.Show(l.Path), why), reach.Hint(l))
+		if err := e.usable(l); err != nil {
+			return nil, err
 		}
 		places = append(places, trash.Place{Config: cfg, Location: l})
 	} else {

@@ -39,9 +39,6 @@ func (o *Output) Printf(format string, args ...any) {
 	fmt.Fprintf(o.stdout, format, args...)
 }
 
-// Stdout is where a command prints what it was asked for, such as a completion script.
-func (o *Output) Stdout() io.Writer { return o.stdout }
-
 // Trace shows a command line that -v runs or is about to run.
 func (o *Output) Trace(line string) { o.Printf("$ %s\n", line) }
 
