@@ -28,6 +28,14 @@ type Job struct {
 	Trash string
 	// Progress makes execution runs report their progress to Runner.Progress.
 	Progress bool
+	// TempDir, when set, is where rsync writes a file before it takes its name (--temp-dir): a
+	// directory of this run's own on the destination's filesystem, so that what a killed run
+	// leaves behind is found there and never in the tree.
+	TempDir string
+	// ExactTimes compares modification times to the nanosecond (--modify-window=-1): set when
+	// the destination keeps the times it is given exactly, so that a file saved twice in one
+	// second with the same size is seen as changed.
+	ExactTimes bool
 }
 
 // Class is what a planned change does to the destination.
@@ -121,6 +129,14 @@ func withSlash(dir string) string {
 	return dir + "/"
 }
 
+// timeArgs returns how the job's runs compare modification times.
+func (j Job) timeArgs() []string {
+	if j.ExactTimes {
+		return []string{"--modify-window=-1"}
+	}
+	return nil
+}
+
 // treeFilter keeps directories and nothing else.
 var treeFilter = []string{"--include=*/", "--exclude=*"}
 
@@ -130,6 +146,7 @@ func PlanArgs(j Job, present, missing []string) []string {
 	// --force lets the dry run show a directory replaced by a file instead of failing on it
 	// ("could not make way"); what the directory holds is then listed as deleted.
 	args := []string{"-n", "-a", "--force", "--stats", "--no-human-readable", outFormat}
+	args = append(args, j.timeArgs()...)
 	if j.Delete {
 		args = append(args, "--delete")
 		if len(missing) > 0 {

@@ -30,7 +30,14 @@ type Runner struct {
 	// Shell is the remote shell command (ssh and its arguments) for runs that reach another
 	// host; nil when every directory is on this machine.
 	Shell []string
+	// Guard, when set, is called before every run and every guardEvery while it goes on. When
+	// it fails, the run is not started, or is stopped, and Run returns its error: a disc that
+	// went away gets nothing more written to where it was.
+	Guard func() error
 }
+
+// guardEvery is how often a run's Guard is asked while the run goes on.
+const guardEvery = 500 * time.Millisecond
 
 // Result is how one rsync run ended.
 type Result struct {
@@ -121,6 +128,14 @@ func (r *Runner) withShell(args []string) []string {
 // The error is about starting or waiting for rsync; rsync's own failure is in Result.Code.
 func (r *Runner) Run(ctx context.Context, args []string, line func([]byte)) (Result, error) {
 	args = r.withShell(args)
+	if r.Guard != nil {
+		if err := r.Guard(); err != nil {
+			return Result{}, err
+		}
+		var stop func()
+		ctx, stop = r.guard(ctx)
+		defer stop()
+	}
 	if r.Trace != nil {
 		r.Trace(env + " " + Quote(append([]string{r.program()}, args...)))
 	}
@@ -166,9 +181,34 @@ func (r *Runner) Run(ctx context.Context, args []string, line func([]byte)) (Res
 		return res, err
 	}
 	if ctx.Err() != nil {
-		return res, ctx.Err()
+		return res, context.Cause(ctx)
 	}
 	return res, scanErr
+}
+
+// guard returns a context that is cancelled, with the guard's error as its cause, as soon as
+// the Guard fails while a run goes on.
+func (r *Runner) guard(ctx context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(guardEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := r.Guard(); err != nil {
+					cancel(err)
+					return
+				}
+			}
+		}
+	}()
+	return ctx, func() { close(done); cancel(nil) }
 }
 
 // Do runs rsync with args for a step that prints nothing micsync reads, and fails unless

@@ -194,6 +194,13 @@ func (p *Plan) stepArgs(list string, newTrees bool, extra ...string) []string {
 	if p.Job.Progress {
 		args = append(args, "--info=progress2")
 	}
+	// --sparse writes runs of zeros as holes, so that a sparse file takes on the destination
+	// the space it takes in the source, which is what the free-space check counts.
+	args = append(args, "--sparse")
+	if p.Job.TempDir != "" {
+		args = append(args, "--temp-dir="+p.Job.TempDir)
+	}
+	args = append(args, p.Job.timeArgs()...)
 	args = append(args, extra...)
 	return append(args, "--", withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir))
 }
