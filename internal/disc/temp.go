@@ -1,0 +1,65 @@
+package disc
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// tempName is the directory below Lock.Dir that holds each run's directory for rsync's
+// temporary files.
+const tempName = "tmp"
+
+// TempDir makes a directory of this run's own for rsync's temporary files (--temp-dir), on
+// the location's filesystem so that rsync's rename stays atomic. The run holds the location's
+// exclusive lock; a run that dies leaves the directory, and the next run removes it
+// (RemoveLeftovers).
+func (l *Lock) TempDir() (string, error) {
+	parent := filepath.Join(l.Dir, tempName)
+	if err := os.Mkdir(parent, 0o777); err != nil && !os.IsExist(err) {
+		return "", fmt.Errorf("make the directory for rsync's temporary files: %w", err)
+	}
+	dir, err := os.MkdirTemp(parent, fmt.Sprintf("%d-", os.Getpid()))
+	if err != nil {
+		return "", fmt.Errorf("make the directory for rsync's temporary files: %w", err)
+	}
+	return dir, nil
+}
+
+// Leftovers is what RemoveLeftovers removed.
+type Leftovers struct {
+	Files int
+	Bytes int64
+}
+
+// RemoveLeftovers removes the temporary files of runs that died while they wrote to the
+// location. It is called with the exclusive lock held, so that no run that is still going has
+// any there: all that the directory holds is left over.
+func (l *Lock) RemoveLeftovers() (Leftovers, error) {
+	var left Leftovers
+	parent := filepath.Join(l.Dir, tempName)
+	entries, err := os.ReadDir(parent)
+	if os.IsNotExist(err) {
+		return left, nil
+	}
+	if err != nil {
+		return left, err
+	}
+	for _, e := range entries {
+		dir := filepath.Join(parent, e.Name())
+		filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() {
+				left.Files++
+				if fi, err := d.Info(); err == nil {
+					left.Bytes += fi.Size()
+				}
+			}
+			return nil
+		})
+		if err := os.RemoveAll(dir); err != nil {
+			return left, fmt.Errorf("remove what an interrupted run left in %s: %w", dir, err)
+		}
+	}
+	return left, nil
+}
