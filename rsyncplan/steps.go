@@ -168,7 +168,7 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 		// --files-from never sets the transfer root's attributes, and adding or deleting
 		// entries in it changes its time; this run sets the root's attributes only.
 		steps = append(steps, Step{Name: "root", mayMatch: !hasRoot,
-			Args: []string{"-a", "--exclude=*", "--", withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir)}})
+			Args: append(append([]string{"-a", "--exclude=*"}, p.Job.timeArgs()...), "--", withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir))})
 	}
 	return steps, nil
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"micsync/internal/disc"
 )
 
 // docs is a HOME with one configuration: WORKING ~/Documents, BACKUPs ~/disk1/Documents and
@@ -533,6 +535,9 @@ func tree(t *testing.T, dir string) map[string]string {
 	err := filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
 		if err != nil {
 			return err
+		}
+		if fi.IsDir() && fi.Name() == disc.Name {
+			return filepath.SkipDir // micsync's own directory, with the lock it leaves: not the user's files
 		}
 		rel, _ := filepath.Rel(dir, p)
 		if fi.Mode().IsRegular() {

@@ -17,8 +17,8 @@ import (
 // leaves its mount point behind as a directory of another device; one mounted in its place has
 // another marker.
 type ID struct {
-	Dev, Ino     uint64
-	Marker       string // the marker's path, "" when the location has none
+	Dev, Ino             uint64
+	Marker               string // the marker's path, "" when the location has none
 	MarkerDev, MarkerIno uint64 // the marker's device and inode
 }
 

@@ -109,6 +109,10 @@ func extraInWorking(t *testing.T) *world {
 	w.write("w/p/keep.txt", "k")
 	require.NoError(t, copyTime(w.path("b1/p/keep.txt"), w.path("w/p/keep.txt")))
 	w.write("w/p/extra.txt", "x")
+	// The directories' times too: the destination keeps times to the nanosecond, and micsync
+	// compares them so.
+	require.NoError(t, copyTime(w.path("b1/p"), w.path("w/p")))
+	require.NoError(t, copyTime(w.path("b1"), w.path("w")))
 	return w
 }
 

@@ -7,13 +7,14 @@ import (
 	"sync"
 
 	"micsync/internal/ui"
+	"micsync/locations"
 	"micsync/prompt"
 	"micsync/rsyncplan"
 )
 
 // executeAll executes the approved plans (todo) of the run's destinations, several at once
 // unless -j or -v says otherwise, and summarises every destination.
-func (e *Env) executeAll(dests, todo []*dest, o Options) error {
+func (e *Env) executeAll(src locations.Location, dests, todo []*dest, h *held, o Options) error {
 	jobs := o.Jobs
 	if jobs < 1 || jobs > len(todo) {
 		jobs = len(todo)
@@ -26,7 +27,12 @@ func (e *Env) executeAll(dests, todo []*dest, o Options) error {
 			return
 		}
 		d.ran = true
-		d.err = e.execute(d, o)
+		if d.err = e.fits(h, d); d.err != nil {
+			return
+		}
+		if d.err = e.execute(d, o); d.err == nil {
+			d.err = e.finish(h, src, d)
+		}
 	})
 	e.Out.EndProgress()
 	interrupted := false
@@ -121,6 +127,10 @@ func (e *Env) execute(d *dest, o Options) error {
 
 // rsyncHints explains the rsync failures that users meet, from rsync's exit status and message.
 func rsyncHints(err error, d *dest) []string {
+	var gone *goneError
+	if errors.As(err, &gone) {
+		return []string{goneHint(gone.loc)}
+	}
 	var re *rsyncplan.Error
 	if !errors.As(err, &re) {
 		return nil
@@ -128,7 +138,7 @@ func rsyncHints(err error, d *dest) []string {
 	msg := re.Stderr
 	switch {
 	case strings.Contains(msg, "No space left on device"):
-		return []string{"the disc of " + ui.Show(d.loc.Path) + " is full: free some space and run micsync again; no file was left half-written"}
+		return fullHints(d.loc)
 	case strings.Contains(msg, "Permission denied") || strings.Contains(msg, "Operation not permitted"):
 		return []string{"rsync could not read or write the entries named above: check their permissions"}
 	case d.loc.Remote() && re.Code == 255:

@@ -141,7 +141,8 @@ func TestExecutionFailureHints(t *testing.T) {
 		hint string
 	}{
 		{"full disc", `rsync: [receiver] write failed on "n.txt": No space left on device (28)`, 11,
-			"the disc of B1 is full: free some space and run micsync again; no file was left half-written"},
+			"free some space on the disc of B1 and run micsync again; no file was left half-written\n" +
+				"--no-trash keeps nothing of what is overwritten this time"},
 		{"permissions", `rsync: [receiver] mkstemp "n.txt" failed: Permission denied (13)`, 23,
 			"rsync could not read or write the entries named above: check their permissions"},
 		{"changed after planning", `file has vanished: "n.txt"`, 24,
@@ -160,7 +161,7 @@ func TestExecutionFailureHints(t *testing.T) {
 			assert.Contains(t, err.Error(), c.msg)
 			var hints []string
 			if c.hint != "" {
-				hints = []string{strings.ReplaceAll(c.hint, "B1", w.path("b1"))}
+				hints = strings.Split(strings.ReplaceAll(c.hint, "B1", w.path("b1")), "\n")
 			}
 			assert.Equal(t, hints, hintsOrNil(err))
 			assert.Contains(t, errb.String(), c.msg+"\n", "rsync's own message is shown")

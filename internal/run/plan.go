@@ -6,6 +6,7 @@ import (
 	"path"
 	"path/filepath"
 
+	"micsync/internal/disc"
 	"micsync/internal/trash"
 	"micsync/internal/ui"
 	"micsync/locations"
@@ -72,7 +73,7 @@ func (e *Env) emptyDir(r *rsyncplan.Runner, dir string) bool {
 		return false
 	}
 	for _, en := range entries {
-		if en.Name != trash.Name && en.Name != locations.MarkerName {
+		if en.Name != trash.Name && en.Name != locations.MarkerName && en.Name != disc.Name {
 			return false
 		}
 	}

@@ -3,8 +3,10 @@ package run
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
+	"micsync/internal/disc"
 	"micsync/internal/trash"
 	"micsync/internal/ui"
 	"micsync/locations"
@@ -39,6 +41,7 @@ type Options struct {
 	DeleteNoAsk      bool   // -D
 	MaxDelete        string // --max-delete: "", "all" or a number
 	AllowEmptySource bool   // --allow-empty-source
+	Wait             bool   // --wait: wait for another run that holds a location
 }
 
 func (o Options) deleting() bool { return o.Delete || o.DeleteNoAsk }
@@ -55,10 +58,15 @@ type dest struct {
 	err      error
 	ran      bool
 	rsync    *rsyncplan.Runner
+	// keep says that what the run overwrites or deletes below trashRel is kept in the
+	// location's trash, in a directory named once the run holds the location.
+	keep     bool
+	trashRel string
+	flushed  bool // what was written is on the device
 }
 
 func (d *dest) outcome() ui.Outcome {
-	return ui.Outcome{Dir: d.job.DstDir, Plan: d.plan, Approval: d.approval, Done: d.done, Err: d.err, Ran: d.ran}
+	return ui.Outcome{Dir: d.job.DstDir, Plan: d.plan, Approval: d.approval, Done: d.done, Err: d.err, Ran: d.ran, Flushed: d.flushed}
 }
 
 // Run is the one flow of every action: resolve the paths, choose the locations, plan every
@@ -89,7 +97,6 @@ func Run(e *Env, req Request) error {
 		return err
 	}
 
-	stamp := trash.NewStamp(e.Ctx, e.Reach, locs...)
 	dests := make([]*dest, len(locs))
 	for i, l := range locs {
 		job := rsyncplan.Job{
@@ -101,19 +108,16 @@ func Run(e *Env, req Request) error {
 		}
 		if t.Rel == "" {
 			// micsync's own files in a location's root are never copied or deleted.
-			job.Exclude = []string{"/" + trash.Name + "/", "/" + locations.MarkerName}
+			job.Exclude = []string{"/" + trash.Name + "/", "/" + locations.MarkerName, "/" + disc.Name + "/"}
 		}
-		if !act.Tree && !o.NoTrash {
-			job.Trash = trash.Dir(l.Path, stamp, t.Rel)
-		}
-		dests[i] = &dest{loc: l, job: job}
+		dests[i] = &dest{loc: l, job: job, keep: !act.Tree && !o.NoTrash, trashRel: t.Rel}
 	}
 	e.Out.Printf("%s from %s %s\n", act.Name, src.Role, ui.Show(dests[0].job.SrcDir))
 	return e.carryOut(act, src, dests, o)
 }
 
-// carryOut plans every destination, shows the plans and asks every question, and only then
-// executes what was approved.
+// carryOut takes hold of the locations, plans every destination, shows the plans and asks
+// every question, and only then executes what was approved.
 func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Options) error {
 	if err := e.Rsync.CheckVersion(e.Ctx); err != nil {
 		switch {
@@ -124,7 +128,30 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 		}
 		return ui.Failure(err)
 	}
-	e.prepare(src, dests, o)
+	h, err := e.hold(src, dests, o)
+	if err != nil {
+		return err
+	}
+	defer h.release()
+	defer func() {
+		for _, d := range dests {
+			if d.job.TempDir != "" {
+				os.RemoveAll(d.job.TempDir) // empty unless a run was stopped
+			}
+		}
+	}()
+	// Named while the run holds the locations: no other run writes there, so the trash
+	// directory is this run's alone.
+	stamp := trash.NewStamp(e.Ctx, e.Reach, locs(dests)...)
+	for _, d := range dests {
+		if d.keep {
+			d.job.Trash = trash.Dir(d.loc.Path, stamp, d.trashRel)
+		}
+		if err := e.setUp(h, d); err != nil {
+			return err
+		}
+	}
+	e.prepare(src, dests, h, o)
 	each(dests, len(dests), func(d *dest) { d.err = e.plan(act, src, d, o) })
 	for _, d := range dests {
 		if ui.Interrupted(d.err) {
@@ -163,13 +190,13 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 		e.Out.Printf("dry run: nothing was changed\n")
 		return failures(dests)
 	}
-	return e.executeAll(dests, todo, o)
+	return e.executeAll(src, dests, todo, h, o)
 }
 
 // prepare gives each destination a runner of its own: with several destinations at once,
 // rsync's messages are prefixed with the destination they come from, and the progress line
 // shows each.
-func (e *Env) prepare(src locations.Location, dests []*dest, o Options) {
+func (e *Env) prepare(src locations.Location, dests []*dest, h *held, o Options) {
 	labels := make([]string, len(dests))
 	for i, d := range dests {
 		labels[i] = ui.ProgressLabel(d.loc.Path, len(dests))
@@ -182,6 +209,7 @@ func (e *Env) prepare(src locations.Location, dests []*dest, o Options) {
 			prefix = ui.Show(d.loc.Path) + ": "
 		}
 		r.Stderr = e.Out.Prefixed(prefix)
+		r.Guard = h.guard(src, d)
 		if progress {
 			label := labels[i]
 			d.job.Progress = true

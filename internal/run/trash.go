@@ -121,11 +121,10 @@ func Restore(e *Env, req RestoreRequest) error {
 		defer os.RemoveAll(filepath.Dir(src))
 	}
 	l := run.Location
-	job := rsyncplan.Job{SrcDir: src, DstDir: l.Path, Names: names,
-		Trash: trash.Dir(l.Path, trash.NewStamp(e.Ctx, e.Reach, l), "")}
+	job := rsyncplan.Job{SrcDir: src, DstDir: l.Path, Names: names}
 	e.Out.Printf("restore from trash run %s of %s %s\n", run.Stamp, l.Role, ui.Show(l.Path))
 	restore := Action{Name: "restore", From: l.Role, To: l.Role, Dests: OneDest}
-	return e.carryOut(restore, l, []*dest{{loc: l, job: job}}, req.Options)
+	return e.carryOut(restore, l, []*dest{{loc: l, job: job, keep: true}}, req.Options)
 }
 
 // EmptyRequest says which trash runs to delete.

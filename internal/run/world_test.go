@@ -15,6 +15,8 @@ import (
 	"micsync/internal/reach"
 	"micsync/internal/ui"
 	"micsync/prompt"
+
+	"micsync/internal/disc"
 )
 
 // TestMain keeps every test away from the real home: a test that does not set HOME or
@@ -127,6 +129,9 @@ func (w *world) snapshot() map[string]string {
 	err := filepath.Walk(w.dir, func(p string, fi os.FileInfo, err error) error {
 		if err != nil {
 			return err
+		}
+		if fi.IsDir() && fi.Name() == disc.Name {
+			return filepath.SkipDir // micsync's own directory, with the lock it leaves: not the user's files
 		}
 		rel, _ := filepath.Rel(w.dir, p)
 		switch {

@@ -128,6 +128,7 @@ type Outcome struct {
 	Done     rsyncplan.Done
 	Err      error
 	Ran      bool // its execution started
+	Flushed  bool // what was written is on the device (rendered by Summary)
 }
 
 // Summary says, after execution, what happened at each destination.

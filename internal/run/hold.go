@@ -1,0 +1,325 @@
+package run
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"micsync/internal/disc"
+	"micsync/internal/trash"
+	"micsync/internal/ui"
+	"micsync/locations"
+	"micsync/rsyncplan"
+)
+
+// held is what a run holds of its locations from before planning to its end: the lock of each
+// (exclusive where it writes, shared on its source), and what each local root is, so that a
+// disc that goes away during the run gets nothing more written to where it was.
+type held struct {
+	locks []*disc.Lock
+	lock  map[string]*disc.Lock // by location path
+	id    map[string]disc.ID    // by location path, for locations on this machine
+}
+
+// waitEvery is how often --wait tries the locks again.
+var waitEvery = 500 * time.Millisecond
+
+// hold takes the locks of the run's source and destinations, all or none: a run that cannot
+// have one of them changes nothing, or with --wait, waits and tries again. A dry run (-n) writes
+// nothing and takes none.
+func (e *Env) hold(src locations.Location, dests []*dest, o Options) (*held, error) {
+	h := &held{lock: map[string]*disc.Lock{}, id: map[string]disc.ID{}}
+	if !o.DryRun {
+		waiting := false
+		for {
+			busy, err := h.lockAll(src, dests)
+			if err != nil {
+				return nil, err
+			}
+			if busy == nil {
+				break
+			}
+			if !o.Wait {
+				return nil, ui.Failure(busy, "wait for that run to finish, or run again with --wait to wait for it")
+			}
+			if !waiting {
+				e.Out.Printf("waiting: %s\n", busy.Error())
+				waiting = true
+			}
+			select {
+			case <-e.Ctx.Done():
+				return nil, e.Ctx.Err()
+			case <-time.After(waitEvery):
+			}
+		}
+	}
+	for _, l := range append([]locations.Location{src}, locs(dests)...) {
+		if l.Remote() {
+			continue
+		}
+		marker := ""
+		if l.MarkerID != "" {
+			marker = locations.MarkerName
+		}
+		id, err := disc.Identify(l.Path, marker)
+		if err != nil {
+			h.release()
+			return nil, ui.Failure(fmt.Errorf("%s %s: %w", l.Role, ui.Show(l.Path), err))
+		}
+		h.id[l.Path] = id
+	}
+	return h, nil
+}
+
+func locs(dests []*dest) []locations.Location {
+	ls := make([]locations.Location, len(dests))
+	for i, d := range dests {
+		ls[i] = d.loc
+	}
+	return ls
+}
+
+// busyError is a location whose lock another run holds.
+type busyError struct {
+	loc  locations.Location
+	busy *disc.BusyError
+}
+
+func (b *busyError) Error() string {
+	return fmt.Sprintf("%s %s is in use by another micsync run%s", b.loc.Role, ui.Show(b.loc.Path), holderText(b.busy))
+}
+
+func holderText(b *disc.BusyError) string {
+	s := ""
+	for i, hd := range b.Holders {
+		if i == 0 {
+			s += " ("
+		} else {
+			s += "; "
+		}
+		s += hd.String()
+	}
+	if s != "" {
+		s += ")"
+	}
+	return s
+}
+
+// lockAll tries every lock once. When one is taken, it lets go of those it got and says which.
+func (h *held) lockAll(src locations.Location, dests []*dest) (*busyError, error) {
+	type want struct {
+		loc       locations.Location
+		exclusive bool
+	}
+	var ws []want
+	for _, d := range dests {
+		ws = append(ws, want{d.loc, true})
+	}
+	if !sameLocation(src, dests) {
+		ws = append(ws, want{src, false})
+	}
+	for _, w := range ws {
+		dir, err := lockDir(w.loc)
+		if err == nil {
+			var l *disc.Lock
+			l, err = disc.Acquire(dir, disc.Me(w.exclusive))
+			if err == nil {
+				h.locks = append(h.locks, l)
+				h.lock[w.loc.Path] = l
+				continue
+			}
+		}
+		var busy *disc.BusyError
+		switch {
+		case errors.As(err, &busy):
+			h.release()
+			return &busyError{loc: w.loc, busy: busy}, nil
+		case !w.exclusive && errors.Is(err, disc.ErrNoLock):
+			// A source this user cannot write to (a read-only disc) is read without a lock:
+			// no run of this user's can be writing to it either.
+		default:
+			h.release()
+			return nil, ui.Failure(fmt.Errorf("cannot lock %s %s: %w", w.loc.Role, ui.Show(w.loc.Path), err),
+				"micsync keeps its lock in "+disc.Name+" in the location's root: check that you may write there")
+		}
+	}
+	return nil, nil
+}
+
+// sameLocation reports whether the source is one of the destinations: a restore from the trash
+// reads and writes one location.
+func sameLocation(src locations.Location, dests []*dest) bool {
+	for _, d := range dests {
+		if d.loc.Path == src.Path {
+			return true
+		}
+	}
+	return false
+}
+
+// lockDir is where a location's lock is: in its own directory on its disc, so that it holds
+// whatever path the disc is mounted at and for every user; for a location on another host, in
+// micsync's state directory on this machine, which keeps the runs of this machine apart.
+func lockDir(l locations.Location) (string, error) {
+	if !l.Remote() {
+		return filepath.Join(l.Path, disc.Name), nil
+	}
+	state, err := locations.StateDir()
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(l.Path))
+	dir := filepath.Join(state, "locks")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, hex.EncodeToString(sum[:8])), nil
+}
+
+// release lets go of every lock.
+func (h *held) release() {
+	for _, l := range h.locks {
+		l.Release()
+	}
+	h.locks = nil
+}
+
+// setUp readies a destination's job on its disc: what a dead run left there is removed, rsync
+// gets a directory of this run's for its temporary files, and times are compared exactly where
+// the disc keeps them.
+func (e *Env) setUp(h *held, d *dest) error {
+	l := h.lock[d.loc.Path]
+	if l == nil || d.loc.Remote() {
+		return nil
+	}
+	left, err := l.RemoveLeftovers()
+	if err != nil {
+		return ui.Failure(err)
+	}
+	if left.Files > 0 {
+		e.Out.Printf("removed %s (%s) left by an interrupted run in %s\n",
+			ui.Count(left.Files, "temporary file", "temporary files"), ui.HumanBytes(left.Bytes), ui.Show(d.loc.Path))
+	}
+	if d.job.TempDir, err = l.TempDir(); err != nil {
+		return ui.Failure(err)
+	}
+	d.job.ExactTimes = disc.KeepsNanoseconds(l.Dir)
+	return nil
+}
+
+// goneError is a location whose disc is no longer the one the run planned on.
+type goneError struct{ loc locations.Location }
+
+func (g *goneError) Error() string {
+	return fmt.Sprintf("the disc of %s %s went away during the run; nothing was written after that", g.loc.Role, ui.Show(g.loc.Path))
+}
+
+func (g *goneError) Unwrap() error { return disc.ErrGone }
+
+// guard checks, before every rsync run of a destination and while it goes on, that the source's
+// disc and the destination's are still the ones the run planned on.
+func (h *held) guard(src locations.Location, d *dest) func() error {
+	return func() error {
+		for _, l := range []locations.Location{src, d.loc} {
+			if id, ok := h.id[l.Path]; ok && id.Check(l.Path) != nil {
+				return &goneError{loc: l}
+			}
+		}
+		return nil
+	}
+}
+
+// finish checks a destination once more after its last run and flushes what was written to
+// its disc, so that the disc can be pulled out when micsync says ok.
+func (e *Env) finish(h *held, src locations.Location, d *dest) error {
+	if err := h.guard(src, d)(); err != nil {
+		return ui.Failure(err, goneHint(d.loc))
+	}
+	l := h.lock[d.loc.Path]
+	if l == nil || d.loc.Remote() {
+		return nil
+	}
+	if err := disc.Flush(l.Dir); err != nil {
+		return ui.Failure(err, "the copies may not be on the disc yet: do not pull it out before it is unmounted")
+	}
+	d.flushed = true
+	return nil
+}
+
+func goneHint(l locations.Location) string {
+	return "plug in or mount the disc of " + ui.Show(l.Path) + " again, then run micsync again: it copies what is missing"
+}
+
+// fits refuses a plan that the destination's disc has no room for, before anything is copied.
+// It counts the files that the approved plan writes: the space each takes there (a sparse file,
+// which rsync --sparse copies as one, what it takes in the source where the disc keeps holes).
+func (e *Env) fits(h *held, d *dest) error {
+	l := h.lock[d.loc.Path]
+	if l == nil || d.loc.Remote() || d.plan == nil {
+		return nil
+	}
+	space, err := disc.SpaceOf(l.Dir)
+	if err != nil {
+		return nil // a disc that cannot say has the copy itself tell
+	}
+	var items []rsyncplan.Item
+	var whole int64
+	for _, it := range d.plan.Items {
+		writes := it.Class == rsyncplan.NewFile ||
+			(d.approval.Overwrite && !it.Dir && (it.Class == rsyncplan.Modified || it.Class == rsyncplan.Replaced))
+		if writes {
+			items = append(items, it)
+			whole += space.Takes(it.Size, -1, false)
+		}
+	}
+	if whole <= space.Free {
+		return nil
+	}
+	need := whole
+	if !rsyncplan.IsRemote(d.job.SrcDir) {
+		holes := disc.KeepsHoles(l.Dir)
+		need = 0
+		for _, it := range items {
+			need += space.Takes(it.Size, disc.Allocated(filepath.Join(d.job.SrcDir, filepath.FromSlash(it.Name))), holes)
+		}
+	}
+	if need <= space.Free {
+		return nil
+	}
+	return ui.Failure(fmt.Errorf("not copied: the plan needs %s but the disc of %s %s has %s free",
+		ui.HumanBytes(need), d.loc.Role, ui.Show(d.loc.Path), ui.HumanBytes(space.Free)), fullHints(d.loc)...)
+}
+
+// fullHints says how to make room on a location's disc, starting with micsync's own trash.
+func fullHints(l locations.Location) []string {
+	hints := []string{"free some space on the disc of " + ui.Show(l.Path) + " and run micsync again; no file was left half-written"}
+	if n := trashBytes(l); n > 0 {
+		hints = append(hints, fmt.Sprintf("micsync's trash there holds %s: micsync trash empty %s deletes it (micsync trash list shows it), and --no-trash keeps nothing this time",
+			ui.HumanBytes(n), rsyncplan.Quote([]string{l.Path})))
+	} else {
+		hints = append(hints, "--no-trash keeps nothing of what is overwritten this time")
+	}
+	return hints
+}
+
+// trashBytes is the size of the files in a local location's trash.
+func trashBytes(l locations.Location) int64 {
+	if l.Remote() {
+		return 0
+	}
+	var n int64
+	filepath.WalkDir(filepath.Join(l.Path, trash.Name), func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
