@@ -29,6 +29,9 @@ type held struct {
 // waitEvery is how often --wait tries the locks again.
 var waitEvery = 500 * time.Millisecond
 
+// spaceOf reads a disc's free space; tests give a small disc.
+var spaceOf = disc.SpaceOf
+
 // hold takes the locks of the run's source and destinations, all or none: a run that cannot
 // have one of them changes nothing, or with --wait, waits and tries again. A dry run (-n) writes
 // nothing and takes none.
@@ -263,7 +266,7 @@ func (e *Env) fits(h *held, d *dest) error {
 	if l == nil || d.loc.Remote() || d.plan == nil {
 		return nil
 	}
-	space, err := disc.SpaceOf(l.Dir)
+	space, err := spaceOf(l.Dir)
 	if err != nil {
 		return nil // a disc that cannot say has the copy itself tell
 	}

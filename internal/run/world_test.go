@@ -12,11 +12,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"micsync/internal/disc"
 	"micsync/internal/reach"
 	"micsync/internal/ui"
 	"micsync/prompt"
-
-	"micsync/internal/disc"
 )
 
 // TestMain keeps every test away from the real home: a test that does not set HOME or
