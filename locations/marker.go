@@ -84,14 +84,8 @@ func (l Location) CheckMarker(m Marker, err error) string {
 // registryPath is where micsync remembers which locations are marked: in the user's state
 // directory, so that a missing marker can be noticed.
 func registryPath() (string, error) {
-	if dir := os.Getenv("XDG_STATE_HOME"); dir != "" {
-		return filepath.Join(dir, "micsync", "markers.json"), nil
-	}
-	home := os.Getenv("HOME")
-	if home == "" {
-		return "", errors.New("HOME is not set")
-	}
-	return filepath.Join(home, ".local", "state", "micsync", "markers.json"), nil
+	dir, err := StateDir()
+	return filepath.Join(dir, "markers.json"), err
 }
 
 // readRegistry returns the marked locations: marker id by location path.
