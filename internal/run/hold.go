@@ -36,32 +36,21 @@ var spaceOf = disc.SpaceOf
 // have one of them changes nothing, or with --wait, waits and tries again. A dry run (-n) writes
 // nothing and takes none.
 func (e *Env) hold(src locations.Location, dests []*dest, o Options) (*held, error) {
+	var ws []want
+	for _, d := range dests {
+		ws = append(ws, want{d.loc, true})
+	}
+	if !sameLocation(src, dests) {
+		ws = append(ws, want{src, false})
+	}
 	h := &held{lock: map[string]*disc.Lock{}, id: map[string]disc.ID{}}
 	if !o.DryRun {
-		waiting := false
-		for {
-			busy, err := h.lockAll(src, dests)
-			if err != nil {
-				return nil, err
-			}
-			if busy == nil {
-				break
-			}
-			if !o.Wait {
-				return nil, ui.Failure(busy, "wait for that run to finish, or run again with --wait to wait for it")
-			}
-			if !waiting {
-				e.Out.Printf("waiting: %s\n", busy.Error())
-				waiting = true
-			}
-			select {
-			case <-e.Ctx.Done():
-				return nil, e.Ctx.Err()
-			case <-time.After(waitEvery):
-			}
+		if err := e.lockAll(h, ws, o.Wait); err != nil {
+			return nil, err
 		}
 	}
-	for _, l := range append([]locations.Location{src}, locs(dests)...) {
+	for _, w := range ws {
+		l := w.loc
 		if l.Remote() {
 			continue
 		}
@@ -77,6 +66,35 @@ func (e *Env) hold(src locations.Location, dests []*dest, o Options) (*held, err
 		h.id[l.Path] = id
 	}
 	return h, nil
+}
+
+// want is a lock a run needs: exclusive for a location it writes to.
+type want struct {
+	loc       locations.Location
+	exclusive bool
+}
+
+// lockAll takes the locks, trying again while wait says so and the run goes on.
+func (e *Env) lockAll(h *held, ws []want, wait bool) error {
+	waiting := false
+	for {
+		busy, err := h.tryAll(ws)
+		if err != nil || busy == nil {
+			return err
+		}
+		if !wait {
+			return ui.Failure(busy, "wait for that run to finish, or run again with --wait to wait for it")
+		}
+		if !waiting {
+			e.Out.Printf("waiting: %s\n", busy.Error())
+			waiting = true
+		}
+		select {
+		case <-e.Ctx.Done():
+			return e.Ctx.Err()
+		case <-time.After(waitEvery):
+		}
+	}
 }
 
 func locs(dests []*dest) []locations.Location {
@@ -113,19 +131,8 @@ func holderText(b *disc.BusyError) string {
 	return s
 }
 
-// lockAll tries every lock once. When one is taken, it lets go of those it got and says which.
-func (h *held) lockAll(src locations.Location, dests []*dest) (*busyError, error) {
-	type want struct {
-		loc       locations.Location
-		exclusive bool
-	}
-	var ws []want
-	for _, d := range dests {
-		ws = append(ws, want{d.loc, true})
-	}
-	if !sameLocation(src, dests) {
-		ws = append(ws, want{src, false})
-	}
+// tryAll tries every lock once. When one is taken, it lets go of those it got and says which.
+func (h *held) tryAll(ws []want) (*busyError, error) {
 	for _, w := range ws {
 		dir, err := lockDir(w.loc)
 		if err == nil {
@@ -196,8 +203,16 @@ func (h *held) release() {
 // gets a directory of this run's for its temporary files, and times are compared exactly where
 // the disc keeps them.
 func (e *Env) setUp(h *held, d *dest) error {
+	if d.loc.Remote() {
+		return nil
+	}
 	l := h.lock[d.loc.Path]
-	if l == nil || d.loc.Remote() {
+	if l == nil {
+		// A dry run takes no lock and makes no directory, but plans as the run would, where
+		// an earlier run made micsync's directory to probe in.
+		if dir := filepath.Join(d.loc.Path, disc.Name); isDir(dir) {
+			d.job.ExactTimes = disc.KeepsNanoseconds(dir)
+		}
 		return nil
 	}
 	left, err := l.RemoveLeftovers()
@@ -213,6 +228,11 @@ func (e *Env) setUp(h *held, d *dest) error {
 	}
 	d.job.ExactTimes = disc.KeepsNanoseconds(l.Dir)
 	return nil
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 // goneError is a location whose disc is no longer the one the run planned on.

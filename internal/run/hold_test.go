@@ -204,3 +204,27 @@ func TestASecondSaveInTheSameSecondIsCopied(t *testing.T) {
 	require.NoError(t, Run(e, w.req(Backup, Options{Overwrite: true}, "w")))
 	assert.Equal(t, "again", w.read("b1/a.txt"))
 }
+
+// A dry run plans what the run would do, and takes no lock and makes no directory for it.
+func TestADryRunPlansAsTheRunWouldAndTakesNoLock(t *testing.T) {
+	t.Parallel()
+	w := oneBackup(t)
+	first := time.Date(2026, 12, 2, 8, 0, 0, 100_000_000, time.UTC)
+	w.write("w/a.txt", "first")
+	require.NoError(t, os.Chtimes(w.path("w/a.txt"), first, first))
+	e, _, _ := w.env(prompt.NoTerminal{})
+	require.NoError(t, Run(e, w.req(Backup, Options{DryRun: true}, "w")))
+	assert.False(t, w.exists("b1/"+disc.Name))
+	assert.False(t, w.exists("w/"+disc.Name))
+
+	e, _, _ = w.env(prompt.NoTerminal{})
+	require.NoError(t, Run(e, w.req(Backup, Options{}, "w")))
+	w.write("w/a.txt", "again")
+	second := first.Add(600 * time.Millisecond)
+	require.NoError(t, os.Chtimes(w.path("w/a.txt"), second, second))
+	release := w.otherRun("b1") // a dry run is not in the way of a run, nor a run of it
+	defer release()
+	e, out, _ := w.env(prompt.NoTerminal{})
+	require.NoError(t, Run(e, w.req(Backup, Options{DryRun: true}, "w")))
+	assert.Contains(t, out.String(), "    ~ a.txt\n")
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"micsync/internal/disc"
 	"micsync/internal/trash"
 	"micsync/internal/ui"
 	"micsync/rsyncplan"
@@ -174,6 +175,19 @@ func EmptyTrash(e *Env, req EmptyRequest) error {
 	if !ok {
 		return nil
 	}
+	// A run that writes to a location may be keeping files in its trash right now.
+	h := &held{lock: map[string]*disc.Lock{}}
+	var ws []want
+	for _, r := range old {
+		if _, ok := h.lock[r.Location.Path]; !ok {
+			h.lock[r.Location.Path] = nil
+			ws = append(ws, want{r.Location, true})
+		}
+	}
+	if err := e.lockAll(h, ws, false); err != nil {
+		return err
+	}
+	defer h.release()
 	for _, r := range old {
 		if err := trash.Remove(e.Ctx, e.Reach, r); err != nil {
 			return ui.Failure(fmt.Errorf("empty trash: %w", err))

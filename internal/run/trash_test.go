@@ -307,3 +307,18 @@ func TestEmptyTrashOfANonRootIsAUsageError(t *testing.T) {
 	assert.Contains(t, err.Error(), "is not the root of a location")
 	w.unchanged(before)
 }
+
+// A run that writes to a location may be keeping files in its trash right now: emptying waits
+// for no run and deletes nothing while one holds the location.
+func TestEmptyTrashWhileARunWritesThereDeletesNothing(t *testing.T) {
+	t.Parallel()
+	w, _, _ := oldAndRecentRuns(t)
+	release := w.otherRun("b1")
+	defer release()
+	before := w.snapshot()
+	e, _, _ := w.env(prompt.NoTerminal{})
+	err := EmptyTrash(e, EmptyRequest{Yes: true})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "BACKUP "+w.path("b1")+" is in use by another micsync run (pid ")
+	w.unchanged(before)
+}
