@@ -183,6 +183,13 @@ func (r *Runner) Run(ctx context.Context, args []string, line func([]byte)) (Res
 	if ctx.Err() != nil {
 		return res, context.Cause(ctx)
 	}
+	if res.Code != 0 && r.Guard != nil {
+		// A run that fails because its disc went away is told by the guard, more plainly
+		// than by rsync's "No such file or directory".
+		if err := r.Guard(); err != nil {
+			return res, err
+		}
+	}
 	return res, scanErr
 }
 

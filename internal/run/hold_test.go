@@ -228,3 +228,24 @@ func TestADryRunPlansAsTheRunWouldAndTakesNoLock(t *testing.T) {
 	require.NoError(t, Run(e, w.req(Backup, Options{DryRun: true}, "w")))
 	assert.Contains(t, out.String(), "    ~ a.txt\n")
 }
+
+// A source disc that goes away during a --work run stops it: no further rsync run starts
+// from the empty mount point left behind, and the error says what happened.
+func TestASourceDiscThatGoesAwayStopsTheRun(t *testing.T) {
+	t.Parallel()
+	w := oneBackup(t)
+	w.write("b1/one.txt", "one")
+	log := filepath.Join(t.TempDir(), "runs")
+	rsync := w.script("rsync", fmt.Sprintf(`[ -e %[1]q.gone ] && echo "$*" >>%[1]q
+case "$*" in *--files-from*)
+	if [ ! -e %[1]q.gone ]; then rsync "$@"; code=$?; touch %[1]q.gone; mv %[2]q %[3]q && mkdir %[2]q; exit $code; fi
+esac
+exec rsync "$@"
+`, log, w.path("b1"), w.path("b1.gone")))
+	e, _, _ := w.envWithRsync(prompt.NoTerminal{}, rsync)
+	err := Run(e, w.req(Work, Options{DeleteNoAsk: true, MaxDelete: "all"}, "w"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the disc of BACKUP "+w.path("b1")+" went away during the run; nothing was written after that")
+	assert.Equal(t, "one", w.read("w/one.txt"), "the run that went on when the disc went did its part")
+	assert.NoFileExists(t, log, "no run after it")
+}
