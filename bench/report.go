@@ -120,7 +120,7 @@ func newReport(b *bench, o options, results []*result, version []float64) *repor
 	byID := map[string]*result{}
 	for _, res := range results {
 		byID[res.ID] = res
-		if strings.HasSuffix(res.ID, "-first") {
+		if strings.Contains(res.ID, "first") {
 			r.Emptied = "mv DST ASIDE/N; mkdir DST; sync (the copies are deleted at the end)"
 		}
 	}
@@ -133,6 +133,14 @@ func newReport(b *bench, o options, results []*result, version []float64) *repor
 		{Name: "d/b old three passes", Of: "old3", To: "rsync"},
 		{Name: "2 BACKUPs parallel/seq", Of: "backup2", To: "backup2-seq"},
 		{Name: "2 BACKUPs / 1 BACKUP", Of: "backup2", To: "backup"},
+		// The flushes: micsync against plain rsync that flushes too, and the two ways to flush.
+		{Name: "backup / rsync+syncfs", Of: "backup", To: "rsync-sync"},
+		{Name: "first / rsync+syncfs", Of: "backup-first", To: "first-sync"},
+		{Name: "fsync/syncfs, 1%", Of: "rsync-fsync", To: "rsync-sync"},
+		{Name: "fsync/syncfs, first", Of: "first-fsync", To: "first-sync"},
+		{Name: "syncfs, 1%", Of: "rsync-sync", To: "rsync"},
+		{Name: "syncfs, first", Of: "first-sync", To: "rsync-first"},
+		{Name: "--sparse, first", Of: "first-sparse", To: "rsync-first"},
 	} {
 		if byID[q.Of] == nil || byID[q.To] == nil {
 			continue // not run (-only)

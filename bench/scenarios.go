@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"micsync/internal/disc"
 	"micsync/internal/trash"
 	"micsync/locations"
 )
@@ -33,6 +34,8 @@ func (b *bench) scenarios() []scenario {
 			append(args, b.wdst)...)
 	}
 	rsync := func(args ...string) []string { return append([]string{"rsync"}, args...) }
+	// syncfs of dst's filesystem, what micsync does before it says ok (GNU sync -f).
+	syncfs := []string{"sync", "-f", b.dst}
 	one := []string{"--configuration", "backup"}
 	two := []string{"--configuration", "two"}
 	cur, dst := b.cur+"/", b.dst+"/"
@@ -49,6 +52,14 @@ func (b *bench) scenarios() []scenario {
 			verify: b.verify(b.old, b.wdst, false), dsts: []string{b.wdst}},
 		{id: "rsync", what: "(b) rsync -a --delete, the same changes",
 			prepare: b.restore(b.old, b.dst), runs: [][]string{rsync("-a", "--delete", cur, dst)},
+			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}},
+		// micsync flushes a destination before it reports ok; plain rsync does not. These are
+		// plain rsync with either flush it could have: syncfs at the end, or an fsync per file.
+		{id: "rsync-sync", what: "rsync -a --delete, then sync -f DST (syncfs)",
+			prepare: b.restore(b.old, b.dst), runs: [][]string{rsync("-a", "--delete", cur, dst), syncfs},
+			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}},
+		{id: "rsync-fsync", what: "rsync -a --delete --fsync (an fsync per file)",
+			prepare: b.restore(b.old, b.dst), runs: [][]string{rsync("-a", "--delete", "--fsync", cur, dst)},
 			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}},
 		{id: "old3", what: "(d) the old tool's three passes",
 			prepare: b.restore(b.old, b.dst), runs: [][]string{
@@ -74,6 +85,15 @@ func (b *bench) scenarios() []scenario {
 			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}, keeps: true},
 		{id: "rsync-first", what: "(e) rsync -a into an empty directory",
 			prepare: b.emptyDst, runs: [][]string{rsync("-a", cur, dst)},
+			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}, keeps: true},
+		{id: "first-sync", what: "rsync -a into an empty directory, then sync -f DST (syncfs)",
+			prepare: b.emptyDst, runs: [][]string{rsync("-a", cur, dst), syncfs},
+			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}, keeps: true},
+		{id: "first-fsync", what: "rsync -a --fsync into an empty directory (an fsync per file)",
+			prepare: b.emptyDst, runs: [][]string{rsync("-a", "--fsync", cur, dst)},
+			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}, keeps: true},
+		{id: "first-sparse", what: "rsync -a --sparse into an empty directory (micsync copies with --sparse)",
+			prepare: b.emptyDst, runs: [][]string{rsync("-a", "--sparse", cur, dst)},
 			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}, keeps: true},
 	}
 }
@@ -127,11 +147,12 @@ func checkSpace(dir string, o options, scs []scenario) error {
 }
 
 // restoreArgs make dst a copy of src, except for micsync's own files in its root: a location
-// that was marked counts as not mounted without its marker, and the trash directory is there
-// after a location's first run with a trash (restore empties it).
+// that was marked counts as not mounted without its marker, and the trash directory and
+// micsync's directory (its lock and rsync's temporary files) are there after a location's first
+// run (restore empties the trash).
 func restoreArgs(src, dst string) []string {
 	return []string{"rsync", "-a", "--delete", "--exclude=/" + locations.MarkerName,
-		"--exclude=/" + trash.Name + "/", src + "/", dst + "/"}
+		"--exclude=/" + trash.Name + "/", "--exclude=/" + disc.Name + "/", src + "/", dst + "/"}
 }
 
 // restore returns a prepare step that makes each dst a copy of src and writes it to disc, so
@@ -163,8 +184,8 @@ func (b *bench) restore(src string, dsts ...string) func() error {
 // verifyArgs list, without changing anything, how dst differs from src; micsync's own files in
 // a location's root are left out.
 func verifyArgs(src, dst string) []string {
-	return []string{"rsync", "-n", "-a", "-i", "--delete",
-		"--exclude=/" + trash.Name + "/", "--exclude=/" + locations.MarkerName, src + "/", dst + "/"}
+	return []string{"rsync", "-n", "-a", "-i", "--delete", "--exclude=/" + trash.Name + "/",
+		"--exclude=/" + disc.Name + "/", "--exclude=/" + locations.MarkerName, src + "/", dst + "/"}
 }
 
 // verify returns a check that dst, and each of more, equals src; with extra, except for old's
