@@ -23,6 +23,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 type options struct {
@@ -72,6 +74,7 @@ func main() {
 
 // bench is one benchmark's world: the micsync binary, a HOME with its config, and the trees.
 type bench struct {
+	root   string // the temporary directory: every tree is on its filesystem
 	bin    string
 	home   string
 	env    []string // micsync's and rsync's environment: HOME is the temp HOME
@@ -182,7 +185,7 @@ func run(ctx context.Context, o options, out, progress io.Writer) (*report, erro
 
 func newBench(tmp string) *bench {
 	return &bench{
-		bin: filepath.Join(tmp, "micsync"), home: filepath.Join(tmp, "home"),
+		root: tmp, bin: filepath.Join(tmp, "micsync"), home: filepath.Join(tmp, "home"),
 		cur: filepath.Join(tmp, "cur"), old: filepath.Join(tmp, "old"),
 		dst: filepath.Join(tmp, "dst"), dst2: filepath.Join(tmp, "dst2"), wdst: filepath.Join(tmp, "wdst"),
 		aside: filepath.Join(tmp, "aside"),
@@ -228,8 +231,26 @@ func (b *bench) setup(ctx context.Context, o options, progress io.Writer) error 
 	if b.data, err = makeTrees(b.cur, b.old, o.files, o.dirs, o.changes); err != nil {
 		return fmt.Errorf("write trees: %w", err)
 	}
-	syscall.Sync()
+	if err := b.settle(); err != nil {
+		return err
+	}
 	fmt.Fprintf(progress, "trees written in %.1f s\n", time.Since(start).Seconds())
+	return nil
+}
+
+// settle writes what the trees' filesystem holds in memory to its device (syncfs), so that a
+// measured run does not pay for the writeback of what was prepared before it. It is not sync:
+// that waits for every filesystem of the machine, and one that stops answering (a test's
+// paused FUSE disc) held the benchmark up for as long as it was paused.
+func (b *bench) settle() error {
+	d, err := os.Open(b.root)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := unix.Syncfs(int(d.Fd())); err != nil {
+		return fmt.Errorf("syncfs %s: %w", b.root, err)
+	}
 	return nil
 }
 

@@ -112,7 +112,7 @@ func newReport(b *bench, o options, results []*result, version []float64) *repor
 	r := &report{
 		Machine: describeMachine(b.cur), Files: o.files, Dirs: o.dirs, Reps: o.reps, Data: b.data,
 		Results: results, Version: summarize(version),
-		Restore:  quote(restoreArgs("SRC", "DST")) + "; empty DST/.micsync-trash; sync",
+		Restore:  quote(restoreArgs("SRC", "DST")) + "; empty DST/.micsync-trash; sync -f DST",
 		Verify:   quote(verifyArgs("SRC", "DST")),
 		Micsync:  b.built,
 		Interval: pollInterval.Seconds(),
@@ -121,7 +121,7 @@ func newReport(b *bench, o options, results []*result, version []float64) *repor
 	for _, res := range results {
 		byID[res.ID] = res
 		if strings.Contains(res.ID, "first") {
-			r.Emptied = "mv DST ASIDE/N; mkdir DST; sync (the copies are deleted at the end)"
+			r.Emptied = "mv DST ASIDE/N; mkdir DST; sync -f DST (the copies are deleted at the end)"
 		}
 	}
 	for _, q := range []ratio{

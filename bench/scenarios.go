@@ -112,8 +112,7 @@ func (b *bench) emptyDst() error {
 	if err := os.Mkdir(b.dst, 0o755); err != nil {
 		return err
 	}
-	syscall.Sync()
-	return nil
+	return b.settle()
 }
 
 // checkSpace fails early when the filesystem of dir cannot hold the trees the scenarios fill,
@@ -176,8 +175,7 @@ func (b *bench) restore(src string, dsts ...string) func() error {
 				}
 			}
 		}
-		syscall.Sync()
-		return nil
+		return b.settle()
 	}
 }
 
