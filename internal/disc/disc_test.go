@@ -110,13 +110,9 @@ func TestTempDirLeftoversAreRemovedByTheNextRun(t *testing.T) {
 
 	next, err := Acquire(dir, holder(true))
 	require.NoError(t, err)
-	left, err := next.RemoveLeftovers()
-	require.NoError(t, err)
-	assert.Equal(t, Leftovers{Files: 2, Bytes: 1001}, left)
+	assert.Equal(t, Leftovers{Files: 2, Bytes: 1001}, next.RemoveLeftovers())
 	assert.NoDirExists(t, tmp)
-	left, err = next.RemoveLeftovers()
-	require.NoError(t, err)
-	assert.Equal(t, Leftovers{}, left, "nothing the second time")
+	assert.Equal(t, Leftovers{}, next.RemoveLeftovers(), "nothing the second time")
 	next.Release()
 }
 
@@ -183,4 +179,40 @@ func TestFlush(t *testing.T) {
 	require.NoError(t, Flush(dir))
 	assert.FileExists(t, filepath.Join(dir, "flushed"))
 	assert.Error(t, Flush(filepath.Join(dir, "missing")))
+}
+
+// Two users who may both write to a location share its lock: the directory is theirs alike, as
+// /tmp is, and the lock file opens for both.
+func TestLockIsSharedByTheUsersOfOneMachine(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run a command as another user (nobody)")
+	}
+	if _, err := exec.LookPath("runuser"); err != nil {
+		t.Skip("runuser is not installed")
+	}
+	root := t.TempDir()
+	require.NoError(t, os.Chmod(filepath.Dir(root), 0o755))
+	require.NoError(t, os.Chmod(root, 0o777))
+	dir := filepath.Join(root, Name)
+	l, err := Acquire(dir, holder(true))
+	require.NoError(t, err)
+	tmp, err := l.TempDir()
+	require.NoError(t, err)
+	fi, err := os.Stat(dir)
+	require.NoError(t, err)
+	assert.Equal(t, os.ModeDir|os.ModeSticky|0o777, fi.Mode())
+	fi, err = os.Stat(filepath.Join(dir, "lock"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o666), fi.Mode())
+	fi, err = os.Stat(filepath.Dir(tmp))
+	require.NoError(t, err)
+	assert.Equal(t, os.ModeDir|os.ModeSticky|0o777, fi.Mode())
+
+	as := func(args ...string) error {
+		return exec.Command("runuser", append([]string{"-u", "nobody", "--"}, args...)...).Run()
+	}
+	assert.Error(t, as("flock", "--nonblock", "--shared", filepath.Join(dir, "lock"), "true"), "held for the other user too")
+	l.Release()
+	assert.NoError(t, as("flock", "--nonblock", "--exclusive", filepath.Join(dir, "lock"), "true"), "and free for them once let go")
+	assert.NoError(t, as("mkdir", filepath.Join(dir, "tmp", "nobody's run")), "the other user's runs have a place for rsync's files")
 }

@@ -84,11 +84,16 @@ var ErrNoLock = errors.New("cannot lock")
 // Acquire takes the lock in dir (made when missing) for me, without waiting: it returns a
 // *BusyError when another run holds it in a way that conflicts.
 func Acquire(dir string, me Holder) (*Lock, error) {
-	if err := os.Mkdir(dir, 0o777); err != nil && !errors.Is(err, fs.ErrExist) {
+	if err := shared(dir); err != nil {
 		return nil, fmt.Errorf("%w %s: %w", ErrNoLock, dir, err)
 	}
 	path := filepath.Join(dir, "lock")
-	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o666)
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	if err == nil {
+		f.Chmod(0o666) // whatever the umask: another user's run locks it too
+	} else if errors.Is(err, fs.ErrExist) {
+		f, err = os.OpenFile(path, os.O_RDONLY, 0)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w %s: %w", ErrNoLock, path, err)
 	}
@@ -107,6 +112,21 @@ func Acquire(dir string, me Holder) (*Lock, error) {
 	removeDeadNotes(dir, me.Exclusive)
 	l.note = writeNote(dir, me)
 	return l, nil
+}
+
+// shared makes dir, when it is missing, as a directory that every user's runs may write in,
+// like /tmp: world-writable, each user's files their own (the sticky bit). Two users who may
+// both write to a location keep out of each other's way through it. A disc that keeps no
+// permissions (FAT, exFAT) ignores the mode.
+func shared(dir string) error {
+	err := os.Mkdir(dir, 0o777)
+	if err == nil {
+		os.Chmod(dir, 0o777|fs.ModeSticky)
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	return err
 }
 
 // flock is syscall.Flock, again when a signal interrupts it.

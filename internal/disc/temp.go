@@ -17,7 +17,7 @@ const tempName = "tmp"
 // (RemoveLeftovers).
 func (l *Lock) TempDir() (string, error) {
 	parent := filepath.Join(l.Dir, tempName)
-	if err := os.Mkdir(parent, 0o777); err != nil && !os.IsExist(err) {
+	if err := shared(parent); err != nil {
 		return "", fmt.Errorf("make the directory for rsync's temporary files: %w", err)
 	}
 	dir, err := os.MkdirTemp(parent, fmt.Sprintf("%d-", os.Getpid()))
@@ -35,31 +35,28 @@ type Leftovers struct {
 
 // RemoveLeftovers removes the temporary files of runs that died while they wrote to the
 // location. It is called with the exclusive lock held, so that no run that is still going has
-// any there: all that the directory holds is left over.
-func (l *Lock) RemoveLeftovers() (Leftovers, error) {
+// any there: all that the directory holds is left over. What another user's run left, this
+// user may not remove: that user's next run does.
+func (l *Lock) RemoveLeftovers() Leftovers {
 	var left Leftovers
 	parent := filepath.Join(l.Dir, tempName)
-	entries, err := os.ReadDir(parent)
-	if os.IsNotExist(err) {
-		return left, nil
-	}
-	if err != nil {
-		return left, err
-	}
+	entries, _ := os.ReadDir(parent)
 	for _, e := range entries {
 		dir := filepath.Join(parent, e.Name())
+		var here Leftovers
 		filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
 			if err == nil && d.Type().IsRegular() {
-				left.Files++
+				here.Files++
 				if fi, err := d.Info(); err == nil {
-					left.Bytes += fi.Size()
+					here.Bytes += fi.Size()
 				}
 			}
 			return nil
 		})
-		if err := os.RemoveAll(dir); err != nil {
-			return left, fmt.Errorf("remove what an interrupted run left in %s: %w", dir, err)
+		if os.RemoveAll(dir) == nil {
+			left.Files += here.Files
+			left.Bytes += here.Bytes
 		}
 	}
-	return left, nil
+	return left
 }

@@ -215,14 +215,11 @@ func (e *Env) setUp(h *held, d *dest) error {
 		}
 		return nil
 	}
-	left, err := l.RemoveLeftovers()
-	if err != nil {
-		return ui.Failure(err)
-	}
-	if left.Files > 0 {
+	if left := l.RemoveLeftovers(); left.Files > 0 {
 		e.Out.Printf("removed %s (%s) left by an interrupted run in %s\n",
 			ui.Count(left.Files, "temporary file", "temporary files"), ui.HumanBytes(left.Bytes), ui.Show(d.loc.Path))
 	}
+	var err error
 	if d.job.TempDir, err = l.TempDir(); err != nil {
 		return ui.Failure(err)
 	}
