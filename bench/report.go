@@ -141,6 +141,8 @@ func newReport(b *bench, o options, results []*result, version []float64) *repor
 		{Name: "syncfs, 1%", Of: "rsync-sync", To: "rsync"},
 		{Name: "syncfs, first", Of: "first-sync", To: "rsync-first"},
 		{Name: "--sparse, first", Of: "first-sparse", To: "rsync-first"},
+		{Name: "--temp-dir abs., first", Of: "first-tempdir", To: "rsync-first"},
+		{Name: "--temp-dir rel., first", Of: "first-reltemp", To: "rsync-first"},
 	} {
 		if byID[q.Of] == nil || byID[q.To] == nil {
 			continue // not run (-only)

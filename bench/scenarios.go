@@ -95,6 +95,13 @@ func (b *bench) scenarios() []scenario {
 		{id: "first-sparse", what: "rsync -a --sparse into an empty directory (micsync copies with --sparse)",
 			prepare: b.emptyDst, runs: [][]string{rsync("-a", "--sparse", cur, dst)},
 			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}, keeps: true},
+		// micsync gives rsync a temporary directory of the run's in the location's own directory.
+		{id: "first-tempdir", what: "rsync -a --temp-dir=DST/.micsync/tmp/bench (absolute) into an empty directory",
+			prepare: b.emptyDstWithTemp, runs: [][]string{rsync("-a", "--temp-dir="+filepath.Join(b.dst, benchTemp), cur, dst)},
+			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}, keeps: true},
+		{id: "first-reltemp", what: "rsync -a --temp-dir=.micsync/tmp/bench (relative to DST) into an empty directory",
+			prepare: b.emptyDstWithTemp, runs: [][]string{rsync("-a", "--temp-dir="+benchTemp, cur, dst)},
+			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}, keeps: true},
 	}
 }
 
@@ -110,6 +117,21 @@ func (b *bench) emptyDst() error {
 		return err
 	}
 	if err := os.Mkdir(b.dst, 0o755); err != nil {
+		return err
+	}
+	return b.settle()
+}
+
+// benchTemp is the temporary directory of the --temp-dir scenarios, relative to dst: inside
+// micsync's own directory, as micsync's is, so that verify leaves it out.
+var benchTemp = filepath.Join(disc.Name, "tmp", "bench")
+
+// emptyDstWithTemp is emptyDst with the temporary directory made in the new dst.
+func (b *bench) emptyDstWithTemp() error {
+	if err := b.emptyDst(); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(b.dst, benchTemp), 0o755); err != nil {
 		return err
 	}
 	return b.settle()
