@@ -83,10 +83,19 @@ type Plan struct {
 	DstEntries int
 	// Missing lists Names that are absent from SrcDir; with Delete they are planned deletions.
 	Missing []string
+	// Unreadable lists the entries of the source that rsync could not read, by name: they are
+	// left out of the plan, with what they hold, and the rest is planned.
+	Unreadable []Unreadable
+	// DeletionsSkipped is set when the job deletes but the plan holds no deletions because of
+	// Unreadable: rsync deletes nothing once it could not read an entry, so the deletions it
+	// shows are only some of them, and which of the destination's entries the unreadable ones
+	// hold is unknown.
+	DeletionsSkipped bool
 }
 
-// Empty reports whether the plan changes nothing.
-func (p *Plan) Empty() bool { return len(p.Items) == 0 }
+// Empty reports whether the plan has nothing to do: it changes nothing, and it could read
+// every entry (an entry it could not read makes the destination's result a failure).
+func (p *Plan) Empty() bool { return len(p.Items) == 0 && len(p.Unreadable) == 0 }
 
 // Has reports whether the plan holds changes of class c.
 func (p *Plan) Has(c Class) bool { return p.Totals[c].Count > 0 }
@@ -177,7 +186,9 @@ var ErrSourceMissing = errors.New("source directory does not exist")
 
 // Make plans the job with one rsync dry run, or on this machine with several at once that each
 // plan a part of it (see dryRunArgs). A dry run that fails yields no plan: its output may be
-// incomplete, and a plan made from it could delete or overwrite the wrong things.
+// incomplete, and a plan made from it could delete or overwrite the wrong things. The one
+// failure that still yields a plan is entries that rsync could not read and skipped, and
+// nothing else (Plan.Unreadable); that plan deletes nothing (Plan.DeletionsSkipped).
 func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 	src, err := r.Stat(ctx, j.SrcDir, append([]string{"."}, j.Names...))
 	if err != nil {
@@ -203,15 +214,19 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 	if j.Names != nil && len(present)+len(missing) == 0 {
 		return p, nil
 	}
-	parts, err := dryRuns(ctx, r, dryRunArgs(j, src, present, missing))
+	parts, unread, err := dryRunsReading(ctx, r, j, dryRunArgs(j, src, present, missing))
 	if err != nil {
 		return nil, err
 	}
 	all := merge(parts)
 	c, st := all.c, all.st
-	p.Items, p.Warnings = all.items, all.warnings
+	p.Items, p.Warnings, p.Unreadable = all.items, all.warnings, unread
 	if err := c.lookUp(ctx, r, p); err != nil {
 		return nil, err
+	}
+	p.dropUnreadable()
+	if len(unread) > 0 && j.Delete {
+		p.dropDeletions()
 	}
 	for _, it := range p.Items {
 		p.Totals[it.Class].Count++
