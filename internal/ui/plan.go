@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -36,6 +37,19 @@ func (o *Output) Plan(role, dir string, p *rsyncplan.Plan, l Lists) {
 	}
 	for _, w := range p.Warnings {
 		o.Printf("  rsync: %s\n", OneLine(w))
+	}
+	if n := len(p.Unreadable); n > 0 {
+		o.Printf("  could not read %s, which rsync leaves out:\n", Count(n, "entry", "entries"))
+		for i, u := range p.Unreadable {
+			if !l.Full && i == listLines {
+				o.Printf("    ... and %d more (--full lists them all)\n", n-i)
+				break
+			}
+			o.Printf("    ? %s: %s\n", Show(u.Name), OneLine(u.Reason))
+		}
+	}
+	if p.DeletionsSkipped {
+		o.Printf("  no deletions planned: rsync deletes nothing when it cannot read all of the source\n")
 	}
 	if p.Empty() {
 		o.Printf("  nothing to do: up to date\n")
@@ -128,7 +142,7 @@ type Outcome struct {
 	Done     rsyncplan.Done
 	Err      error
 	Ran      bool // its execution started
-	Flushed  bool // what was written is on the device (rendered by Summary)
+	Flushed  bool // what was written is on the device: an ok line says so
 }
 
 // Summary says, after execution, what happened at each destination.
@@ -136,23 +150,45 @@ func (o *Output) Summary(outcomes []Outcome) {
 	o.Printf("\n")
 	for _, d := range outcomes {
 		dir := Show(d.Dir)
+		flushed := ""
+		if d.Flushed {
+			flushed = ", flushed to the disc"
+		}
+		var incomplete *rsyncplan.IncompleteError
 		switch {
 		case d.Err != nil && Interrupted(d.Err):
 			// rsync names a file when it starts copying it, so an unfinished run's counts prove nothing.
 			o.Printf("STOPPED %s: interrupted; run the same command again to finish\n", dir)
+		case d.Ran && errors.As(d.Err, &incomplete):
+			// Every run went to its end, so that the counts are what was done.
+			if done := doneText(d); done != "" {
+				o.Printf("FAILED  %s: %s; %s\n", dir, incomplete, done)
+			} else {
+				o.Printf("FAILED  %s: %s\n", dir, incomplete)
+			}
 		case d.Err != nil && d.Ran:
 			o.Printf("FAILED  %s: %s\n", dir, OneLine(d.Err.Error()))
 		case d.Err != nil:
 			o.Printf("FAILED  %s: not planned\n", dir)
 		case d.Plan.Empty():
-			o.Printf("ok      %s: up to date\n", dir)
+			o.Printf("ok      %s: up to date%s\n", dir, flushed)
 		case !d.Ran:
 			o.Printf("STOPPED %s: not started\n", dir)
 		default:
-			o.Printf("ok      %s: %s\n", dir, doneText(d))
+			done := doneText(d)
+			if done == "" {
+				done = "attributes updated"
+			}
+			o.Printf("ok      %s: %s%s\n", dir, done, flushed)
 		}
 		for _, k := range d.Done.Kept {
 			o.Printf("        kept %s/: it changed after planning; run micsync again to review it\n", Show(k))
+		}
+		for _, u := range d.Done.Unreadable {
+			o.Printf("        could not read %s: %s\n", Show(u.Name), OneLine(u.Reason))
+		}
+		for _, c := range d.Done.Changed {
+			o.Printf("        changed during the copy: %s\n", Show(c))
 		}
 		for _, w := range d.Done.Warnings {
 			o.Printf("        rsync: %s\n", OneLine(w))
@@ -160,6 +196,7 @@ func (o *Output) Summary(outcomes []Outcome) {
 	}
 }
 
+// doneText says what a destination's runs did; "" when they changed attributes only.
 func doneText(d Outcome) string {
 	var parts []string
 	n := d.Done
@@ -180,9 +217,6 @@ func doneText(d Outcome) string {
 	}
 	if !d.Approval.Delete && d.Plan.Has(rsyncplan.Deleted) {
 		parts = append(parts, "nothing deleted")
-	}
-	if len(parts) == 0 {
-		return "attributes updated"
 	}
 	return strings.Join(parts, ", ")
 }

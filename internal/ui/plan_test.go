@@ -130,3 +130,63 @@ STOPPED /g: interrupted; run the same command again to finish
 STOPPED /h: not started
 `, out.String())
 }
+
+func TestPlanListsWhatCouldNotBeRead(t *testing.T) {
+	p := plan(rsyncplan.Item{Name: "a.txt", Size: 1, Class: rsyncplan.NewFile})
+	p.Job.Delete = true
+	p.Unreadable = []rsyncplan.Unreadable{{Name: "locked", Reason: "Permission denied (13)"}, {Name: "new\nline", Reason: "Input/output error (5)"}}
+	p.DeletionsSkipped = true
+	var out bytes.Buffer
+	New(&out, &out, false).Plan("WORKING", "/w", p, Lists{})
+	assert.Equal(t, `
+to WORKING /w
+  could not read 2 entries, which rsync leaves out:
+    ? locked: Permission denied (13)
+    ? "new\nline": Input/output error (5)
+  no deletions planned: rsync deletes nothing when it cannot read all of the source
+  new files                      1        1 B
+  new files:
+    + a.txt
+`, out.String())
+
+	var many []rsyncplan.Unreadable
+	for i := range listLines + 2 {
+		many = append(many, rsyncplan.Unreadable{Name: fmt.Sprintf("u%02d", i), Reason: "Permission denied (13)"})
+	}
+	only := plan()
+	only.Unreadable = many
+	out.Reset()
+	New(&out, &out, false).Plan("BACKUP", "/b", only, Lists{})
+	assert.Equal(t, listLines, strings.Count(out.String(), "    ? u"))
+	assert.Contains(t, out.String(), "    ... and 2 more (--full lists them all)\n")
+	assert.NotContains(t, out.String(), "up to date", "nothing to copy, but not up to date")
+	out.Reset()
+	New(&out, &out, false).Plan("BACKUP", "/b", only, Lists{Full: true})
+	assert.Equal(t, listLines+2, strings.Count(out.String(), "    ? u"))
+}
+
+func TestSummaryNamesWhatWasLeftOutAndWhatIsOnTheDisc(t *testing.T) {
+	p := plan(rsyncplan.Item{Name: "a", Class: rsyncplan.NewFile})
+	left := rsyncplan.Done{Files: 3, Bytes: 30, Unreadable: []rsyncplan.Unreadable{{Name: "locked", Reason: "Permission denied (13)"}, {Name: "s.txt", Reason: "Permission denied (13)"}},
+		Changed: []string{"big.bin"}}
+	nothing := rsyncplan.Done{Unreadable: []rsyncplan.Unreadable{{Name: "x", Reason: "Permission denied (13)"}}}
+	var out bytes.Buffer
+	New(&out, &out, false).Summary([]Outcome{
+		{Dir: "/a", Plan: p, Ran: true, Done: left, Err: Failure(left.Incomplete(), "a hint")},
+		{Dir: "/b", Plan: p, Ran: true, Done: nothing, Err: nothing.Incomplete()},
+		{Dir: "/c", Plan: p, Ran: true, Done: rsyncplan.Done{Files: 1, Bytes: 5}, Flushed: true},
+		{Dir: "/d", Plan: plan(), Flushed: true},
+		{Dir: "/e", Plan: p, Ran: true, Done: rsyncplan.Done{Files: 1}, Err: errors.New("rsync failed"), Flushed: true},
+	})
+	assert.Equal(t, `
+FAILED  /a: 2 entries could not be read, 1 file changed during the copy; 3 files copied (30 B)
+        could not read locked: Permission denied (13)
+        could not read s.txt: Permission denied (13)
+        changed during the copy: big.bin
+FAILED  /b: 1 entry could not be read
+        could not read x: Permission denied (13)
+ok      /c: 1 file copied (5 B), flushed to the disc
+ok      /d: up to date, flushed to the disc
+FAILED  /e: rsync failed
+`, out.String())
+}
