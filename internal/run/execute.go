@@ -117,7 +117,9 @@ func (e *Env) execute(d *dest, o Options) error {
 	}
 	err = d.plan.Execute(e.Ctx, d.rsync, steps, before, &d.done)
 	switch {
-	case err == nil || err == askErr:
+	case err == nil:
+		return partial(d)
+	case err == askErr:
 		return err
 	case ui.Interrupted(err):
 		return prompt.ErrInterrupted
