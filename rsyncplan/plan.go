@@ -214,7 +214,7 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 	if j.Names != nil && len(present)+len(missing) == 0 {
 		return p, nil
 	}
-	parts, unread, err := dryRunsReading(ctx, r, j, dryRunArgs(j, src, present, missing))
+	parts, unread, err := dryRuns(ctx, r, j, dryRunArgs(j, src, present, missing))
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -32,17 +33,20 @@ type part struct {
 	st       stats
 }
 
-// dryRuns runs the dry runs of a plan at once and returns what each found, in their order.
-// When one fails, the others are stopped and its error is returned.
-func dryRuns(ctx context.Context, r *Runner, runs []planRun) ([]part, error) {
+// dryRuns runs the dry runs of a plan at once and returns what each found, in their order. A
+// dry run that rsync ended only because it could not read some entries, which it skipped,
+// still counts, and the entries are returned with what each run found. Any other failure of a
+// run fails them all, and stops the others.
+func dryRuns(ctx context.Context, r *Runner, j Job, runs []planRun) ([]part, []Unreadable, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	parts := make([]part, len(runs))
+	unread := make([][]Unreadable, len(runs))
 	errs := make([]error, len(runs))
 	var wg sync.WaitGroup
 	for i, run := range runs {
 		wg.Go(func() {
-			if parts[i], errs[i] = dryRun(ctx, r, run); errs[i] != nil {
+			if parts[i], unread[i], errs[i] = dryRun(ctx, r, j, run); errs[i] != nil {
 				cancel()
 			}
 		})
@@ -51,15 +55,55 @@ func dryRuns(ctx context.Context, r *Runner, runs []planRun) ([]part, error) {
 	// A run stopped because another failed says only that it was stopped.
 	for _, err := range errs {
 		if err != nil && !errors.Is(err, context.Canceled) {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return parts, nil
+	all := slices.Concat(unread...)
+	slices.SortFunc(all, func(a, b Unreadable) int { return strings.Compare(a.Name, b.Name) })
+	return parts, slices.CompactFunc(all, func(a, b Unreadable) bool { return a.Name == b.Name }), nil
+}
+
+// dryRun runs one dry run and sorts the items it prints, and returns the entries that rsync
+// could not read when that is all that went wrong.
+func dryRun(ctx context.Context, r *Runner, j Job, run planRun) (part, []Unreadable, error) {
+	r, errs := watch(r, j)
+	q := part{st: stats{files: -1}}
+	var parseErr error
+	res, err := r.Run(ctx, run.args, func(line []byte) {
+		it, ok, err := parseLine(line)
+		it.name = run.prefix + it.name
+		switch {
+		case err != nil:
+			if parseErr == nil {
+				parseErr = err
+			}
+		case !ok:
+			if !q.st.add(line) && len(line) > 0 {
+				q.warnings = append(q.warnings, string(line))
+			}
+		default:
+			q.c.add(&q.items, it)
+		}
+	})
+	if err != nil {
+		return part{}, nil, err
+	}
+	var unread []Unreadable
+	if res.Code != 0 {
+		var ok bool
+		if unread, ok = errs.only(res); !ok {
+			return part{}, nil, &Error{Step: "dry run", Code: res.Code, Stderr: res.Stderr}
+		}
+	}
+	if parseErr != nil {
+		return part{}, nil, parseErr
+	}
+	return q, unread, nil
 }
 
 // merge returns what the parts found as if one dry run had found it, in their order.
@@ -83,38 +127,6 @@ func merge(parts []part) part {
 		}
 	}
 	return all
-}
-
-// dryRun runs one dry run and sorts the items it prints.
-func dryRun(ctx context.Context, r *Runner, run planRun) (part, error) {
-	q := part{st: stats{files: -1}}
-	var parseErr error
-	res, err := r.Run(ctx, run.args, func(line []byte) {
-		it, ok, err := parseLine(line)
-		it.name = run.prefix + it.name
-		switch {
-		case err != nil:
-			if parseErr == nil {
-				parseErr = err
-			}
-		case !ok:
-			if !q.st.add(line) && len(line) > 0 {
-				q.warnings = append(q.warnings, string(line))
-			}
-		default:
-			q.c.add(&q.items, it)
-		}
-	})
-	if err != nil {
-		return part{}, err
-	}
-	if res.Code != 0 {
-		return part{}, &Error{Step: "dry run", Code: res.Code, Stderr: res.Stderr}
-	}
-	if parseErr != nil {
-		return part{}, parseErr
-	}
-	return q, nil
 }
 
 // dryRunArgs returns the dry runs that plan the job, given what Make found in its source: one

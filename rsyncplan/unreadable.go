@@ -2,8 +2,6 @@ package rsyncplan
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"io"
 	"path"
 	"slices"
@@ -146,78 +144,6 @@ func (e *readErrors) only(res Result) (found []Unreadable, ok bool) {
 		return nil, false
 	}
 	return e.found, true
-}
-
-// dryRunsReading is dryRuns for Make: a dry run that rsync ended only because it could not read
-// some entries, which it skipped, still counts, and the entries are returned with what each
-// run found. Any other failure of a run fails them all, and stops the others.
-func dryRunsReading(ctx context.Context, r *Runner, j Job, runs []planRun) ([]part, []Unreadable, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	parts := make([]part, len(runs))
-	unread := make([][]Unreadable, len(runs))
-	errs := make([]error, len(runs))
-	var wg sync.WaitGroup
-	for i, run := range runs {
-		wg.Go(func() {
-			if parts[i], unread[i], errs[i] = dryRunReading(ctx, r, j, run); errs[i] != nil {
-				cancel()
-			}
-		})
-	}
-	wg.Wait()
-	// A run stopped because another failed says only that it was stopped.
-	for _, err := range errs {
-		if err != nil && !errors.Is(err, context.Canceled) {
-			return nil, nil, err
-		}
-	}
-	for _, err := range errs {
-		if err != nil {
-			return nil, nil, err
-		}
-	}
-	all := slices.Concat(unread...)
-	slices.SortFunc(all, func(a, b Unreadable) int { return strings.Compare(a.Name, b.Name) })
-	return parts, slices.CompactFunc(all, func(a, b Unreadable) bool { return a.Name == b.Name }), nil
-}
-
-// dryRunReading runs one dry run and sorts the items it prints (dryRun), and returns the
-// entries that rsync could not read when that is all that went wrong.
-func dryRunReading(ctx context.Context, r *Runner, j Job, run planRun) (part, []Unreadable, error) {
-	r, errs := watch(r, j)
-	q := part{st: stats{files: -1}}
-	var parseErr error
-	res, err := r.Run(ctx, run.args, func(line []byte) {
-		it, ok, err := parseLine(line)
-		it.name = run.prefix + it.name
-		switch {
-		case err != nil:
-			if parseErr == nil {
-				parseErr = err
-			}
-		case !ok:
-			if !q.st.add(line) && len(line) > 0 {
-				q.warnings = append(q.warnings, string(line))
-			}
-		default:
-			q.c.add(&q.items, it)
-		}
-	})
-	if err != nil {
-		return part{}, nil, err
-	}
-	var unread []Unreadable
-	if res.Code != 0 {
-		var ok bool
-		if unread, ok = errs.only(res); !ok {
-			return part{}, nil, &Error{Step: "dry run", Code: res.Code, Stderr: res.Stderr}
-		}
-	}
-	if parseErr != nil {
-		return part{}, nil, parseErr
-	}
-	return q, unread, nil
 }
 
 // skippedDeletions is what rsync prints on stdout instead of deleting, after a read error.

@@ -48,8 +48,8 @@ func TestOverwriteIsAskedOncePerDestinationWithItsCount(t *testing.T) {
 	assert.Equal(t, "new m2.txt", w.read("b1/m2.txt"))
 	assert.Equal(t, "old m1.txt", w.read("b2/m1.txt"), "declined: left as it was")
 	assert.Equal(t, "added", w.read("b2/added.txt"), "a new file needs no yes")
-	assert.True(t, hasLine(out.String(), "ok      "+w.path("b1")+": 3 files copied (25 B)"), out)
-	assert.True(t, hasLine(out.String(), "ok      "+w.path("b2")+": 1 file copied (5 B), modified entries left as they were"), out)
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("b1")+": 3 files copied (25 B), flushed to the disc"), out)
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("b2")+": 1 file copied (5 B), modified entries left as they were, flushed to the disc"), out)
 	assert.Equal(t, []string{"old m1.txt"}, w.trashed("b1", "m1.txt"), "the trash keeps what was overwritten")
 	assert.False(t, w.exists("b2/.micsync-trash"), "nothing overwritten, nothing kept")
 }
@@ -127,7 +127,7 @@ func TestDeleteIsAskedAndDone(t *testing.T) {
 	assert.False(t, w.exists("w/p/extra.txt"))
 	assert.Equal(t, "k", w.read("w/p/keep.txt"))
 	assert.Equal(t, []string{"x"}, w.trashed("w", "p/extra.txt"))
-	assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": 1 entry deleted"), out)
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": 1 entry deleted, flushed to the disc"), out)
 }
 
 func TestDeclinedDeleteKeepsEverything(t *testing.T) {
@@ -137,7 +137,7 @@ func TestDeclinedDeleteKeepsEverything(t *testing.T) {
 	e, out, _ := w.env(scripted(t, "n"))
 	require.NoError(t, Run(e, w.req(Work, Options{Delete: true}, "w/p")))
 	w.unchanged(before)
-	assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": nothing deleted"), out)
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": nothing deleted, flushed to the disc"), out)
 }
 
 func TestWithoutDeleteFlagsNothingIsDeletedNorAsked(t *testing.T) {
@@ -183,7 +183,7 @@ func TestAnswerFlagsCombine(t *testing.T) {
 			require.NoError(t, Run(e, w.req(Work, c.o, "w")))
 			assert.Equal(t, c.m, w.read("w/m.txt"))
 			assert.Equal(t, c.extraStays, w.exists("w/extra.txt"))
-			assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": "+c.wantSummary), out)
+			assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": "+c.wantSummary+", flushed to the disc"), out)
 		})
 	}
 }
@@ -215,7 +215,7 @@ func TestLargeDeletionAsksASecondQuestion(t *testing.T) {
 		"This deletes 6 entries of the 11 there (54%) in " + w.path("w/p") + ". Really delete them?",
 	}, ask.asked)
 	w.unchanged(before, "the second no keeps everything")
-	assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": nothing deleted"), out)
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": nothing deleted, flushed to the disc"), out)
 
 	e, _, _ = w.env(scripted(t, "y", "y"))
 	require.NoError(t, Run(e, w.req(Work, Options{Delete: true}, "w/p")))
@@ -256,7 +256,7 @@ func TestMaxDeleteAllowsALargeDeletion(t *testing.T) {
 			require.NoError(t, Run(e, w.req(Work, Options{DeleteNoAsk: true, MaxDelete: max}, "w/p")))
 			assert.False(t, w.exists("w/p/f9.txt"))
 			assert.True(t, w.exists("w/p/f0.txt"))
-			assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": 6 entries deleted"), out)
+			assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": 6 entries deleted, flushed to the disc"), out)
 			assert.Len(t, w.trashed("w", "p/f*.txt"), 6)
 		})
 	}

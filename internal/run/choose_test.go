@@ -209,8 +209,8 @@ func TestBackupGoesToEveryReachableBackupAndSkipsTheOthers(t *testing.T) {
 	assert.Equal(t, "a", w.read("b1/a.txt"))
 	assert.Equal(t, "a", w.read("b3/a.txt"))
 	assert.False(t, w.exists("b2"), "nothing is written where the disc is missing")
-	assert.True(t, hasLine(out.String(), "ok      "+w.path("b1")+": 1 file copied (1 B)"), out)
-	assert.True(t, hasLine(out.String(), "ok      "+w.path("b3")+": 1 file copied (1 B)"), out)
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("b1")+": 1 file copied (1 B), flushed to the disc"), out)
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("b3")+": 1 file copied (1 B), flushed to the disc"), out)
 }
 
 func TestBackupWithNoReachableBackupFails(t *testing.T) {

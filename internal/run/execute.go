@@ -30,9 +30,14 @@ func (e *Env) executeAll(src locations.Location, dests, todo []*dest, h *held, o
 		if d.err = e.fits(h, d); d.err != nil {
 			return
 		}
-		if d.err = e.execute(d, o); d.err == nil {
-			d.err = e.finish(h, src, d)
+		err := e.execute(d, o)
+		if !ui.Interrupted(err) {
+			// What was written is flushed also when some of it failed: it is good.
+			if ferr := e.finish(h, src, d); err == nil {
+				err = ferr
+			}
 		}
+		d.err = err
 	})
 	e.Out.EndProgress()
 	interrupted := false
@@ -145,8 +150,6 @@ func rsyncHints(err error, d *dest) []string {
 		return []string{"rsync could not read or write the entries named above: check their permissions"}
 	case d.loc.Remote() && re.Code == 255:
 		return []string{"the connection to " + d.loc.Host + " failed: check that it is up, then run micsync again"}
-	case !d.loc.Remote() && !d.loc.Reachable():
-		return []string{ui.Show(d.loc.Path) + " went away during the run: is its disc still plugged in? Run micsync again once it is"}
 	case strings.Contains(msg, "vanished") || strings.Contains(msg, "link_stat"):
 		return []string{"files changed after the plan was made: run micsync again to plan anew"}
 	}

@@ -186,7 +186,8 @@ exit 3
 	e, _, _ := w.envWithRsync(prompt.NoTerminal{}, unplug)
 	err := Run(e, w.req(Backup, Options{Overwrite: true}, "w/n.txt"))
 	require.Error(t, err)
-	assert.Equal(t, []string{w.path("b1") + " went away during the run: is its disc still plugged in? Run micsync again once it is"}, hintsOrNil(err))
+	assert.Equal(t, "the disc of BACKUP "+w.path("b1")+" went away during the run; nothing was written after that", err.Error())
+	assert.Equal(t, []string{"plug in or mount the disc of " + w.path("b1") + " again, then run micsync again: it copies what is missing"}, hintsOrNil(err))
 	assert.Equal(t, "old", w.read("unplugged/n.txt"))
 	assert.False(t, w.exists("b1"), "nothing is written where the disc was")
 }
@@ -205,7 +206,7 @@ func TestOneDestinationThatFailsToExecuteDoesNotStopTheOther(t *testing.T) {
 	assert.Contains(t, errb.String(), "micsync: error: "+w.path("b1")+": rsync copy failed with exit status 23")
 	assert.Contains(t, errb.String(), "micsync: hint: rsync could not read or write the entries named above: check their permissions\n")
 	assert.Contains(t, out.String(), "FAILED  "+w.path("b1")+": rsync copy failed with exit status 23")
-	assert.True(t, hasLine(out.String(), "ok      "+w.path("b2")+": 1 file copied (1 B)"), out)
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("b2")+": 1 file copied (1 B), flushed to the disc"), out)
 }
 
 func countExisting(w *world, rels ...string) int {

@@ -255,7 +255,8 @@ func (h *held) guard(src locations.Location, d *dest) func() error {
 }
 
 // finish checks a destination once more after its last run and flushes what was written to
-// its disc, so that the disc can be pulled out when micsync says ok.
+// its disc, so that the disc can be pulled out when micsync says ok. A disc that went away
+// gets nothing, not even the flush.
 func (e *Env) finish(h *held, src locations.Location, d *dest) error {
 	if err := h.guard(src, d)(); err != nil {
 		return ui.Failure(err, goneHint(d.loc))

@@ -159,7 +159,7 @@ func TestOneDestinationThatFailsToPlanDoesNotStopTheOther(t *testing.T) {
 			assert.Equal(t, "micsync: error: "+w.path("b1")+": "+w.path("b1/sub")+" does not exist in BACKUP "+w.path("b1")+"\n"+
 				"micsync: hint: copy the missing directory first: micsync --backup "+w.path("w/sub")+"\n", errb.String())
 			assert.True(t, hasLine(out.String(), "FAILED  "+w.path("b1/sub")+": not planned"), out)
-			assert.True(t, hasLine(out.String(), "ok      "+w.path("b2/sub")+": 1 file copied (1 B)"), out)
+			assert.True(t, hasLine(out.String(), "ok      "+w.path("b2/sub")+": 1 file copied (1 B), flushed to the disc"), out)
 		})
 	}
 }

@@ -27,7 +27,7 @@ func TestBackupCopiesToEveryBackupAndKeepsTimes(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, fi.ModTime().Equal(past), "the time is kept")
 		assert.False(t, w.exists(b+"/other.txt"), "only the named path")
-		assert.True(t, hasLine(out.String(), "ok      "+w.path(b)+": 2 files copied (13 B), 2 directories created"), out)
+		assert.True(t, hasLine(out.String(), "ok      "+w.path(b)+": 2 files copied (13 B), 2 directories created, flushed to the disc"), out)
 	}
 	assert.Contains(t, out.String(), "    + taxes/2024.txt\n")
 	assert.Empty(t, errb.String())
@@ -119,7 +119,7 @@ func TestTreeCreatesDirectoriesOnlyAndAsksNothing(t *testing.T) {
 	assert.Equal(t, "mine", w.read("w/p/mine.txt"), "nothing deleted")
 	assert.False(t, w.exists("w/.micsync-trash"), "nothing to keep")
 	assert.True(t, hasLine(out.String(), "tree from BACKUP "+w.path("b1")), out)
-	assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": 2 directories created"), out)
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": 2 directories created, flushed to the disc"), out)
 }
 
 func TestDryRunChangesNothing(t *testing.T) {
