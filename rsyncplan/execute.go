@@ -159,6 +159,11 @@ func (p *Plan) runParts(ctx context.Context, r *Runner, steps []Step, done *Done
 		// rsync fails to keep a file ("make_backup failed: File exists") when another run
 		// creates the same trash directory at that moment. Below the trash's root, the parts
 		// keep what they overwrite or delete in directories of their own.
+		if r.Guard != nil {
+			if err := r.Guard(); err != nil {
+				return err // never a trash in the mount point of a disc that went away
+			}
+		}
 		made, ok, err := makeTrash(p.Job.Trash, p.Job.DstDir)
 		defer removeEmpty(made)
 		if err != nil {

@@ -2,10 +2,12 @@ package rsyncplan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -110,4 +112,35 @@ func TestMakeTrashNeverRecreatesTheDestination(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, ok)
 	assert.Empty(t, made)
+}
+
+// The parts' trash is made only while the guard says the destination's disc is still there:
+// a mount point left by a disc that went away gets no trash directory.
+func TestPartsMakeNoTrashWhereTheDiscWent(t *testing.T) {
+	root := t.TempDir()
+	src, dst := filepath.Join(root, "src"), filepath.Join(root, "dst")
+	write(t, filepath.Join(src, "a", "new.txt"), "a")
+	write(t, filepath.Join(src, "b", "new.txt"), "b")
+	require.NoError(t, os.Mkdir(dst, 0o755))
+	job := Job{SrcDir: src, DstDir: dst, Trash: filepath.Join(dst, ".micsync-trash", "stamp")}
+	defer func(n int) { planParts = n }(planParts)
+	planParts = 2
+	p, err := Make(context.Background(), &Runner{}, job)
+	require.NoError(t, err)
+	steps, err := p.Steps(Approval{Overwrite: true}, t.TempDir())
+	require.NoError(t, err)
+	gone := errors.New("gone")
+	var made atomic.Bool // the trash was there when the guard was asked
+	guard := func() error {
+		if _, err := os.Stat(job.Trash); err == nil {
+			made.Store(true)
+		}
+		return gone
+	}
+	err = p.Execute(context.Background(), &Runner{Guard: guard}, steps, nil, &Done{})
+	require.ErrorIs(t, err, gone)
+	assert.False(t, made.Load(), "no trash made once the disc was gone")
+	entries, err := os.ReadDir(dst)
+	require.NoError(t, err)
+	assert.Empty(t, entries)
 }
