@@ -139,7 +139,7 @@ func (r *Runner) Run(ctx context.Context, args []string, line func([]byte)) (Res
 	if r.Trace != nil {
 		r.Trace(env + " " + Quote(append([]string{r.program()}, args...)))
 	}
-	cmd := exec.CommandContext(ctx, r.program(), args...)
+	cmd := command(ctx, r.program(), args...)
 	cmd.Env = append(os.Environ(), env)
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = 10 * time.Second
@@ -155,7 +155,7 @@ func (r *Runner) Run(ctx context.Context, args []string, line func([]byte)) (Res
 	if err != nil {
 		return Result{}, err
 	}
-	if err := cmd.Start(); err != nil {
+	if err := start(cmd); err != nil {
 		if errors.Is(err, exec.ErrNotFound) {
 			return Result{}, fmt.Errorf("%s not found in PATH: %w", r.program(), ErrNoRsync)
 		}
@@ -234,7 +234,7 @@ var MinVersion = [3]int{3, 1, 0}
 
 // CheckVersion runs rsync --version and fails when rsync is missing or older than MinVersion.
 func (r *Runner) CheckVersion(ctx context.Context) error {
-	out, err := exec.CommandContext(ctx, r.program(), "--version").Output()
+	out, err := output(command(ctx, r.program(), "--version"))
 	if errors.Is(err, exec.ErrNotFound) {
 		return fmt.Errorf("%s not found in PATH: %w", r.program(), ErrNoRsync)
 	}
