@@ -190,7 +190,7 @@ func entryType(m fs.FileMode) byte {
 // here: rsync itemizes every entry it finds as new, with its type and size. Missing names are
 // left out (--ignore-missing-args); --no-implied-dirs keeps their parents out.
 func (r *Runner) query(ctx context.Context, dir string, names []string, recursive bool, fn func(Entry)) error {
-	tmp, err := os.MkdirTemp("", "micsync-query-")
+	tmp, err := TempDir("query-")
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func (r *Runner) query(ctx context.Context, dir string, names []string, recursiv
 // listRun runs a dry run of args from dir/ into an empty directory and calls fn for each
 // entry. A run that does not exit 0 is an error: its list may be incomplete.
 func (r *Runner) listRun(ctx context.Context, args []string, dir string, fn func(Entry)) error {
-	empty, err := os.MkdirTemp("", "micsync-empty-")
+	empty, err := TempDir("empty-")
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ func (c *Checker) remoteState(l locations.Location) (why string, m locations.Mar
 	wait := l.SSH.ConnectTimeout()
 	ctx, cancel := context.WithTimeout(c.ctx, wait+10*time.Second)
 	defer cancel()
-	tmp, err := os.MkdirTemp("", "micsync-marker-")
+	tmp, err := rsyncplan.TempDir("marker-")
 	if err != nil {
 		return err.Error(), m, err
 	}
@@ -93,7 +93,7 @@ func (c *Checker) Mark(cfg *locations.Config, l locations.Location) (locations.M
 	if err != nil {
 		return m, false, err
 	}
-	tmp, err := os.MkdirTemp("", "micsync-marker-")
+	tmp, err := rsyncplan.TempDir("marker-")
 	if err != nil {
 		return m, false, err
 	}

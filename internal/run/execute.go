@@ -97,7 +97,7 @@ func each(ds []*dest, n int, fn func(*dest)) {
 
 // execute runs the approved plan of one destination.
 func (e *Env) execute(d *dest, o Options) error {
-	dir, err := os.MkdirTemp("", "micsync-")
+	dir, err := rsyncplan.TempDir("run-")
 	if err != nil {
 		return ui.Failure(err)
 	}

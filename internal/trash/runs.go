@@ -117,7 +117,7 @@ func Names(ctx context.Context, c *reach.Checker, run Run, paths []string) ([]st
 // and returns it; the caller removes its parent. rsync copies between this machine and another
 // host, not within one other host: a restore there goes through this machine.
 func Fetch(ctx context.Context, c *reach.Checker, run Run, names []string) (string, error) {
-	tmp, err := os.MkdirTemp("", "micsync-restore-")
+	tmp, err := rsyncplan.TempDir("restore-")
 	if err != nil {
 		return "", ui.Failure(err)
 	}
@@ -154,7 +154,7 @@ func Remove(ctx context.Context, c *reach.Checker, r Run) error {
 	if !r.Location.Remote() {
 		return os.RemoveAll(r.Dir)
 	}
-	empty, err := os.MkdirTemp("", "micsync-empty-")
+	empty, err := rsyncplan.TempDir("empty-")
 	if err != nil {
 		return err
 	}
