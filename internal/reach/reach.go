@@ -1,6 +1,7 @@
 // Package reach says whether a location can be used now. A location on this machine is looked
 // at every time it is asked about (cheap): its root must be a directory, and once it is marked,
-// hold its marker (locations.Location.Unreachable). A location on another host is asked once per
+// hold its marker (locations.Location.Unreachable); a disc that does not answer within Timeout
+// is not responding, and is not asked again during the run (local.go). A location on another host is asked once per
 // run, over one ssh connection that checks the directory and fetches its marker (probe); the
 // Checker remembers the answer, and checks several hosts at once.
 package reach
@@ -19,8 +20,9 @@ type Checker struct {
 	rsync rsyncplan.Runner
 	batch bool // ssh may not ask for a password or a host key: there is no terminal to answer
 
-	mu  sync.Mutex
-	why map[string]string // by location path: "" when reachable
+	mu   sync.Mutex
+	why  map[string]string // by location path: "" when reachable
+	hung map[string]string // locations here whose disc did not answer, by path
 }
 
 // New returns a Checker whose runs use rsync as it is set up (its program and stderr). batch
@@ -44,7 +46,7 @@ func (c *Checker) Runner(ls ...locations.Location) *rsyncplan.Runner {
 // Unreachable says why l cannot be used now, or "" when it can.
 func (c *Checker) Unreachable(l locations.Location) string {
 	if !l.Remote() {
-		return l.Unreachable()
+		return c.local(l)
 	}
 	c.Probe(l)
 	c.mu.Lock()
@@ -64,19 +66,30 @@ func (c *Checker) Reachable(ls []locations.Location) []locations.Location {
 	return out
 }
 
-// Probe checks the locations on other hosts among ls that were not checked yet, all at once.
+// Probe checks the locations on other hosts among ls that were not checked yet, all at once,
+// and the locations here at the same time: a disc that does not answer costs one Timeout for
+// all of them, and is not waited for again.
 func (c *Checker) Probe(ls ...locations.Location) {
 	c.mu.Lock()
-	var todo []locations.Location
+	var todo, here []locations.Location
 	seen := map[string]bool{}
 	for _, l := range ls {
-		if _, done := c.why[l.Path]; l.Remote() && !done && !seen[l.Path] {
-			seen[l.Path] = true
+		_, done := c.why[l.Path]
+		_, hung := c.hung[l.Path]
+		switch {
+		case seen[l.Path]:
+		case l.Remote() && !done:
 			todo = append(todo, l)
+		case !l.Remote() && !hung:
+			here = append(here, l)
 		}
+		seen[l.Path] = true
 	}
 	c.mu.Unlock()
 	var wg sync.WaitGroup
+	for _, l := range here {
+		wg.Go(func() { c.local(l) })
+	}
 	for _, l := range todo {
 		wg.Go(func() {
 			why, _, _ := c.remoteState(l)

@@ -1,8 +1,6 @@
 package run
 
 import (
-	"os"
-
 	"micsync/internal/ui"
 	"micsync/locations"
 )
@@ -39,7 +37,7 @@ func showConfig(e *Env, cfg *locations.Config) (total, reachable int) {
 		total++
 		state := "reachable"
 		if why := e.Reach.Unreachable(l); why != "" {
-			if _, err := os.Stat(l.Path); err != nil && !l.Remote() {
+			if e.Reach.Missing(l) {
 				why = "does not exist (disc not mounted?)"
 			}
 			state = "unreachable: " + why
