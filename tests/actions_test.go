@@ -397,6 +397,7 @@ func TestVerbosePrintsCommandsAndAsks(t *testing.T) {
 
 func TestOneFailingDestinationDoesNotStopTheOthers(t *testing.T) {
 	e := docs(t)
+	require.Equal(t, 0, e.run(t, "--backup", e.path("Documents")).Code, "micsync's directory is made in each")
 	e.mkfile(t, "Documents/f.txt", "f")
 	if out, err := exec.Command("chattr", "+i", e.path("disk1/Documents")).CombinedOutput(); err != nil {
 		t.Skipf("cannot make a directory immutable here (chattr +i: %v: %s)", err, out)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -293,10 +294,11 @@ func TestFaultDestinationFull(t *testing.T) {
 	e.mkfile(t, "Documents/big.bin", strings.Repeat("n", 900_000))
 	before := only(tree(t, e.Home), "disk1")
 
+	// The plan is compared with the free space before anything is copied.
 	r := e.run(t, "--backup", "-m", "--no-trash", e.path("Documents/big.bin"))
 	assert.Equal(t, 1, r.Code)
-	assert.Contains(t, r.Stderr, "No space left on device")
-	assert.Contains(t, r.Stderr, "micsync: hint: the disc of "+e.path("disk1/Documents")+" is full")
+	assert.Regexp(t, `micsync: error: not copied: the plan needs 90[0-9.]+ kB but the disc of BACKUP `+regexp.QuoteMeta(e.path("disk1/Documents"))+` has [0-9.]+ kB free\n`, r.Stderr)
+	assert.Contains(t, r.Stderr, "micsync: hint: free some space on the disc of "+e.path("disk1/Documents"))
 	assert.Equal(t, before, only(tree(t, e.Home), "disk1"), "the good copy stays, and no partial file is left")
 }
 
@@ -377,7 +379,7 @@ func TestFaultDestinationVanishesDuringTheRun(t *testing.T) {
 	// The disc is unplugged while micsync waits for the answer.
 	require.NoError(t, os.Rename(e.path("disk1"), e.path("unplugged")))
 	s.SendLine("y")
-	s.Expect("went away during the run: is its disc still plugged in?")
+	s.Expect("micsync: error: the disc of BACKUP " + e.path("disk1/Documents") + " went away during the run; nothing was written after that")
 	assert.Equal(t, 1, s.Wait())
 	assert.Equal(t, "old", readFile(t, e.path("unplugged/Documents/n.txt")))
 	assert.False(t, exists(e.path("disk1")), "nothing is written where the disc was")

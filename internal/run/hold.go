@@ -38,10 +38,10 @@ var spaceOf = disc.SpaceOf
 func (e *Env) hold(src locations.Location, dests []*dest, o Options) (*held, error) {
 	var ws []want
 	for _, d := range dests {
-		ws = append(ws, want{d.loc, true})
+		ws = append(ws, want{loc: d.loc, exclusive: true, dest: d})
 	}
 	if !sameLocation(src, dests) {
-		ws = append(ws, want{src, false})
+		ws = append(ws, want{loc: src})
 	}
 	h := &held{lock: map[string]*disc.Lock{}, id: map[string]disc.ID{}}
 	if !o.DryRun {
@@ -72,6 +72,7 @@ func (e *Env) hold(src locations.Location, dests []*dest, o Options) (*held, err
 type want struct {
 	loc       locations.Location
 	exclusive bool
+	dest      *dest // the destination that needs it, if one does
 }
 
 // lockAll takes the locks, trying again while wait says so and the run goes on.
@@ -152,13 +153,24 @@ func (h *held) tryAll(ws []want) (*busyError, error) {
 		case !w.exclusive && errors.Is(err, disc.ErrNoLock):
 			// A source this user cannot write to (a read-only disc) is read without a lock:
 			// no run of this user's can be writing to it either.
+		case w.dest != nil && errors.Is(err, disc.ErrNoLock):
+			// A destination this user cannot write to fails alone; the others are done.
+			w.dest.err = noLock(w.loc, err)
 		default:
 			h.release()
-			return nil, ui.Failure(fmt.Errorf("cannot lock %s %s: %w", w.loc.Role, ui.Show(w.loc.Path), err),
-				"micsync keeps its lock in "+disc.Name+" in the location's root: check that you may write there")
+			return nil, noLock(w.loc, err)
 		}
 	}
 	return nil, nil
+}
+
+func noLock(l locations.Location, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe // it names the path
+	}
+	return ui.Failure(fmt.Errorf("cannot lock %s %s: %w", l.Role, ui.Show(l.Path), err),
+		"micsync keeps its lock in "+disc.Name+" in the location's root: check that you may write there")
 }
 
 // sameLocation reports whether the source is one of the destinations: a restore from the trash

@@ -249,3 +249,18 @@ exec rsync "$@"
 	assert.Equal(t, "one", w.read("w/one.txt"), "the run that went on when the disc went did its part")
 	assert.NoFileExists(t, log, "no run after it")
 }
+
+// A destination this user cannot write to, not even micsync's lock, fails alone: the others
+// are done.
+func TestADestinationThatCannotBeLockedFailsAlone(t *testing.T) {
+	t.Parallel()
+	w := docsWorld(t)
+	w.write("w/a.txt", "a")
+	require.NoError(t, os.WriteFile(w.path("b1", disc.Name), []byte("a file where the directory would be"), 0o644))
+	e, out, _ := w.env(prompt.NoTerminal{})
+	err := Run(e, w.req(Backup, Options{}, "w"))
+	require.ErrorContains(t, err, "1 destination of 2 failed")
+	assert.Contains(t, out.String(), "FAILED  "+w.path("b1")+": not planned")
+	assert.Equal(t, "a", w.read("b2/a.txt"))
+	assert.False(t, w.exists("b1/a.txt"))
+}

@@ -147,12 +147,16 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 		if d.keep {
 			d.job.Trash = trash.Dir(d.loc.Path, stamp, d.trashRel)
 		}
-		if err := e.setUp(h, d); err != nil {
-			return err
+		if d.err == nil {
+			d.err = e.setUp(h, d)
 		}
 	}
 	e.prepare(src, dests, h, o)
-	each(dests, len(dests), func(d *dest) { d.err = e.plan(act, src, d, o) })
+	each(dests, len(dests), func(d *dest) {
+		if d.err == nil { // not one that could not be locked
+			d.err = e.plan(act, src, d, o)
+		}
+	})
 	for _, d := range dests {
 		if ui.Interrupted(d.err) {
 			return prompt.ErrInterrupted

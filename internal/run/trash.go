@@ -181,7 +181,7 @@ func EmptyTrash(e *Env, req EmptyRequest) error {
 	for _, r := range old {
 		if _, ok := h.lock[r.Location.Path]; !ok {
 			h.lock[r.Location.Path] = nil
-			ws = append(ws, want{r.Location, true})
+			ws = append(ws, want{loc: r.Location, exclusive: true})
 		}
 	}
 	if err := e.lockAll(h, ws, false); err != nil {
