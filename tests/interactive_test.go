@@ -1,8 +1,11 @@
 package tests
 
 import (
+	"micsync/internal/disc"
 	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -167,17 +170,19 @@ func TestTerminalVerboseRunsThePartsOneAtATime(t *testing.T) {
 
 func TestTerminalCtrlCDuringCopyKeepsTheGoodFile(t *testing.T) {
 	e := modifiedInBackup(t)
-	// A big (sparse) new version takes rsync seconds to copy, long enough to interrupt.
-	big := e.path("Documents/n.txt")
-	require.NoError(t, os.Truncate(big, 4<<30))
+	// A new version that rsync, slowed down, takes seconds to copy: long enough to interrupt.
+	e.mkfile(t, "Documents/n.txt", strings.Repeat("new version ", 200_000))
+	stubRsync(t, e).slow(t, 200)
 	s := e.startPTY(t, "--backup", "-v", "-m", e.path("Documents/n.txt"))
 	s.Expect("Run this command?")
 	s.SendLine("y")
-	// Press Ctrl-C once rsync is writing its temporary copy. The screen must go on being read
-	// meanwhile (Expect), because survey waits for the terminal to answer its cursor query.
+	// Press Ctrl-C once rsync is writing its temporary copy, in micsync's directory. The screen
+	// must go on being read meanwhile (Expect), because survey waits for the terminal to answer
+	// its cursor query.
+	temps := filepath.Join(e.path("disk1/Documents"), disc.Name, "tmp", "*", "n.txt.*")
 	go func() {
 		for deadline := time.Now().Add(expectTimeout); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-			if entries, _ := os.ReadDir(e.path("disk1/Documents")); len(entries) > 1 {
+			if found, _ := filepath.Glob(temps); len(found) > 0 {
 				s.Send(keyCtrlC)
 				return
 			}
@@ -193,7 +198,10 @@ func TestTerminalCtrlCDuringCopyKeepsTheGoodFile(t *testing.T) {
 	for _, de := range entries {
 		names = append(names, de.Name())
 	}
-	assert.Equal(t, []string{"n.txt"}, names, "no partly written file is left behind")
+	assert.Equal(t, []string{disc.Name, "n.txt"}, names, "no partly written file is left in the tree")
+	found, err := filepath.Glob(temps)
+	require.NoError(t, err)
+	assert.Empty(t, found, "nor in micsync's directory: rsync removes it when stopped")
 }
 
 func TestTerminalColourAndProgress(t *testing.T) {
