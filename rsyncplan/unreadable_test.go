@@ -3,71 +3,15 @@ package rsyncplan
 import (
 	"context"
 	"errors"
-	"io"
+	"micsync/internal/asnobody"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// asNobodyEnv is set in a test binary that elsewhereAsNobody runs as nobody.
-const asNobodyEnv = "MICSYNC_TEST_AS_NOBODY"
-
-// elsewhereAsNobody makes the calling test run as a user who cannot read a mode 000 entry, and
-// reports whether it ran elsewhere, in which case the caller returns. An ordinary user runs
-// the test as it is; root, who reads every entry, runs it again as nobody in a copy of the
-// test binary that nobody may run, and fails or skips as that run does.
-func elsewhereAsNobody(t *testing.T) bool {
-	t.Helper()
-	if os.Getuid() != 0 {
-		return false
-	}
-	if os.Getenv(asNobodyEnv) != "" {
-		t.Fatal("the run as nobody is still root")
-	}
-	setpriv, err := exec.LookPath("setpriv")
-	if err != nil {
-		t.Skip("the test runs as root, who reads every entry, and setpriv is missing to run it as nobody")
-	}
-	bin, err := os.Executable()
-	require.NoError(t, err)
-	dir := t.TempDir()
-	for d := dir; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
-		require.NoError(t, os.Chmod(d, 0o755))
-	}
-	in, err := os.Open(bin)
-	require.NoError(t, err)
-	defer in.Close()
-	copied := filepath.Join(dir, "test")
-	out, err := os.OpenFile(copied, os.O_WRONLY|os.O_CREATE, 0o755)
-	require.NoError(t, err)
-	_, err = io.Copy(out, in)
-	require.NoError(t, err)
-	require.NoError(t, out.Close())
-	var run []string
-	for _, level := range strings.Split(t.Name(), "/") {
-		run = append(run, "^"+regexp.QuoteMeta(level)+"$")
-	}
-	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-		copied, "-test.run="+strings.Join(run, "/"), "-test.count=1", "-test.v")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), asNobodyEnv+"=1", "HOME="+dir)
-	output, err := cmd.CombinedOutput()
-	switch {
-	case err != nil:
-		t.Fatalf("as nobody: %v\n%s", err, output)
-	case strings.Contains(string(output), "--- SKIP"):
-		t.Skipf("as nobody:\n%s", output)
-	case !strings.Contains(string(output), "--- PASS: "+t.Name()):
-		t.Fatalf("as nobody, the test did not run:\n%s", output)
-	}
-	return true
-}
 
 func TestReadErrorsAreTheMessagesOfSkippedEntries(t *testing.T) {
 	const src = "/w/docs/"
@@ -155,7 +99,7 @@ func unreadableSource(t *testing.T) (src, dst string) {
 }
 
 func TestUnreadableEntriesAreListedAndTheRestPlannedAndCopied(t *testing.T) {
-	if elsewhereAsNobody(t) {
+	if asnobody.Elsewhere(t) {
 		return
 	}
 	for _, parts := range []int{1, 2} {
@@ -193,7 +137,7 @@ func TestUnreadableEntriesAreListedAndTheRestPlannedAndCopied(t *testing.T) {
 }
 
 func TestUnreadableEntriesWithoutDeletion(t *testing.T) {
-	if elsewhereAsNobody(t) {
+	if asnobody.Elsewhere(t) {
 		return
 	}
 	src, dst := unreadableSource(t)
@@ -218,7 +162,7 @@ func TestUnreadableEntriesWithoutDeletion(t *testing.T) {
 }
 
 func TestUnreadableEntriesInANewTree(t *testing.T) {
-	if elsewhereAsNobody(t) {
+	if asnobody.Elsewhere(t) {
 		return
 	}
 	src, dst := bigNewTree(t)
@@ -256,7 +200,7 @@ func hasStep(steps []Step, name string) bool {
 }
 
 func TestUnreadableEntriesOnAnotherHost(t *testing.T) {
-	if elsewhereAsNobody(t) {
+	if asnobody.Elsewhere(t) {
 		return
 	}
 	src, dst := unreadableSource(t)
@@ -288,7 +232,7 @@ func unreadableNames(d Done) []string {
 }
 
 func TestOtherFailuresStillYieldNoPlan(t *testing.T) {
-	if elsewhereAsNobody(t) {
+	if asnobody.Elsewhere(t) {
 		return
 	}
 	src, dst := unreadableSource(t)
@@ -303,7 +247,7 @@ func TestOtherFailuresStillYieldNoPlan(t *testing.T) {
 }
 
 func TestACopyThatCannotWriteStillFails(t *testing.T) {
-	if elsewhereAsNobody(t) {
+	if asnobody.Elsewhere(t) {
 		return
 	}
 	src, dst := unreadableSource(t)

@@ -1,12 +1,9 @@
 package run
 
 import (
-	"io"
+	"micsync/internal/asnobody"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -15,60 +12,6 @@ import (
 	"micsync/prompt"
 	"micsync/rsyncplan"
 )
-
-// asNobodyEnv is set in a test binary that elsewhereAsNobody runs as nobody.
-const asNobodyEnv = "MICSYNC_TEST_AS_NOBODY"
-
-// elsewhereAsNobody makes the calling test run as a user who cannot read a mode 000 entry, and
-// reports whether it ran elsewhere, in which case the caller returns. An ordinary user runs
-// the test as it is; root, who reads every entry, runs it again as nobody in a copy of the
-// test binary that nobody may run, and fails or skips as that run does.
-func elsewhereAsNobody(t *testing.T) bool {
-	t.Helper()
-	if os.Getuid() != 0 {
-		return false
-	}
-	if os.Getenv(asNobodyEnv) != "" {
-		t.Fatal("the run as nobody is still root")
-	}
-	setpriv, err := exec.LookPath("setpriv")
-	if err != nil {
-		t.Skip("the test runs as root, who reads every entry, and setpriv is missing to run it as nobody")
-	}
-	bin, err := os.Executable()
-	require.NoError(t, err)
-	dir := t.TempDir()
-	for d := dir; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
-		require.NoError(t, os.Chmod(d, 0o755))
-	}
-	in, err := os.Open(bin)
-	require.NoError(t, err)
-	defer in.Close()
-	copied := filepath.Join(dir, "test")
-	out, err := os.OpenFile(copied, os.O_WRONLY|os.O_CREATE, 0o755)
-	require.NoError(t, err)
-	_, err = io.Copy(out, in)
-	require.NoError(t, err)
-	require.NoError(t, out.Close())
-	var run []string
-	for _, level := range strings.Split(t.Name(), "/") {
-		run = append(run, "^"+regexp.QuoteMeta(level)+"$")
-	}
-	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-		copied, "-test.run="+strings.Join(run, "/"), "-test.count=1", "-test.v")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), asNobodyEnv+"=1", "HOME="+dir)
-	output, err := cmd.CombinedOutput()
-	switch {
-	case err != nil:
-		t.Fatalf("as nobody: %v\n%s", err, output)
-	case strings.Contains(string(output), "--- SKIP"):
-		t.Skipf("as nobody:\n%s", output)
-	case !strings.Contains(string(output), "--- PASS: "+t.Name()):
-		t.Fatalf("as nobody, the test did not run:\n%s", output)
-	}
-	return true
-}
 
 // lock makes the entries at rels readable by no one but root, until the test ends.
 func (w *world) lock(rels ...string) {
@@ -82,7 +25,7 @@ func (w *world) lock(rels ...string) {
 const unreadableHint = "rsync could not read or write the entries named above: check their permissions; everything else was copied"
 
 func TestUnreadableEntriesFailTheBackupAndTheRestIsCopied(t *testing.T) {
-	if elsewhereAsNobody(t) {
+	if asnobody.Elsewhere(t) {
 		return
 	}
 	w := oneBackup(t)
@@ -104,7 +47,7 @@ func TestUnreadableEntriesFailTheBackupAndTheRestIsCopied(t *testing.T) {
 }
 
 func TestUnreadableEntriesDeleteNothingInWork(t *testing.T) {
-	if elsewhereAsNobody(t) {
+	if asnobody.Elsewhere(t) {
 		return
 	}
 	w := oneBackup(t)
@@ -124,7 +67,7 @@ func TestUnreadableEntriesDeleteNothingInWork(t *testing.T) {
 }
 
 func TestUnreadableEntriesInTransfer(t *testing.T) {
-	if elsewhereAsNobody(t) {
+	if asnobody.Elsewhere(t) {
 		return
 	}
 	w := threeBackups(t)
