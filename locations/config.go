@@ -8,8 +8,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
+
+	"micsync/internal/hang"
 )
 
 // DefaultPath returns the config file's path: $MICSYNC_CONFIG if set, else $HOME/.micsync.json.
@@ -57,6 +61,7 @@ func Load(path string) (*File, error) {
 		return nil, &ConfigError{File: path, Problem: `no configurations: "configs" is missing or empty`}
 	}
 	f := &File{Path: path}
+	res := resolveAll(raw.Configs, filepath.Dir(path))
 	seen := map[string]int{}
 	for i, rc := range raw.Configs {
 		label := configLabel(rc.Name, i)
@@ -67,7 +72,7 @@ func Load(path string) (*File, error) {
 			return nil, &ConfigError{File: path, Config: label, Problem: fmt.Sprintf("the name is also used by configuration #%d", j+1)}
 		}
 		seen[rc.Name] = i
-		c, err := newConfig(rc, filepath.Dir(path))
+		c, err := newConfig(rc, filepath.Dir(path), res)
 		if err != nil {
 			return nil, &ConfigError{File: path, Config: label, Problem: err.Error()}
 		}
@@ -172,16 +177,16 @@ func failingConfig(data []byte) string {
 
 // newConfig builds a configuration from its entry and checks its locations; relative location
 // paths are relative to dir, the config file's directory.
-func newConfig(rc configJSON, dir string) (*Config, error) {
+func newConfig(rc configJSON, dir string, res resolved) (*Config, error) {
 	s, err := newSSH(rc.SSH, dir)
 	if err != nil {
 		return nil, err
 	}
-	work, err := newLocations(rc.Work, Work, "work", dir, s)
+	work, err := newLocations(rc.Work, Work, "work", dir, s, res)
 	if err != nil {
 		return nil, err
 	}
-	backup, err := newLocations(rc.Backup, Backup, "backup", dir, s)
+	backup, err := newLocations(rc.Backup, Backup, "backup", dir, s, res)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +197,9 @@ func newConfig(rc configJSON, dir string) (*Config, error) {
 	return c, nil
 }
 
-func newLocations(raws []string, r Role, key, dir string, s *SSH) ([]Location, error) {
+// newLocations makes the locations of one role from their paths as written; res holds the
+// paths resolved already.
+func newLocations(raws []string, r Role, key, dir string, s *SSH, res resolved) ([]Location, error) {
 	if raws == nil {
 		return nil, fmt.Errorf("%q is missing", key)
 	}
@@ -212,10 +219,11 @@ func newLocations(raws []string, r Role, key, dir string, s *SSH) ([]Location, e
 			ls = append(ls, l)
 			continue
 		}
-		p, err := locationPath(raw, dir)
+		p, err := absLocation(raw, dir)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", r, raw, err)
 		}
+		p = res.path(p)
 		if filepath.Dir(p) == p {
 			return nil, fmt.Errorf("%s %s is a filesystem root: a whole filesystem cannot be a location", r, raw)
 		}
@@ -224,8 +232,8 @@ func newLocations(raws []string, r Role, key, dir string, s *SSH) ([]Location, e
 	return ls, nil
 }
 
-// locationPath expands "~", makes raw absolute against dir, and resolves its symlinks.
-func locationPath(raw, dir string) (string, error) {
+// absLocation expands "~" in raw and makes it absolute against dir.
+func absLocation(raw, dir string) (string, error) {
 	p, err := expandHome(raw)
 	if err != nil {
 		return "", err
@@ -233,7 +241,45 @@ func locationPath(raw, dir string) (string, error) {
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(dir, p)
 	}
-	return evalExisting(filepath.Clean(p)), nil
+	return filepath.Clean(p), nil
+}
+
+// resolved holds location paths with their symlinks resolved, by absolute path.
+type resolved map[string]string
+
+// path returns p resolved: from res when it is there, or resolved now.
+func (res resolved) path(p string) string {
+	if r, ok := res[p]; ok {
+		return r
+	}
+	return evalExisting(p)
+}
+
+// resolveAll resolves the paths of all the locations on this machine of the configurations at
+// once, so that discs that do not answer cost one hang.Timeout together. Paths that cannot be
+// made absolute are left for newLocations to report.
+func resolveAll(cs []configJSON, dir string) resolved {
+	var ps []string
+	for _, c := range cs {
+		for _, raw := range slices.Concat(c.Work, c.Backup) {
+			if p, err := absLocation(raw, dir); raw != "" && !IsRemote(raw) && err == nil {
+				ps = append(ps, p)
+			}
+		}
+	}
+	res := make(resolved, len(ps))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, p := range ps {
+		wg.Go(func() {
+			r := evalExisting(p)
+			mu.Lock()
+			res[p] = r
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return res
 }
 
 // expandHome replaces a leading "~" with $HOME.
@@ -249,8 +295,18 @@ func expandHome(p string) (string, error) {
 }
 
 // evalExisting resolves the symlinks of the longest leading part of p that resolves and keeps the
-// rest as it is: a location on a disc that is not plugged in is still a location.
+// rest as it is: a location on a disc that is not plugged in is still a location. A disc that
+// does not answer within hang.Timeout leaves p as it is: the location is then not responding.
 func evalExisting(p string) string {
+	r, ok := hang.Call(p, func() string { return evalExistingNow(p) })
+	if !ok {
+		return p
+	}
+	return r
+}
+
+// evalExistingNow is evalExisting without a time limit.
+func evalExistingNow(p string) string {
 	rest := ""
 	for {
 		if r, err := filepath.EvalSymlinks(p); err == nil {

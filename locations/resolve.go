@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"micsync/internal/hang"
 )
 
 // Target is where the given paths are: a location of a configuration, and their place below it.
@@ -85,6 +87,22 @@ func examine(arg, cwd string) (given, error) {
 		p = filepath.Join(cwd, p)
 	}
 	p = filepath.Clean(p)
+	type answer struct {
+		g   given
+		err error
+	}
+	a, ok := hang.Call(p, func() answer {
+		g, err := look(arg, p)
+		return answer{g, err}
+	})
+	if !ok {
+		return given{}, fmt.Errorf("path %s: %s", arg, hang.Why())
+	}
+	return a.g, a.err
+}
+
+// look is examine's look at the disc, at the clean absolute path p of arg.
+func look(arg, p string) (given, error) {
 	if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
 		return given{}, fmt.Errorf("path %s does not exist", arg)
 	} else if err != nil {

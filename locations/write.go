@@ -71,7 +71,7 @@ func CheckLocations(work, backup []string, dir string) error {
 		if len(part.raws) == 0 {
 			continue
 		}
-		ls, err := newLocations(part.raws, part.role, part.key, dir, nil)
+		ls, err := newLocations(part.raws, part.role, part.key, dir, nil, nil)
 		if err != nil {
 			return err
 		}

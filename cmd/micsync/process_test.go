@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"micsync/internal/reach"
+	"micsync/internal/hang"
 	"micsync/locations"
 	"micsync/prompt"
 )
@@ -85,9 +85,9 @@ func hungDisc(t *testing.T) (home, hung string) {
 
 func TestCheckGoesOnWhenADiscDoesNotRespond(t *testing.T) {
 	home, hung := hungDisc(t)
-	old := reach.Timeout
-	reach.Timeout = 100 * time.Millisecond
-	t.Cleanup(func() { reach.Timeout = old })
+	old := hang.Timeout
+	hang.Timeout = 100 * time.Millisecond
+	t.Cleanup(func() { hang.Timeout = old })
 
 	var stdout, stderr strings.Builder
 	done := make(chan int, 1)
@@ -112,7 +112,7 @@ func TestHelperMain(t *testing.T) {
 	if args == "" {
 		t.Skip("a helper process of the tests that run main")
 	}
-	reach.Timeout = time.Hour // the disc never answers in time: only an interrupt ends the run
+	hang.Timeout = time.Hour // the disc never answers in time: only an interrupt ends the run
 	os.Args = append([]string{"micsync"}, strings.Fields(args)...)
 	main()
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"micsync/internal/hang"
 	"micsync/locations"
 )
 
@@ -26,8 +27,8 @@ func hangDiscs(t *testing.T, timeout time.Duration, roots ...string) (release fu
 	for _, r := range roots {
 		stuck[r] = true
 	}
-	oldCheck, oldStat, oldTimeout := checkLocal, statLocal, Timeout
-	hang := func(root string) {
+	oldCheck, oldStat, oldTimeout := checkLocal, statLocal, hang.Timeout
+	block := func(root string) {
 		mu.Lock()
 		n[root]++
 		mu.Unlock()
@@ -35,12 +36,12 @@ func hangDiscs(t *testing.T, timeout time.Duration, roots ...string) (release fu
 			<-gate
 		}
 	}
-	checkLocal = func(l locations.Location) string { hang(l.Path); return oldCheck(l) }
-	statLocal = func(root string) error { hang(root); return oldStat(root) }
-	Timeout = timeout
+	checkLocal = func(l locations.Location) string { block(l.Path); return oldCheck(l) }
+	statLocal = func(root string) error { block(root); return oldStat(root) }
+	hang.Timeout = timeout
 	t.Cleanup(func() {
 		release()
-		checkLocal, statLocal, Timeout = oldCheck, oldStat, oldTimeout
+		checkLocal, statLocal, hang.Timeout = oldCheck, oldStat, oldTimeout
 	})
 	return release, func(root string) int {
 		mu.Lock()
@@ -74,12 +75,15 @@ func TestHungDiscIsNotRespondingAndTheOthersGoOn(t *testing.T) {
 	up := within(t, func() []locations.Location { return c.Reachable(cfg.Backup) })
 	require.Len(t, up, 1)
 	assert.Equal(t, good, up[0].Path)
-	// Asked again in the same run, it is not waited for again: not even for an hour.
-	Timeout = time.Hour
 	assert.Equal(t, "not responding: its disc did not answer within 0.05 s", within(t, func() string { return c.Unreachable(cfg.Backup[0]) }))
+	assert.Equal(t, "its disc stopped answering: unplug it and plug it in again, or wait for it", Hint(cfg.Backup[0]))
+	assert.Equal(t, "mount the disc that holds it", Hint(cfg.Backup[1]))
+	// Asked again in the same run, it is not waited for again: not even for an hour.
+	hang.Timeout = time.Hour
+	assert.Contains(t, within(t, func() string { return c.Unreachable(cfg.Backup[0]) }), "not responding")
 	assert.False(t, within(t, func() bool { return c.Missing(cfg.Backup[0]) }), "a disc that does not answer is not known to be missing")
 	assert.Equal(t, 1, calls(hung), "asked once in a run")
-	Timeout = 50 * time.Millisecond
+	hang.Timeout = 50 * time.Millisecond
 
 	// Another run while the first check is still stuck: no second one on that disc.
 	c2 := newChecker(t)
@@ -102,9 +106,9 @@ func TestLocationsAreCheckedAtOnce(t *testing.T) {
 	work := mkdir(t, f.home, "w")
 	roots := []string{mkdir(t, f.home, "a"), mkdir(t, f.home, "b"), mkdir(t, f.home, "c")}
 	cfg := f.load(t, []string{work}, roots, nil).Configs[0]
-	old, oldTimeout := checkLocal, Timeout
-	t.Cleanup(func() { checkLocal, Timeout = old, oldTimeout })
-	Timeout = 10 * time.Second // generous: only a check that waits for one not started yet takes it
+	old, oldTimeout := checkLocal, hang.Timeout
+	t.Cleanup(func() { checkLocal, hang.Timeout = old, oldTimeout })
+	hang.Timeout = 10 * time.Second // generous: only a check that waits for one not started yet takes it
 	var started atomic.Int32
 	all := make(chan struct{})
 	checkLocal = func(l locations.Location) string {

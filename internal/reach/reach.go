@@ -1,7 +1,7 @@
 // Package reach says whether a location can be used now. A location on this machine is looked
 // at every time it is asked about (cheap): its root must be a directory, and once it is marked,
-// hold its marker (locations.Location.Unreachable); a disc that does not answer within Timeout
-// is not responding, and is not asked again during the run (local.go). A location on another host is asked once per
+// hold its marker (locations.Location.Unreachable); a disc that does not answer within hang.Timeout
+// is not responding, and is not asked again while it does not answer (local.go). A location on another host is asked once per
 // run, over one ssh connection that checks the directory and fetches its marker (probe); the
 // Checker remembers the answer, and checks several hosts at once.
 package reach
@@ -10,6 +10,7 @@ import (
 	"context"
 	"sync"
 
+	"micsync/internal/hang"
 	"micsync/locations"
 	"micsync/rsyncplan"
 )
@@ -20,9 +21,8 @@ type Checker struct {
 	rsync rsyncplan.Runner
 	batch bool // ssh may not ask for a password or a host key: there is no terminal to answer
 
-	mu   sync.Mutex
-	why  map[string]string // by location path: "" when reachable
-	hung map[string]string // locations here whose disc did not answer, by path
+	mu  sync.Mutex
+	why map[string]string // locations on other hosts, by path: "" when reachable
 }
 
 // New returns a Checker whose runs use rsync as it is set up (its program and stderr). batch
@@ -67,7 +67,7 @@ func (c *Checker) Reachable(ls []locations.Location) []locations.Location {
 }
 
 // Probe checks the locations on other hosts among ls that were not checked yet, all at once,
-// and the locations here at the same time: a disc that does not answer costs one Timeout for
+// and the locations here at the same time: a disc that does not answer costs one hang.Timeout for
 // all of them, and is not waited for again.
 func (c *Checker) Probe(ls ...locations.Location) {
 	c.mu.Lock()
@@ -75,12 +75,11 @@ func (c *Checker) Probe(ls ...locations.Location) {
 	seen := map[string]bool{}
 	for _, l := range ls {
 		_, done := c.why[l.Path]
-		_, hung := c.hung[l.Path]
 		switch {
 		case seen[l.Path]:
 		case l.Remote() && !done:
 			todo = append(todo, l)
-		case !l.Remote() && !hung:
+		case !l.Remote() && !hang.Stuck(l.Path):
 			here = append(here, l)
 		}
 		seen[l.Path] = true
@@ -114,6 +113,9 @@ func (c *Checker) ProbeAll(f *locations.File) {
 func Hint(l locations.Location) string {
 	if l.Remote() {
 		return "check that " + l.Host + " is up and that ssh " + l.Host + " works without a password"
+	}
+	if hang.Stuck(l.Path) {
+		return "its disc stopped answering: unplug it and plug it in again, or wait for it"
 	}
 	return "mount the disc that holds it"
 }
