@@ -769,13 +769,6 @@ func TestFault13FileChangedDuringTheCopy(t *testing.T) {
 // it not responding and go on with the other disc; Ctrl-C (SIGINT to the foreground process
 // group) or SIGTERM ends a run whose rsync hangs on it, with exit 130.
 func TestFault13HungDisc(t *testing.T) {
-	// Not done yet, and not claimed: with a FUSE disc whose daemon is stopped, micsync check
-	// and a backup still do not end by themselves, and Ctrl-C does not end micsync, on this
-	// machine (each subtest times out after 30 s). The in-process timeouts (internal/reach)
-	// and the watchdog (cmd/micsync) work against a stat that blocks; what still touches the
-	// disc without a time limit, and whether a thread stuck on the disc keeps the process from
-	// exiting, is the open part of issue 13. Remove this skip when it passes.
-	t.Skip("hung FUSE discs are not handled yet: the open part of issue 13")
 	// twoDiscs is a WORKING in HOME and two BACKUPs: h on exFAT, the disc that will hang, and
 	// g on ext4; h is marked, so that no answer from it can look like an empty disc.
 	twoDiscs := func(t *testing.T) (e *env, h, g *loopDisc) {

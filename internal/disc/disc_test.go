@@ -21,11 +21,11 @@ func holder(exclusive bool) Holder {
 
 func TestLockKeepsOneWriter(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), Name)
-	w, err := Acquire(dir, holder(true))
+	w, err := Acquire(dir, dir, holder(true))
 	require.NoError(t, err)
 
 	for _, exclusive := range []bool{true, false} {
-		_, err = Acquire(dir, holder(exclusive))
+		_, err = Acquire(dir, dir, holder(exclusive))
 		var busy *BusyError
 		require.ErrorAs(t, err, &busy, "a second run, exclusive=%v", exclusive)
 		require.Len(t, busy.Holders, 1)
@@ -35,17 +35,17 @@ func TestLockKeepsOneWriter(t *testing.T) {
 	}
 
 	w.Release()
-	r1, err := Acquire(dir, holder(false))
+	r1, err := Acquire(dir, dir, holder(false))
 	require.NoError(t, err, "free again once released")
-	r2, err := Acquire(dir, holder(false))
+	r2, err := Acquire(dir, dir, holder(false))
 	require.NoError(t, err, "readers share the lock")
-	_, err = Acquire(dir, holder(true))
+	_, err = Acquire(dir, dir, holder(true))
 	var busy *BusyError
 	require.ErrorAs(t, err, &busy, "a writer waits for the readers")
 	assert.Len(t, busy.Holders, 2)
 	r1.Release()
 	r2.Release()
-	w, err = Acquire(dir, holder(true))
+	w, err = Acquire(dir, dir, holder(true))
 	require.NoError(t, err)
 	w.Release()
 	assert.Empty(t, notes(dir), "every note goes with its lock")
@@ -55,7 +55,7 @@ func TestLockKeepsOneWriter(t *testing.T) {
 // dies, leaves it free; its note is then removed by the next run.
 func TestLockOfADeadProcessIsTakenOver(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), Name)
-	w, err := Acquire(dir, holder(true)) // makes the lock file and a note
+	w, err := Acquire(dir, dir, holder(true)) // makes the lock file and a note
 	require.NoError(t, err)
 	w.Release()
 	ready := filepath.Join(t.TempDir(), "ready")
@@ -68,7 +68,7 @@ func TestLockOfADeadProcessIsTakenOver(t *testing.T) {
 	writeNote(dir, dead)
 	require.Eventually(t, func() bool { _, err := os.Stat(ready); return err == nil }, 10*time.Second, 10*time.Millisecond)
 
-	_, err = Acquire(dir, holder(true))
+	_, err = Acquire(dir, dir, holder(true))
 	var busy *BusyError
 	require.ErrorAs(t, err, &busy, "the other process holds the lock")
 	require.Len(t, busy.Holders, 1)
@@ -77,7 +77,7 @@ func TestLockOfADeadProcessIsTakenOver(t *testing.T) {
 	kill()
 	other.Wait()
 	// The kernel lets the lock go once the last process that has it open is gone.
-	require.Eventually(t, func() bool { w, err = Acquire(dir, holder(true)); return err == nil },
+	require.Eventually(t, func() bool { w, err = Acquire(dir, dir, holder(true)); return err == nil },
 		10*time.Second, 10*time.Millisecond, "a dead holder's lock is free")
 	got := notes(dir)
 	require.Len(t, got, 1, "the dead run's note is gone")
@@ -87,19 +87,42 @@ func TestLockOfADeadProcessIsTakenOver(t *testing.T) {
 	w.Release()
 }
 
+func TestLockDirIsOneForEachLocationAndSharedByAllUsers(t *testing.T) {
+	old := lockBase
+	lockBase = t.TempDir()
+	t.Cleanup(func() { lockBase = old })
+	a, err := LockDir("/media/disc/backup")
+	require.NoError(t, err)
+	again, err := LockDir("/media/disc/backup")
+	require.NoError(t, err)
+	b, err := LockDir("/media/disc/backup2")
+	require.NoError(t, err)
+	assert.Equal(t, a, again, "two runs on one location take one lock")
+	assert.NotEqual(t, a, b)
+	assert.Equal(t, filepath.Join(lockBase, "micsync"), filepath.Dir(a))
+	fi, err := os.Stat(filepath.Dir(a))
+	require.NoError(t, err)
+	assert.Equal(t, os.ModeDir|os.ModeSticky|0o777, fi.Mode(), "every user's runs lock there")
+
+	lockBase = filepath.Join(lockBase, "missing") // a machine without /run/lock
+	c, err := LockDir("/media/disc/backup")
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(os.TempDir(), "micsync"), filepath.Dir(c))
+}
+
 func TestLockOnADiscThatCannotBeWritten(t *testing.T) {
 	if os.Geteuid() == 0 {
 		t.Skip("root writes to a read-only directory; the tests of the built binary run this as nobody")
 	}
 	root := t.TempDir()
 	require.NoError(t, os.Chmod(root, 0o555))
-	_, err := Acquire(filepath.Join(root, Name), holder(false))
+	_, err := Acquire(filepath.Join(root, Name), "", holder(false))
 	assert.ErrorIs(t, err, ErrNoLock)
 }
 
 func TestTempDirLeftoversAreRemovedByTheNextRun(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), Name)
-	l, err := Acquire(dir, holder(true))
+	locks, dir := t.TempDir(), filepath.Join(t.TempDir(), Name)
+	l, err := Acquire(locks, dir, holder(true))
 	require.NoError(t, err)
 	tmp, err := l.TempDir()
 	require.NoError(t, err)
@@ -108,7 +131,7 @@ func TestTempDirLeftoversAreRemovedByTheNextRun(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(tmp, ".small.txt.Ab12Cd"), []byte("x"), 0o600))
 	l.Release() // the run dies here
 
-	next, err := Acquire(dir, holder(true))
+	next, err := Acquire(locks, dir, holder(true))
 	require.NoError(t, err)
 	assert.Equal(t, Leftovers{Files: 2, Bytes: 1001}, next.RemoveLeftovers())
 	assert.NoDirExists(t, tmp)
@@ -194,7 +217,7 @@ func TestLockIsSharedByTheUsersOfOneMachine(t *testing.T) {
 	require.NoError(t, os.Chmod(filepath.Dir(root), 0o755))
 	require.NoError(t, os.Chmod(root, 0o777))
 	dir := filepath.Join(root, Name)
-	l, err := Acquire(dir, holder(true))
+	l, err := Acquire(dir, dir, holder(true))
 	require.NoError(t, err)
 	tmp, err := l.TempDir()
 	require.NoError(t, err)

@@ -8,6 +8,8 @@
 package disc
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,9 +46,32 @@ var started = time.Now()
 // however it dies; a lock left by a dead process is simply free. Each holder also leaves a note
 // (DIR/holder-PID-RANDOM) saying who it is, for the message of the run that has to wait.
 type Lock struct {
-	Dir  string // the directory that holds the lock: ROOT/.micsync, or one in micsync's state directory
+	Dir  string // the directory that holds the lock (LockDir)
+	Disc string // the location's own directory on its disc, ROOT/.micsync; "" on another host
 	f    *os.File
 	note string
+}
+
+// lockBase is the directory that holds the machine's lock files: where every user's runs find
+// them. Where it is missing, the temporary directory is used.
+var lockBase = "/run/lock"
+
+// LockDir is the directory that holds the lock of the location at path on this machine: one of
+// micsync's below /run/lock, shared by every user's runs, named after path (a location's path
+// is its symlinks resolved). It is not on the location's disc: a run keeps its lock's file open
+// to its end, and closing a file on a FUSE disc that stopped answering waits for the disc in a
+// way that nothing interrupts, not even the kernel ending the process; micsync could not end.
+func LockDir(path string) (string, error) {
+	base := lockBase
+	if fi, err := os.Stat(base); err != nil || !fi.IsDir() {
+		base = os.TempDir()
+	}
+	base = filepath.Join(base, "micsync")
+	if err := shared(base); err != nil {
+		return "", fmt.Errorf("%w %s: %w", ErrNoLock, base, err)
+	}
+	sum := sha256.Sum256([]byte(path))
+	return filepath.Join(base, hex.EncodeToString(sum[:8])), nil
 }
 
 // BusyError means that another run holds a lock that this run needs.
@@ -82,8 +107,9 @@ func (h Holder) String() string {
 var ErrNoLock = errors.New("cannot lock")
 
 // Acquire takes the lock in dir (made when missing) for me, without waiting: it returns a
-// *BusyError when another run holds it in a way that conflicts.
-func Acquire(dir string, me Holder) (*Lock, error) {
+// *BusyError when another run holds it in a way that conflicts. onDisc is the location's own
+// directory on its disc (Lock.Disc); Acquire does not touch it.
+func Acquire(dir, onDisc string, me Holder) (*Lock, error) {
 	if err := shared(dir); err != nil {
 		return nil, fmt.Errorf("%w %s: %w", ErrNoLock, dir, err)
 	}
@@ -108,7 +134,7 @@ func Acquire(dir string, me Holder) (*Lock, error) {
 		}
 		return nil, fmt.Errorf("%w %s: %w", ErrNoLock, path, err)
 	}
-	l := &Lock{Dir: dir, f: f}
+	l := &Lock{Dir: dir, Disc: onDisc, f: f}
 	removeDeadNotes(dir, me.Exclusive)
 	l.note = writeNote(dir, me)
 	return l, nil

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 )
 
-// tempName is the directory below Lock.Dir that holds each run's directory for rsync's
+// tempName is the directory below Lock.Disc that holds each run's directory for rsync's
 // temporary files.
 const tempName = "tmp"
 
@@ -16,7 +16,10 @@ const tempName = "tmp"
 // exclusive lock; a run that dies leaves the directory, and the next run removes it
 // (RemoveLeftovers).
 func (l *Lock) TempDir() (string, error) {
-	parent := filepath.Join(l.Dir, tempName)
+	if err := shared(l.Disc); err != nil {
+		return "", fmt.Errorf("make micsync's directory on the disc: %w", err)
+	}
+	parent := filepath.Join(l.Disc, tempName)
 	if err := shared(parent); err != nil {
 		return "", fmt.Errorf("make the directory for rsync's temporary files: %w", err)
 	}
@@ -39,7 +42,7 @@ type Leftovers struct {
 // user may not remove: that user's next run does.
 func (l *Lock) RemoveLeftovers() Leftovers {
 	var left Leftovers
-	parent := filepath.Join(l.Dir, tempName)
+	parent := filepath.Join(l.Disc, tempName)
 	entries, _ := os.ReadDir(parent)
 	for _, e := range entries {
 		dir := filepath.Join(parent, e.Name())

@@ -138,7 +138,7 @@ func (h *held) tryAll(ws []want) (*busyError, error) {
 		dir, err := lockDir(w.loc)
 		if err == nil {
 			var l *disc.Lock
-			l, err = disc.Acquire(dir, disc.Me(w.exclusive))
+			l, err = disc.Acquire(dir, onDisc(w.loc), disc.Me(w.exclusive))
 			if err == nil {
 				h.locks = append(h.locks, l)
 				h.lock[w.loc.Path] = l
@@ -170,7 +170,7 @@ func noLock(l locations.Location, err error) error {
 		err = pe // it names the path
 	}
 	return ui.Failure(fmt.Errorf("cannot lock %s %s: %w", l.Role, ui.Show(l.Path), err),
-		"micsync keeps its lock in "+disc.Name+" in the location's root: check that you may write there")
+		"check that you may write to the directory that the error names")
 }
 
 // sameLocation reports whether the source is one of the destinations: a restore from the trash
@@ -184,12 +184,12 @@ func sameLocation(src locations.Location, dests []*dest) bool {
 	return false
 }
 
-// lockDir is where a location's lock is: in its own directory on its disc, so that it holds
-// whatever path the disc is mounted at and for every user; for a location on another host, in
-// micsync's state directory on this machine, which keeps the runs of this machine apart.
+// lockDir is where a location's lock is: for one on this machine, in the machine's lock
+// directory, shared by every user (disc.LockDir); for one on another host, in micsync's state
+// directory on this machine, which keeps the runs of this machine apart.
 func lockDir(l locations.Location) (string, error) {
 	if !l.Remote() {
-		return filepath.Join(l.Path, disc.Name), nil
+		return disc.LockDir(l.Path)
 	}
 	state, err := locations.StateDir()
 	if err != nil {
@@ -201,6 +201,15 @@ func lockDir(l locations.Location) (string, error) {
 		return "", err
 	}
 	return filepath.Join(dir, hex.EncodeToString(sum[:8])), nil
+}
+
+// onDisc is the location's own directory on its disc, for rsync's temporary files, the
+// probes and the flush; "" for a location on another host.
+func onDisc(l locations.Location) string {
+	if l.Remote() {
+		return ""
+	}
+	return filepath.Join(l.Path, disc.Name)
 }
 
 // release lets go of every lock.
@@ -222,7 +231,7 @@ func (e *Env) setUp(h *held, d *dest) error {
 	if l == nil {
 		// A dry run takes no lock and makes no directory, but plans as the run would, where
 		// an earlier run made micsync's directory to probe in.
-		if dir := filepath.Join(d.loc.Path, disc.Name); isDir(dir) {
+		if dir := onDisc(d.loc); isDir(dir) {
 			d.job.ExactTimes = disc.KeepsNanoseconds(dir)
 		}
 		return nil
@@ -235,7 +244,7 @@ func (e *Env) setUp(h *held, d *dest) error {
 	if d.job.TempDir, err = l.TempDir(); err != nil {
 		return ui.Failure(err)
 	}
-	d.job.ExactTimes = disc.KeepsNanoseconds(l.Dir)
+	d.job.ExactTimes = disc.KeepsNanoseconds(l.Disc)
 	return nil
 }
 
@@ -277,7 +286,7 @@ func (e *Env) finish(h *held, src locations.Location, d *dest) error {
 	if l == nil || d.loc.Remote() {
 		return nil
 	}
-	if err := disc.Flush(l.Dir); err != nil {
+	if err := disc.Flush(l.Disc); err != nil {
 		return ui.Failure(err, "the copies may not be on the disc yet: do not pull it out before it is unmounted")
 	}
 	d.flushed = true
@@ -296,7 +305,7 @@ func (e *Env) fits(h *held, d *dest) error {
 	if l == nil || d.loc.Remote() || d.plan == nil {
 		return nil
 	}
-	space, err := spaceOf(l.Dir)
+	space, err := spaceOf(l.Disc)
 	if err != nil {
 		return nil // a disc that cannot say has the copy itself tell
 	}
@@ -315,7 +324,7 @@ func (e *Env) fits(h *held, d *dest) error {
 	}
 	need := whole
 	if !rsyncplan.IsRemote(d.job.SrcDir) {
-		holes := disc.KeepsHoles(l.Dir)
+		holes := disc.KeepsHoles(l.Disc)
 		need = 0
 		for _, it := range items {
 			need += space.Takes(it.Size, disc.Allocated(filepath.Join(d.job.SrcDir, filepath.FromSlash(it.Name))), holes)

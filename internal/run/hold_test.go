@@ -22,7 +22,9 @@ func (w *world) otherRun(loc string) (release func()) {
 	w.t.Helper()
 	h := disc.Me(true)
 	h.Command = "micsync --backup -m docs"
-	l, err := disc.Acquire(w.path(loc, disc.Name), h)
+	dir, err := disc.LockDir(w.path(loc))
+	require.NoError(w.t, err)
+	l, err := disc.Acquire(dir, "", h)
 	require.NoError(w.t, err)
 	return l.Release
 }
