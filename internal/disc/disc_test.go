@@ -1,6 +1,7 @@
 package disc
 
 import (
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -88,9 +89,10 @@ func TestLockOfADeadProcessIsTakenOver(t *testing.T) {
 }
 
 func TestLockDirIsOneForEachLocationAndSharedByAllUsers(t *testing.T) {
-	old := lockBase
-	lockBase = t.TempDir()
-	t.Cleanup(func() { lockBase = old })
+	oldBase, oldOther := lockBase, otherBase
+	lockBase, otherBase = t.TempDir(), t.TempDir()
+	t.Cleanup(func() { lockBase, otherBase = oldBase, oldOther })
+	require.NoError(t, os.Chmod(lockBase, 0o777|fs.ModeSticky))
 	a, err := LockDir("/media/disc/backup")
 	require.NoError(t, err)
 	again, err := LockDir("/media/disc/backup")
@@ -104,10 +106,29 @@ func TestLockDirIsOneForEachLocationAndSharedByAllUsers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, os.ModeDir|os.ModeSticky|0o777, fi.Mode(), "every user's runs lock there")
 
-	lockBase = filepath.Join(lockBase, "missing") // a machine without /run/lock
+	// A /run/lock that only root may write to (Arch's) is not used, by anyone.
+	require.NoError(t, os.Chmod(lockBase, 0o755))
 	c, err := LockDir("/media/disc/backup")
 	require.NoError(t, err)
-	assert.Equal(t, filepath.Join(os.TempDir(), "micsync"), filepath.Dir(c))
+	assert.Equal(t, filepath.Join(otherBase, "micsync", filepath.Base(a)), c)
+}
+
+// A lock file removed between its open and its flock (a cleaner of /tmp) is not held: the run
+// locks the file that is there now, which the next run opens too.
+func TestALockFileRemovedUnderTheRunIsNotHeld(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "l")
+	w, err := Acquire(dir, "", holder(true))
+	require.NoError(t, err)
+	require.NoError(t, os.Remove(filepath.Join(dir, "lock"))) // the cleaner
+	assert.False(t, stillAt(w.f, filepath.Join(dir, "lock")))
+	w.Release()
+	w, err = Acquire(dir, "", holder(true))
+	require.NoError(t, err)
+	assert.True(t, stillAt(w.f, filepath.Join(dir, "lock")))
+	_, err = Acquire(dir, "", holder(true))
+	var busy *BusyError
+	assert.ErrorAs(t, err, &busy, "a second run sees the first one's lock")
+	w.Release()
 }
 
 func TestLockOnADiscThatCannotBeWritten(t *testing.T) {

@@ -52,19 +52,22 @@ type Lock struct {
 	note string
 }
 
-// lockBase is the directory that holds the machine's lock files: where every user's runs find
-// them. Where it is missing, the temporary directory is used.
-var lockBase = "/run/lock"
+// lockBase is where the machine's lock files are when every user may make files there (Debian
+// makes /run/lock world-writable, like /tmp); elsewhere (Arch's is root's alone) they are in
+// otherBase. Which of the two is used is the same for every user of the machine, so that their
+// runs see each other's locks.
+var lockBase, otherBase = "/run/lock", "/tmp"
 
 // LockDir is the directory that holds the lock of the location at path on this machine: one of
-// micsync's below /run/lock, shared by every user's runs, named after path (a location's path
-// is its symlinks resolved). It is not on the location's disc: a run keeps its lock's file open
-// to its end, and closing a file on a FUSE disc that stopped answering waits for the disc in a
-// way that nothing interrupts, not even the kernel ending the process; micsync could not end.
+// micsync's below /run/lock or /tmp, shared by every user's runs, named after path (a
+// location's path is its symlinks resolved). It is not on the location's disc: a run keeps its
+// lock's file open to its end, and closing a file on a FUSE disc that stopped answering waits
+// for the disc in a way that nothing interrupts, not even the kernel ending the process;
+// micsync could not end.
 func LockDir(path string) (string, error) {
-	base := lockBase
-	if fi, err := os.Stat(base); err != nil || !fi.IsDir() {
-		base = os.TempDir()
+	base := otherBase
+	if fi, err := os.Stat(lockBase); err == nil && fi.IsDir() && fi.Mode().Perm() == 0o777 && fi.Mode()&fs.ModeSticky != 0 {
+		base = lockBase
 	}
 	base = filepath.Join(base, "micsync")
 	if err := shared(base); err != nil {
@@ -134,10 +137,26 @@ func Acquire(dir, onDisc string, me Holder) (*Lock, error) {
 		}
 		return nil, fmt.Errorf("%w %s: %w", ErrNoLock, path, err)
 	}
+	if !stillAt(f, path) {
+		// The file was removed (a cleaner of old files in /tmp) between the open and the
+		// flock: a run that opens the path now gets another file. Lock the one there now.
+		f.Close()
+		return Acquire(dir, onDisc, me)
+	}
 	l := &Lock{Dir: dir, Disc: onDisc, f: f}
 	removeDeadNotes(dir, me.Exclusive)
 	l.note = writeNote(dir, me)
 	return l, nil
+}
+
+// stillAt reports whether f is still the file at path.
+func stillAt(f *os.File, path string) bool {
+	a, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	b, err := os.Stat(path)
+	return err == nil && os.SameFile(a, b)
 }
 
 // shared makes dir, when it is missing, as a directory that every user's runs may write in,

@@ -24,8 +24,10 @@ func (w *world) otherRun(loc string) (release func()) {
 	h.Command = "micsync --backup -m docs"
 	dir, err := disc.LockDir(w.path(loc))
 	require.NoError(w.t, err)
-	l, err := disc.Acquire(dir, "", h)
-	require.NoError(w.t, err)
+	// A run that just ended may still hold its lock for a moment: a child that a parallel
+	// test forks shares the lock's file until it execs rsync.
+	var l *disc.Lock
+	require.Eventually(w.t, func() bool { l, err = disc.Acquire(dir, "", h); return err == nil }, 10*time.Second, 5*time.Millisecond)
 	return l.Release
 }
 
