@@ -168,7 +168,7 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 		// --files-from never sets the transfer root's attributes, and adding or deleting
 		// entries in it changes its time; this run sets the root's attributes only.
 		steps = append(steps, Step{Name: "root", mayMatch: !hasRoot,
-			Args: append(append([]string{"-a", "--exclude=*"}, p.Job.timeArgs()...), "--", withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir))})
+			Args: append(append([]string{"-a", "--exclude=*"}, p.Job.timeArgs()...), "--", withSlash(p.Job.SrcDir), p.Job.dstArg())})
 	}
 	return steps, nil
 }
@@ -198,12 +198,18 @@ func (p *Plan) stepArgs(list string, newTrees bool, extra ...string) []string {
 	// the space it takes in the source, which is what the free-space check counts.
 	args = append(args, "--sparse")
 	if p.Job.TempDir != "" {
-		args = append(args, "--temp-dir="+p.Job.TempDir)
+		args = append(args, "--temp-dir="+p.Job.inDst(p.Job.TempDir))
 	}
 	args = append(args, p.Job.timeArgs()...)
 	args = append(args, extra...)
-	return append(args, "--", withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir))
+	return append(args, "--", withSlash(p.Job.SrcDir), p.Job.dstArg())
 }
+
+// dstArg is the destination of a run that writes: DST/., which rsync writes into as into DST/
+// but never creates. rsync makes a missing destination directory; a disc unmounted between
+// the last check and the run's start would leave its mount point, and rsync would make the
+// location's root there, on the internal disc.
+func (j Job) dstArg() string { return withSlash(j.DstDir) + "." }
 
 // WriteList writes entries, each ended by a NUL byte, to a new file name in dir, for rsync's
 // --files-from with --from0, and returns its path.

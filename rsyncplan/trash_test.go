@@ -63,6 +63,43 @@ func TestTrashArg(t *testing.T) {
 	}
 }
 
+// rsync gets its temporary directory relative to the destination when it is inside it, and
+// absolute when the job is below the location's root (rsync refuses ".."); either way the
+// files are copied and nothing stays in it.
+func TestTempDirArg(t *testing.T) {
+	root := t.TempDir()
+	src, tmp := filepath.Join(root, "src"), filepath.Join(root, "dst", ".micsync", "tmp", "RUN")
+	write(t, filepath.Join(src, "top.txt"), "top")
+	write(t, filepath.Join(src, "sub", "d", "f.txt"), "f")
+	write(t, filepath.Join(src, "sub", "g.txt"), "g")
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "dst", "sub"), 0o755))
+	require.NoError(t, os.MkdirAll(tmp, 0o755))
+	for _, c := range []struct{ src, dst, want string }{
+		{filepath.Join(src, "sub"), filepath.Join(root, "dst", "sub"), tmp},
+		{src, filepath.Join(root, "dst"), ".micsync/tmp/RUN"},
+	} {
+		job := Job{SrcDir: c.src, DstDir: c.dst, TempDir: tmp, Exclude: []string{"/.micsync/"}}
+		p, err := Make(t.Context(), &Runner{}, job)
+		require.NoError(t, err)
+		steps, err := p.Steps(Approval{}, t.TempDir())
+		require.NoError(t, err)
+		var args []string
+		for _, s := range steps {
+			args = append(args, s.Args...)
+		}
+		assert.Contains(t, args, "--temp-dir="+c.want)
+		executeWith(t, &Runner{}, p, Approval{})
+		want, got := snapshot(t, c.src), snapshot(t, c.dst)
+		delete(got, ".micsync")
+		delete(got, ".micsync/tmp")
+		delete(got, ".micsync/tmp/RUN")
+		assert.Equal(t, want, got, "copied through the temporary directory")
+		entries, err := os.ReadDir(tmp)
+		require.NoError(t, err)
+		assert.Empty(t, entries)
+	}
+}
+
 func TestPartsLeaveNoEmptyTrash(t *testing.T) {
 	root := t.TempDir()
 	src, dst := filepath.Join(root, "src"), filepath.Join(root, "dst")
@@ -143,4 +180,18 @@ func TestPartsMakeNoTrashWhereTheDiscWent(t *testing.T) {
 	entries, err := os.ReadDir(dst)
 	require.NoError(t, err)
 	assert.Empty(t, entries)
+}
+
+// A destination that went away between the plan and the run (a disc unmounted, its mount point
+// gone with it) is never made again by rsync: the run fails and writes nothing.
+func TestARunNeverMakesItsDestination(t *testing.T) {
+	src, dst := everyChange(t)
+	p, err := Make(t.Context(), &Runner{}, Job{SrcDir: src, DstDir: dst})
+	require.NoError(t, err)
+	steps, err := p.Steps(Approval{Overwrite: true, Delete: true}, t.TempDir())
+	require.NoError(t, err)
+	require.NoError(t, os.RemoveAll(dst))
+	var done Done
+	assert.Error(t, p.Execute(t.Context(), &Runner{}, steps, nil, &done))
+	assert.NoDirExists(t, dst)
 }
