@@ -857,6 +857,47 @@ func TestFault13HungDisc(t *testing.T) {
 	}
 }
 
+// A disc that stops answering while micsync flushes it: the flush (coreutils' sync) waits for
+// the disc in the kernel, where nothing interrupts it, but in a process of its own, so that
+// Ctrl-C still ends micsync; the copy is whole once the disc answers again.
+func TestFault13HungDiscInTheFlush(t *testing.T) {
+	e := newEnv(t)
+	h := newDisc(t, exfat, 64)
+	w, b := e.path("w"), h.path("b")
+	require.NoError(t, os.Mkdir(b, 0o755))
+	discConfig(t, e, w, b)
+	e.mkfile(t, "w/f.txt", "f")
+	writeBytes(t, e.path("w/big.bin"), randomBytes(1<<20, 7))
+	want := h.asOn(locationFiles(t, w))
+	real, err := exec.LookPath("sync")
+	require.NoError(t, err)
+	stub := t.TempDir()
+	flushing, goOn := filepath.Join(stub, "flushing"), filepath.Join(stub, "go")
+	script := `#!/bin/sh
+[ "$1" = -f ] && : >` + remoteQuote(flushing) + ` && while [ ! -e ` + remoteQuote(goOn) + ` ]; do sleep 0.01; done
+exec ` + remoteQuote(real) + ` "$@"
+`
+	require.NoError(t, os.WriteFile(filepath.Join(stub, "sync"), []byte(script), 0o755))
+	e.Env = append(e.Env, "PATH="+stub+":"+os.Getenv("PATH"))
+
+	run := e.start(t, "--backup", w)
+	run.unstick = h.Continue
+	waitFor(t, run, "the flush starts", func() bool { return exists(flushing) })
+	h.Stop()
+	require.NoError(t, os.WriteFile(goOn, nil, 0o644))
+	time.Sleep(300 * time.Millisecond) // sync is in the kernel, waiting for the disc
+	require.NoError(t, syscall.Kill(-run.pid(), syscall.SIGINT))
+	r := run.wait(t, hangDeadline)
+	h.Continue()
+	assert.Equal(t, 130, r.Code, r)
+	assert.Contains(t, r.Stderr, "interrupted")
+	assert.NotContains(t, r.Stdout, "ok ", "never ok before the flush")
+
+	r = e.run(t, "--backup", w)
+	assert.Equal(t, 0, r.Code, r)
+	assert.Equal(t, want, locationFiles(t, b))
+}
+
 // Item 9: a plan that cannot fit on the disc is refused before anything is copied, with both
 // numbers and a hint naming what the trash there holds and how to empty it; a sparse file is
 // counted by the space it takes; a disc that fills anyway gets the same hint.

@@ -1,11 +1,14 @@
 package disc
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -148,7 +151,34 @@ func KeepsNanoseconds(dir string) bool {
 // syncfs for the kernel's part, then an fsync of a file of micsync's, which a FUSE driver
 // (exFAT, NTFS and FAT ones) needs to write out what it keeps itself. A disc may be pulled out
 // once it returns.
+//
+// Both are done by coreutils' sync, in a process of its own: a flush waits for the disc in a
+// way that nothing interrupts, and a disc that stops answering in the middle of it (a dying
+// stick, a FUSE driver that hangs) would keep micsync itself from ending, Ctrl-C or not. Where
+// there is no sync, micsync flushes itself.
 func Flush(dir string) error {
+	name := filepath.Join(dir, "flushed")
+	err := os.WriteFile(name, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o666)
+	if err != nil {
+		return fmt.Errorf("flush %s: %w", dir, err)
+	}
+	sync, err := exec.LookPath("sync")
+	if err != nil {
+		return flushHere(dir, name)
+	}
+	for _, args := range [][]string{{"-f", "--", dir}, {"--", name}} {
+		var stderr strings.Builder
+		cmd := exec.Command(sync, args...)
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("flush %s: sync: %s", dir, cmp.Or(strings.TrimSpace(stderr.String()), err.Error()))
+		}
+	}
+	return nil
+}
+
+// flushHere is Flush in micsync's own process.
+func flushHere(dir, name string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("flush %s: %w", dir, err)
@@ -157,12 +187,11 @@ func Flush(dir string) error {
 	if err := unix.Syncfs(int(d.Fd())); err != nil {
 		return fmt.Errorf("flush %s: %w", dir, err)
 	}
-	f, err := os.OpenFile(filepath.Join(dir, "flushed"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+	f, err := os.OpenFile(name, os.O_WRONLY, 0)
 	if err != nil {
 		return fmt.Errorf("flush %s: %w", dir, err)
 	}
 	defer f.Close()
-	f.WriteString(time.Now().UTC().Format(time.RFC3339) + "\n")
 	if err := f.Sync(); err != nil && !errors.Is(err, syscall.ENOSYS) && !errors.Is(err, fs.ErrInvalid) {
 		return fmt.Errorf("flush %s: %w", dir, err)
 	}

@@ -225,6 +225,29 @@ func TestFlush(t *testing.T) {
 	assert.Error(t, Flush(filepath.Join(dir, "missing")))
 }
 
+// The flush is coreutils' sync in a process of its own (a disc that hangs in it keeps that
+// process, not micsync); its failure is the flush's; without sync, micsync flushes itself.
+func TestFlushIsDoneBySync(t *testing.T) {
+	dir, bin := t.TempDir(), t.TempDir()
+	log := filepath.Join(t.TempDir(), "log")
+	real, err := exec.LookPath("sync")
+	require.NoError(t, err)
+	script := "#!/bin/sh\necho \"$*\" >>" + log + "\nexec " + real + " \"$@\"\n"
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "sync"), []byte(script), 0o755))
+	t.Setenv("PATH", bin+":"+os.Getenv("PATH"))
+	require.NoError(t, Flush(dir))
+	b, err := os.ReadFile(log)
+	require.NoError(t, err)
+	assert.Equal(t, "-f -- "+dir+"\n-- "+filepath.Join(dir, "flushed")+"\n", string(b))
+
+	fail := "#!/bin/sh\necho 'sync: error syncing x: Input/output error' >&2\nexit 1\n"
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "sync"), []byte(fail), 0o755))
+	assert.EqualError(t, Flush(dir), "flush "+dir+": sync: sync: error syncing x: Input/output error")
+
+	t.Setenv("PATH", t.TempDir())
+	require.NoError(t, Flush(dir), "without sync")
+}
+
 // Two users who may both write to a location share its lock: the directory is theirs alike, as
 // /tmp is, and the lock file opens for both.
 func TestLockIsSharedByTheUsersOfOneMachine(t *testing.T) {
