@@ -25,7 +25,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
 	"golang.org/x/sys/unix"
+
+	"micsync/internal/disc"
 )
 
 // micsyncOwn are the entries micsync keeps in a location's root for itself: never synced, so
@@ -433,7 +436,7 @@ func TestFault13Locks(t *testing.T) {
 			waiting := e.start(t, "--transfer", "-m", "--wait", "--to", b2, filepath.Join(b1, "f.txt"))
 			waitFor(t, waiting, "the second run waits for b2's lock", func() bool {
 				return strings.Contains(waiting.stdout.String()+waiting.stderr.String(), "in use") ||
-					holdsFileIn(waiting.pid(), filepath.Join(b2, ".micsync"))
+					holdsFileIn(waiting.pid(), lockDir(t, b2))
 			})
 			assert.Equal(t, "original", readFile(t, filepath.Join(b2, "f.txt")), "the waiting run has not copied")
 			stub.release(t)
@@ -470,6 +473,51 @@ func TestFault13Locks(t *testing.T) {
 			assert.Equal(t, want, locationFiles(t, b2))
 		})
 	}
+}
+
+// lockDir is where micsync keeps the lock of the location at path.
+func lockDir(t *testing.T, path string) string {
+	t.Helper()
+	dir, err := disc.LockDir(path)
+	require.NoError(t, err)
+	return dir
+}
+
+// Two users of one machine who back up to the same BACKUP keep out of each other's way: a run
+// of nobody's stops while one of root's holds the BACKUP, and names it.
+func TestFault13LocksAcrossUsers(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root to run micsync as another user (nobody)")
+	}
+	e := newEnv(t)
+	w, b := e.path("w"), e.path("b")
+	require.NoError(t, os.Mkdir(b, 0o755))
+	discConfig(t, e, w, b)
+	e.mkfile(t, "w/f.txt", "f")
+	stub := stubRsync(t, e)
+	require.NoError(t, os.Chmod(stub.dir, 0o755))
+	asNobody(t, e)
+	nobody := e.User
+
+	e.User = nil // root
+	stub.hold(t)
+	first := e.start(t, "--backup", w)
+	stub.waitCall(t, first)
+	stub.holdOnly(t, first.pid())
+	before := contents(t, b)
+
+	e.User = nobody
+	r := e.run(t, "--backup", w)
+	assert.Equal(t, 1, r.Code, r)
+	assert.Contains(t, r.Stderr, "is in use by another micsync run (pid "+strconv.Itoa(first.pid()), r)
+	assert.Equal(t, before, contents(t, b), "the second run changed nothing")
+
+	stub.release(t)
+	r = first.wait(t, hangDeadline)
+	assert.Equal(t, 0, r.Code, r)
+	r = e.run(t, "--backup", w)
+	assert.Equal(t, 0, r.Code, r, "nobody's run goes once root's has ended")
+	assert.Equal(t, "f", readFile(t, filepath.Join(b, "f.txt")))
 }
 
 // holdsFileIn reports whether process pid has a file below dir open.
