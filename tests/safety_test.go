@@ -74,6 +74,8 @@ func TestTrashRestore(t *testing.T) {
 	e := docsOneBackup(t)
 	e.mkfile(t, "disk1/Documents/taxes/a.txt", "a")
 	e.mkfile(t, "Documents/taxes/a.txt", "a")
+	setMtime(t, e.path("disk1/Documents/taxes/a.txt"), past) // the same on both sides, to the ns
+	setMtime(t, e.path("Documents/taxes/a.txt"), past)
 	e.mkfile(t, "Documents/taxes/b.txt", "b, deleted by mistake")
 	e.mkfile(t, "Documents/keep.txt", "keep")
 	r := e.run(t, "--work", "-D", e.path("Documents/taxes"))
