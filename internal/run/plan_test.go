@@ -200,3 +200,36 @@ func TestRsyncWithoutAVersionFails(t *testing.T) {
 	requireFailure(t, err, odd+" --version printed no version")
 	w.unchanged(before)
 }
+
+// A named path that the source does not hold has nothing to copy: that is an error naming it,
+// never "ok", and the other named paths are still done.
+func TestANamedPathNotInTheSourceIsAnError(t *testing.T) {
+	t.Parallel()
+	w := oneBackup(t)
+	w.write("b1/only/g.txt", "only in the BACKUP")
+	w.write("b1/a/old.txt", "old")
+	w.write("b1/gone.txt", "deleted in WORKING")
+	w.write("w/a/f.txt", "f")
+	before := w.snapshot()
+	e, _, _ := w.env(prompt.NoTerminal{})
+	err := Run(e, w.req(Backup, Options{}, "b1/only"))
+	requireFailure(t, err, "only is not in WORKING "+w.path("w")+": nothing was copied for it",
+		"to copy from a BACKUP to WORKING, run micsync --work with the same path")
+	w.unchanged(before)
+
+	e, out, _ := w.env(prompt.NoTerminal{})
+	err = Run(e, w.req(Backup, Options{}, "b1/only", "b1/a", "b1/gone.txt"))
+	requireFailure(t, err, "only, gone.txt are not in WORKING "+w.path("w")+": nothing was copied for them",
+		"to copy from a BACKUP to WORKING, run micsync --work with the same path")
+	assert.Equal(t, "f", w.read("b1/a/f.txt"), "the path that is there is copied")
+	assert.Contains(t, out.String(), "ok      "+w.path("b1"))
+
+	// A dry run says the same; a run that deletes plans the deletion instead.
+	e, _, _ = w.env(prompt.NoTerminal{})
+	err = Run(e, w.req(Backup, Options{DryRun: true}, "b1/only"))
+	require.ErrorContains(t, err, "only is not in WORKING")
+	w.write("w/x.txt", "only in WORKING")
+	e, _, _ = w.env(prompt.NoTerminal{})
+	require.NoError(t, Run(e, w.req(Work, Options{DeleteNoAsk: true, Yes: true}, "w/a", "w/x.txt")))
+	assert.False(t, w.exists("w/x.txt"), "deleted, as -D asks")
+}

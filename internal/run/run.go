@@ -1,10 +1,12 @@
 package run
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"micsync/internal/disc"
 	"micsync/internal/trash"
@@ -192,9 +194,41 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 	}
 	if o.DryRun {
 		e.Out.Printf("dry run: nothing was changed\n")
-		return failures(dests)
+		return cmp.Or(failures(dests), notInSource(act, src, dests))
 	}
-	return e.executeAll(src, dests, todo, h, o)
+	return cmp.Or(e.executeAll(src, dests, todo, h, o), notInSource(act, src, dests))
+}
+
+// notInSource is the error of a run that was named paths its source does not hold: there is
+// nothing to copy for them, which is not success, though the others are done. nil when every
+// named path is there, and for a run that deletes what the source lacks (those are planned
+// deletions).
+func notInSource(act Action, src locations.Location, dests []*dest) error {
+	seen := map[string]bool{}
+	var names []string
+	for _, d := range dests {
+		if d.plan == nil || d.job.Delete {
+			continue
+		}
+		for _, n := range d.plan.Missing {
+			if !seen[n] {
+				seen[n] = true
+				names = append(names, ui.Show(n))
+			}
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	is, it := "is", "it"
+	if len(names) > 1 {
+		is, it = "are", "them"
+	}
+	err := fmt.Errorf("%s %s not in %s %s: nothing was copied for %s", strings.Join(names, ", "), is, src.Role, ui.Show(dests[0].job.SrcDir), it)
+	if act.Name == Backup.Name {
+		return ui.Failure(err, "to copy from a BACKUP to WORKING, run micsync --work with the same path")
+	}
+	return ui.Failure(err)
 }
 
 // prepare gives each destination a runner of its own: with several destinations at once,
