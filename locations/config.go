@@ -53,6 +53,8 @@ func Load(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
+	// A UTF-8 byte-order mark, which some Windows editors write, is no reason to refuse a file.
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	var raw fileJSON
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, jsonError(path, data, err)

@@ -96,6 +96,23 @@ func TestLoad(t *testing.T) {
 	assert.Same(t, linked, f.Lookup("linked"))
 }
 
+// A file saved with a UTF-8 byte-order mark (some Windows editors write one) loads; errors
+// still point at the right line and column.
+func TestLoadWithAByteOrderMark(t *testing.T) {
+	tmp := tempDir(t)
+	require.NoError(t, os.MkdirAll(filepath.Join(tmp, "w"), 0o755))
+	cfg := filepath.Join(tmp, "micsync.json")
+	writeFile(t, cfg, "\uFEFF"+`{"configs": [{"name": "c", "work": ["w"], "backup": ["b"]}]}`)
+	f, err := Load(cfg)
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(tmp, "w"), f.Configs[0].Work[0].Path)
+
+	writeFile(t, cfg, "\uFEFF"+"{\n  \"configs\": [,]\n}")
+	_, err = Load(cfg)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "line 2")
+}
+
 func TestLoadNotFound(t *testing.T) {
 	p := filepath.Join(tempDir(t), "missing.json")
 	_, err := Load(p)
