@@ -233,3 +233,29 @@ func TestANamedPathNotInTheSourceIsAnError(t *testing.T) {
 	require.NoError(t, Run(e, w.req(Work, Options{DeleteNoAsk: true, Yes: true}, "w/a", "w/x.txt")))
 	assert.False(t, w.exists("w/x.txt"), "deleted, as -D asks")
 }
+
+// micsync's own entries in a location's root are never synced: naming one, or a path inside
+// one, says so instead of "up to date".
+func TestMicsyncsOwnEntriesAreNotSynced(t *testing.T) {
+	t.Parallel()
+	w := oneBackup(t)
+	w.write("w/.micsync-trash/20260101T000000Z/old.txt", "kept")
+	w.write("w/a.txt", "a")
+	before := w.snapshot()
+	for _, c := range []struct{ path, msg string }{
+		{"w/.micsync-trash", ".micsync-trash is micsync's trash in WORKING " + w.path("w") + ": it is never synced"},
+		{"w/.micsync-trash/20260101T000000Z/old.txt", ".micsync-trash is micsync's trash in WORKING " + w.path("w") + ": it is never synced"},
+	} {
+		e, _, _ := w.env(prompt.NoTerminal{})
+		err := Run(e, w.req(Backup, Options{}, c.path))
+		require.Error(t, err, c.path)
+		assert.True(t, isUsage(err), "a usage error (exit status 2): %v", err)
+		assert.EqualError(t, err, c.msg)
+		assert.Equal(t, []string{"see what it holds with micsync trash list, and get a file back with micsync trash restore"}, hintsOrNil(err))
+		w.unchanged(before)
+	}
+	e, _, _ := w.env(prompt.NoTerminal{})
+	require.NoError(t, Run(e, w.req(Backup, Options{}, "w")), "the whole location is backed up as before")
+	assert.Equal(t, "a", w.read("b1/a.txt"))
+	assert.False(t, w.exists("b1/.micsync-trash/20260101T000000Z"))
+}

@@ -94,6 +94,9 @@ func Run(e *Env, req Request) error {
 	if err != nil {
 		return err
 	}
+	if err := ownEntry(t); err != nil {
+		return err
+	}
 	src, locs, err := e.chooseLocations(act, t, o)
 	if err != nil {
 		return err
@@ -197,6 +200,35 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 		return cmp.Or(failures(dests), notInSource(act, src, dests))
 	}
 	return cmp.Or(e.executeAll(src, dests, todo, h, o), notInSource(act, src, dests))
+}
+
+// ownEntry refuses a named path that is one of micsync's own entries in a location's root, or
+// inside one: they are never synced, and a run would only say "up to date".
+func ownEntry(t locations.Target) error {
+	top := strings.SplitN(t.Rel, "/", 2)[0]
+	names := []string{top}
+	if top == "" {
+		names = t.Names
+	}
+	for _, n := range names {
+		var what, hint string
+		switch n {
+		case trash.Name:
+			what, hint = "micsync's trash", "see what it holds with micsync trash list, and get a file back with micsync trash restore"
+		case locations.MarkerName:
+			what = "micsync's marker of the location"
+		case disc.Name:
+			what = "micsync's own directory"
+		default:
+			continue
+		}
+		err := fmt.Errorf("%s is %s in %s %s: it is never synced", n, what, t.Location.Role, ui.Show(t.Location.Path))
+		if hint == "" {
+			return ui.Usage(err)
+		}
+		return ui.Usage(err, hint)
+	}
+	return nil
 }
 
 // notInSource is the error of a run that was named paths its source does not hold: there is
