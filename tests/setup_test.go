@@ -273,7 +273,7 @@ func TestCheckWithoutConfigPointsToInit(t *testing.T) {
 	r := e.run(t, "check")
 	assert.Equal(t, 2, r.Code, r)
 	assert.Equal(t, "micsync: error: config file "+e.path("other.json")+" not found\n"+
-		"micsync: hint: create it: micsync init (it asks for the locations), or copy micsync.json.example to "+
+		"micsync: hint: create it: micsync --config-file "+e.path("other.json")+" init (it asks for the locations), or copy micsync.json.example to "+
 		e.path("other.json")+"\n", r.Stderr)
 }
 

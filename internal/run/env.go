@@ -15,6 +15,8 @@ package run
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 
 	"micsync/internal/reach"
 	"micsync/internal/ui"
@@ -39,15 +41,24 @@ type Env struct {
 // how to make one.
 func (e *Env) LoadConfig() (*locations.File, error) {
 	return e.readConfig(func(p string) []string {
-		return []string{"create it with: micsync init", "or copy micsync.json.example to " + p + " and set your locations (README.md, Configuration)"}
+		return []string{"create it with: " + initCommand(p), "or copy micsync.json.example to " + p + " and set your locations (README.md, Configuration)"}
 	})
+}
+
+// initCommand is the command that makes the config file at p: with --config-file unless p is
+// the default file.
+func initCommand(p string) string {
+	if p == filepath.Join(os.Getenv("HOME"), ".micsync.json") {
+		return "micsync init"
+	}
+	return "micsync --config-file " + ui.Show(p) + " init"
 }
 
 // LoadSetupConfig loads the config file for the setup commands. A missing file is answered with
 // micsync init.
 func (e *Env) LoadSetupConfig() (*locations.File, error) {
 	return e.readConfig(func(p string) []string {
-		return []string{"create it: micsync init (it asks for the locations), or copy micsync.json.example to " + p}
+		return []string{"create it: " + initCommand(p) + " (it asks for the locations), or copy micsync.json.example to " + p}
 	}, "fix the file, then run micsync check again")
 }
 

@@ -63,7 +63,15 @@ func TestCheckWithoutConfigPointsToInit(t *testing.T) {
 	e, _, _ := w.env(prompt.NoTerminal{})
 	err := Check(e)
 	requireUsage(t, err, "config file "+w.cfg+" not found",
-		"create it: micsync init (it asks for the locations), or copy micsync.json.example to "+w.cfg)
+		"create it: micsync --config-file "+w.cfg+" init (it asks for the locations), or copy micsync.json.example to "+w.cfg)
+}
+
+// The hint's init makes the file that was missing: the default one, or the one named.
+func TestInitCommandNamesTheFile(t *testing.T) {
+	t.Setenv("HOME", "/home/me")
+	assert.Equal(t, "micsync init", initCommand("/home/me/.micsync.json"))
+	assert.Equal(t, "micsync --config-file /etc/micsync.json init", initCommand("/etc/micsync.json"))
+	assert.Equal(t, `micsync --config-file "/tmp/a \"b\".json" init`, initCommand(`/tmp/a "b".json`))
 }
 
 func TestActionWithoutConfigSaysHowToMakeOne(t *testing.T) {
@@ -72,7 +80,7 @@ func TestActionWithoutConfigSaysHowToMakeOne(t *testing.T) {
 	require.NoError(t, os.Remove(w.cfg))
 	w.write("w/a.txt", "a")
 	before := w.snapshot()
-	hints := []string{"create it with: micsync init",
+	hints := []string{"create it with: micsync --config-file " + w.cfg + " init",
 		"or copy micsync.json.example to " + w.cfg + " and set your locations (README.md, Configuration)"}
 	e, _, _ := w.env(prompt.NoTerminal{})
 	requireUsage(t, Run(e, w.req(Backup, Options{}, "w/a.txt")), "config file "+w.cfg+" not found", hints...)
