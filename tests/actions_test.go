@@ -456,7 +456,8 @@ func TestBadInputIsOneClearError(t *testing.T) {
 		{[]string{"--backup", e.path("Documents/a/x.txt"), e.path("Documents/b/y.txt")}, "same directory"},
 		{[]string{"--backup", e.path("elsewhere.txt")}, "is not inside any location"},
 		{[]string{"--backup", "--work", e.path("Documents/a")}, "--backup and --work cannot be used together"},
-		{[]string{"--backup", "-d", e.path("Documents/a")}, "unknown flag -d"},
+		{[]string{"--backup", "-d", e.path("Documents/a")}, "--backup never deletes: -d is an option of --work and --transfer"},
+		{[]string{"--bakup", e.path("Documents/a")}, "unknown flag --bakup: did you mean --backup?"},
 		{[]string{"--backup"}, "expected"},
 		{[]string{"--work", "-d", "-D", e.path("Documents/a")}, "can't be used together"},
 	}

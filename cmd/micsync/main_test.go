@@ -150,3 +150,31 @@ func TestNoArgumentsAndVersion(t *testing.T) {
 	assert.Equal(t, 2, Main(context.Background(), []string{"--backup", "--work", "a"}, &stdout, &stderr, prompt.NoTerminal{}))
 	assert.Equal(t, "micsync: error: --backup and --work cannot be used together\nmicsync: hint: choose one action\n", stderr.String())
 }
+
+// The command-line mistakes people make get an error that says what they meant: a deletion
+// asked of a backup, and a misspelt action.
+func TestCommandLineMistakesAreSaidPlainly(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--backup", "-d", "/x"}, "micsync: error: --backup never deletes: -d is an option of --work and --transfer\n" +
+			"micsync: hint: to delete from a WORKING what its BACKUP does not hold: micsync --work -d PATH\n"},
+		{[]string{"backup", "-D", "/x"}, "micsync: error: --backup never deletes: -D is an option of --work and --transfer\n" +
+			"micsync: hint: to delete from a WORKING what its BACKUP does not hold: micsync --work -d PATH\n"},
+		{[]string{"--bakup", "/x"}, "micsync: error: unknown flag --bakup: did you mean --backup?\n" +
+			"micsync: hint: run micsync --help for the actions and their options\n"},
+		{[]string{"--tre", "/x"}, "micsync: error: unknown flag --tre: did you mean --tree?\n" +
+			"micsync: hint: run micsync --help for the actions and their options\n"},
+		{[]string{"--transfr", "/x"}, "micsync: error: unknown flag --transfr: did you mean --transfer?\n" +
+			"micsync: hint: run micsync --help for the actions and their options\n"},
+	} {
+		var stdout, stderr strings.Builder
+		code := Main(context.Background(), c.args, &stdout, &stderr, prompt.NoTerminal{})
+		assert.Equal(t, 2, code, c.args)
+		assert.Equal(t, c.want, stderr.String(), c.args)
+	}
+	var stdout, stderr strings.Builder
+	Main(context.Background(), []string{"--backup", "--frobnicate", "/x"}, &stdout, &stderr, prompt.NoTerminal{})
+	assert.NotContains(t, stderr.String(), "did you mean --", "no action is that close")
+}
