@@ -144,8 +144,10 @@ func commandLine(args []string) string {
 	return strings.Join(append([]string{"micsync"}, args...), " ")
 }
 
-// command returns micsync with args in e's clean environment. When ctx ends, micsync's whole
-// process group is killed: SysProcAttr must make micsync a group leader.
+// command returns micsync with args in e's clean environment. When ctx ends, micsync gets
+// SIGQUIT first, on which Go prints where every goroutine is (a hang's failure message says
+// where it hung), and then micsync's whole process group is killed: SysProcAttr must make
+// micsync a group leader.
 func (e *env) command(ctx context.Context, args []string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Dir = e.Dir
@@ -153,7 +155,11 @@ func (e *env) command(ctx context.Context, args []string) *exec.Cmd {
 		cmd.Dir = e.Home
 	}
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + e.Home, "LC_ALL=C.UTF-8"}, e.Env...)
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.Cancel = func() error {
+		syscall.Kill(cmd.Process.Pid, syscall.SIGQUIT)
+		time.Sleep(time.Second)
+		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
 	cmd.WaitDelay = 5 * time.Second // a surviving child may hold stdout open
 	return cmd
 }
