@@ -73,8 +73,13 @@ func LockDir(path string) (string, error) {
 	if err := shared(base); err != nil {
 		return "", fmt.Errorf("%w %s: %w", ErrNoLock, base, err)
 	}
+	return filepath.Join(base, LockName(path)), nil
+}
+
+// LockName is the name of the lock directory of the location at path, wherever it is kept.
+func LockName(path string) string {
 	sum := sha256.Sum256([]byte(path))
-	return filepath.Join(base, hex.EncodeToString(sum[:8])), nil
+	return hex.EncodeToString(sum[:8])
 }
 
 // BusyError means that another run holds a lock that this run needs.

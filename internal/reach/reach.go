@@ -1,9 +1,10 @@
 // Package reach says whether a location can be used now. A location on this machine is looked
 // at every time it is asked about (cheap): its root must be a directory, and once it is marked,
-// hold its marker (locations.Location.Unreachable); a disc that does not answer within hang.Timeout
-// is not responding, and is not asked again while it does not answer (local.go). A location on another host is asked once per
-// run, over one ssh connection that checks the directory and fetches its marker (probe); the
-// Checker remembers the answer, and checks several hosts at once.
+// hold its marker (locations.Location.Unreachable); a disc that does not answer within
+// hang.Timeout is not responding, and is not asked again while it does not answer (local.go).
+// A location on another host is asked once per run, over one ssh connection that checks the
+// directory and fetches its marker (probe); the Checker remembers the answer, and checks
+// several hosts at once.
 package reach
 
 import (

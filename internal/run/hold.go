@@ -1,8 +1,6 @@
 package run
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -195,12 +193,11 @@ func lockDir(l locations.Location) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256([]byte(l.Path))
 	dir := filepath.Join(state, "locks")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, hex.EncodeToString(sum[:8])), nil
+	return filepath.Join(dir, disc.LockName(l.Path)), nil
 }
 
 // onDisc is the location's own directory on its disc, for rsync's temporary files, the

@@ -211,10 +211,12 @@ func ownEntry(t locations.Target) error {
 		names = t.Names
 	}
 	for _, n := range names {
-		var what, hint string
+		var what string
+		var hints []string
 		switch n {
 		case trash.Name:
-			what, hint = "micsync's trash", "see what it holds with micsync trash list, and get a file back with micsync trash restore"
+			what = "micsync's trash"
+			hints = []string{"see what it holds with micsync trash list, and get a file back with micsync trash restore"}
 		case locations.MarkerName:
 			what = "micsync's marker of the location"
 		case disc.Name:
@@ -222,11 +224,7 @@ func ownEntry(t locations.Target) error {
 		default:
 			continue
 		}
-		err := fmt.Errorf("%s is %s in %s %s: it is never synced", n, what, t.Location.Role, ui.Show(t.Location.Path))
-		if hint == "" {
-			return ui.Usage(err)
-		}
-		return ui.Usage(err, hint)
+		return ui.Usage(fmt.Errorf("%s is %s in %s %s: it is never synced", n, what, t.Location.Role, ui.Show(t.Location.Path)), hints...)
 	}
 	return nil
 }
