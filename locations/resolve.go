@@ -18,6 +18,9 @@ type Target struct {
 	Location Location
 	Rel      string   // the paths' parent directory relative to Location.Path, slash-separated, "" at the root
 	Names    []string // base names of the given paths, in the order given; nil when the one path given is the location root itself ("whole root")
+	// Absent lists the Names that do not exist here: they name the same place in the
+	// configuration's other locations, where a run may find them.
+	Absent []string
 }
 
 // given is one path as the user gave it, and what it is on disc.
@@ -26,10 +29,13 @@ type given struct {
 	full   string // with all symlinks resolved, "" for a dangling symlink
 	parent string // the parent directory, symlinks resolved
 	name   string // the base name, not resolved: a symlink is synced as the link
+	absent bool   // the path does not exist: parent is its nearest existing parent, resolved, and the rest
 }
 
 // Resolve finds every configuration that has a location holding all the given paths, in
-// config-file order. Relative paths are relative to cwd.
+// config-file order. Relative paths are relative to cwd. A path that does not exist is placed
+// by its nearest existing parent and listed in Target.Absent; one that is in no location is an
+// error saying that it does not exist.
 func (f *File) Resolve(paths []string, cwd string) ([]Target, error) {
 	var gs []given
 	seen := map[string]bool{}
@@ -71,6 +77,11 @@ func (f *File) Resolve(paths []string, cwd string) ([]Target, error) {
 		}
 	}
 	if len(ts) == 0 {
+		for _, g := range gs {
+			if g.absent {
+				return nil, fmt.Errorf("path %s does not exist", g.arg)
+			}
+		}
 		args := make([]string, len(gs))
 		for i, g := range gs {
 			args[i] = g.arg
@@ -104,7 +115,7 @@ func examine(arg, cwd string) (given, error) {
 // look is examine's look at the disc, at the clean absolute path p of arg.
 func look(arg, p string) (given, error) {
 	if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
-		return given{}, fmt.Errorf("path %s does not exist", arg)
+		return lookAbsent(arg, p)
 	} else if err != nil {
 		return given{}, fmt.Errorf("path %s: %w", arg, err)
 	}
@@ -117,6 +128,27 @@ func look(arg, p string) (given, error) {
 		full = "" // a dangling symlink is no location's root
 	}
 	return given{arg: arg, full: full, parent: parent, name: filepath.Base(p)}, nil
+}
+
+// lookAbsent places the path p, which does not exist, below its nearest existing parent.
+func lookAbsent(arg, p string) (given, error) {
+	rest := filepath.Base(p)
+	dir := filepath.Dir(p)
+	for {
+		if _, err := os.Lstat(dir); err == nil {
+			break
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return given{}, fmt.Errorf("path %s: %w", arg, err)
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+		dir = filepath.Dir(dir)
+	}
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return given{}, fmt.Errorf("path %s: %w", arg, err)
+	}
+	full := filepath.Join(real, rest)
+	return given{arg: arg, parent: filepath.Dir(full), name: filepath.Base(full), absent: true}, nil
 }
 
 // isRoot reports whether p is the path of a location of any configuration.
@@ -141,7 +173,13 @@ func target(c *Config, gs []given, names []string) (Target, bool) {
 		}
 		if within(parent, l.Path) {
 			rel := strings.TrimPrefix(strings.TrimPrefix(parent, l.Path), string(filepath.Separator))
-			return Target{Config: c, Location: l, Rel: filepath.ToSlash(rel), Names: slices.Clone(names)}, true
+			var absent []string
+			for _, g := range gs {
+				if g.absent {
+					absent = append(absent, g.name)
+				}
+			}
+			return Target{Config: c, Location: l, Rel: filepath.ToSlash(rel), Names: slices.Clone(names), Absent: absent}, true
 		}
 	}
 	return Target{}, false

@@ -157,8 +157,9 @@ func TestResolveErrors(t *testing.T) {
 		want  string
 	}{
 		{name: "no paths", paths: nil, want: "no paths given"},
-		{name: "nonexistent", paths: []string{"home/nope.txt"}, want: "path home/nope.txt does not exist"},
-		{name: "nonexistent among others", paths: []string{"home/notes.txt", "home/nope"}, want: "path home/nope does not exist"},
+		{name: "nonexistent", paths: []string{"outside/nope.txt"}, want: "path outside/nope.txt does not exist"},
+		{name: "nonexistent among others", paths: []string{"outside/f", "outside/nope"}, want: "path outside/nope does not exist"},
+		{name: "nonexistent below a missing directory", paths: []string{"outside/no/such/file"}, want: "path outside/no/such/file does not exist"},
 		{name: "different parents", paths: []string{"home/notes.txt", "home/Documents/a.txt"},
 			want: "home/notes.txt and home/Documents/a.txt are not in the same directory"},
 		{name: "root with another path", paths: []string{"home/Documents", "home/notes.txt"},
@@ -176,6 +177,29 @@ func TestResolveErrors(t *testing.T) {
 			assert.Nil(t, ts)
 		})
 	}
+}
+
+func TestResolveAbsentPathsNameTheirPlace(t *testing.T) {
+	f, tmp := resolveFixture(t)
+
+	// Deleted in WORKING, with its directory: placed by the nearest parent that exists, through
+	// the symlink that leads there.
+	ts, err := f.Resolve([]string{"home/docs-link/letters/letter9.txt"}, tmp)
+	require.NoError(t, err)
+	require.Len(t, ts, 2, "the docs WORKING, and the home WORKING that holds it")
+	assert.Equal(t, f.Lookup("docs").Work[0], ts[0].Location)
+	assert.Equal(t, "letters", ts[0].Rel)
+	assert.Equal(t, []string{"letter9.txt"}, ts[0].Names)
+	assert.Equal(t, []string{"letter9.txt"}, ts[0].Absent)
+
+	ts, err = f.Resolve([]string{"home/Documents/a.txt", "home/Documents/gone.txt"}, tmp)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a.txt", "gone.txt"}, ts[0].Names)
+	assert.Equal(t, []string{"gone.txt"}, ts[0].Absent, "only the one that is not there")
+
+	ts, err = f.Resolve([]string{"home/Documents/a.txt"}, tmp)
+	require.NoError(t, err)
+	assert.Nil(t, ts[0].Absent)
 }
 
 func TestResolveNoLocation(t *testing.T) {

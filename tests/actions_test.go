@@ -277,29 +277,55 @@ func TestTreeCreatesDirectoriesOnly(t *testing.T) {
 	assert.NotContains(t, r.Stderr, "terminal", "tree asks nothing")
 }
 
-func TestMissingDestinationParentGivesTheRightRemedy(t *testing.T) {
+func TestMissingDestinationParentsAreMade(t *testing.T) {
 	e := docsOneBackup(t)
-	e.mkfile(t, "Documents/deep/er/file.txt", "f")
+	// A new folder selected in a file manager: its parents are not in the BACKUP yet.
+	e.mkfile(t, "Documents/newtop/sub/file.txt", "f")
+	e.mkfile(t, "Documents/newtop/other.txt", "not named")
+	require.NoError(t, os.Chmod(e.path("Documents/newtop"), 0o700))
 
-	r := e.run(t, "--backup", e.path("Documents/deep/er/file.txt"))
-	assert.Equal(t, 1, r.Code)
-	assert.Contains(t, r.Stderr, "micsync: error: "+e.path("disk1/Documents/deep/er")+" does not exist in BACKUP "+e.path("disk1/Documents"))
-	assert.Contains(t, r.Stderr, "micsync: hint: copy the missing directory first: micsync --backup "+e.path("Documents/deep"))
-	assert.NotContains(t, r.Stderr, "--tree")
-	assert.False(t, exists(e.path("disk1/Documents/deep")))
+	r := e.run(t, "--backup", e.path("Documents/newtop/sub"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "    + newtop/\n", "the missing directory is listed as new")
+	assert.Equal(t, "f", readFile(t, e.path("disk1/Documents/newtop/sub/file.txt")))
+	assert.False(t, exists(e.path("disk1/Documents/newtop/other.txt")), "only the named path is copied")
+	fi, err := os.Stat(e.path("disk1/Documents/newtop"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o700), fi.Mode().Perm(), "made with the source's attributes")
 
+	// The other way: into WORKING, directories and the named file only.
 	e.mkfile(t, "disk1/Documents/b/c/file.txt", "f")
+	e.mkfile(t, "disk1/Documents/b/top.txt", "not named")
 	r = e.run(t, "--work", e.path("disk1/Documents/b/c/file.txt"))
-	assert.Equal(t, 1, r.Code)
-	assert.Contains(t, r.Stderr, "micsync: hint: create the directories with: micsync --tree "+e.path("disk1/Documents/b"))
-	assert.False(t, exists(e.path("Documents/b")))
-
-	// Following the hint works.
-	r = e.run(t, "--tree", e.path("disk1/Documents/b"))
-	require.Equal(t, 0, r.Code, r.Stderr)
-	r = e.run(t, "--work", e.path("disk1/Documents/b/c/file.txt"))
-	require.Equal(t, 0, r.Code, r.Stderr)
+	require.Equal(t, 0, r.Code, r)
 	assert.Equal(t, "f", readFile(t, e.path("Documents/b/c/file.txt")))
+	assert.False(t, exists(e.path("Documents/b/top.txt")))
+
+	// Something in the way that is not a directory is never replaced.
+	e.mkfile(t, "Documents/x/y/z.txt", "z")
+	e.mkfile(t, "disk1/Documents/x", "a file where the directory should be")
+	r = e.run(t, "--backup", e.path("Documents/x/y"))
+	assert.Equal(t, 1, r.Code, r)
+	assert.Contains(t, r.Stderr, "micsync: error: "+e.path("disk1/Documents/x")+" is not a directory in BACKUP "+e.path("disk1/Documents"))
+	assert.Equal(t, "a file where the directory should be", readFile(t, e.path("disk1/Documents/x")))
+}
+
+func TestRestoreByTheWorkingPath(t *testing.T) {
+	e := docsOneBackup(t)
+	e.mkfile(t, "Documents/letters/letter9.txt", "dear")
+	r := e.run(t, "--backup", e.path("Documents/letters"))
+	require.Equal(t, 0, r.Code, r)
+	require.NoError(t, os.RemoveAll(e.path("Documents/letters")))
+
+	r = e.run(t, "--work", e.path("Documents/letters/letter9.txt"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "letter9.txt is not in WORKING "+e.path("Documents/letters")+": found in BACKUP "+e.path("disk1/Documents/letters")+"\n")
+	assert.Equal(t, "dear", readFile(t, e.path("Documents/letters/letter9.txt")))
+
+	r = e.run(t, "--work", e.path("Documents/letters/letter10.txt"))
+	assert.Equal(t, 2, r.Code, r)
+	assert.Equal(t, "micsync: error: letter10.txt exists neither in WORKING "+e.path("Documents/letters")+" nor in BACKUP "+e.path("disk1/Documents/letters")+"\n", r.Stderr)
+	assert.False(t, exists(e.path("Documents/letters/letter10.txt")))
 }
 
 func TestOriginalCommandLineForms(t *testing.T) {

@@ -87,13 +87,12 @@ func TestRemoteLocations(t *testing.T) {
 		require.Equal(t, 0, r.Code, r)
 		assert.Contains(t, r.Stdout, "nothing to do")
 
-		// A destination whose parent is missing on the other host: nothing is created.
+		// A destination whose parent is missing on the other host: it is made there.
 		e.mkfile(t, "Documents/deep/er/f.txt", "f")
 		r = e.run(t, "--backup", e.path("Documents/deep/er"))
-		assert.Equal(t, 1, r.Code, r)
-		assert.Contains(t, r.Stderr, "micsync: error: "+at(srv, filepath.Join(nas, "deep"))+" does not exist in BACKUP "+at(srv, nas))
-		assert.Contains(t, r.Stderr, "micsync: hint: copy the missing directory first: micsync --backup "+e.path("Documents/deep"))
-		assert.False(t, exists(filepath.Join(nas, "deep")))
+		require.Equal(t, 0, r.Code, r)
+		assert.Contains(t, r.Stdout, "    + deep/\n")
+		assert.Equal(t, "f", readFile(t, filepath.Join(nas, "deep/er/f.txt")))
 
 		// A path that starts with a dash, given after --.
 		e.mkfile(t, "Documents/odd/-leading-dash.txt", "changed")

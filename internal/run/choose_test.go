@@ -384,8 +384,8 @@ func TestPathOutsideEveryLocationIsAUsageError(t *testing.T) {
 	err = Run(e, w.req(Backup, Options{}, "w/nope.txt"))
 	require.Error(t, err)
 	assert.True(t, isUsage(err))
-	assert.Contains(t, err.Error(), "does not exist")
-	assert.Empty(t, ui.Hints(err))
+	assert.Equal(t, "path "+w.path("w/nope.txt")+" does not exist", err.Error())
+	assert.Equal(t, []string{"to get it back from a BACKUP, run micsync --work " + w.path("w/nope.txt")}, ui.Hints(err))
 	w.unchanged(before)
 }
 

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"micsync/internal/disc"
+	"micsync/internal/reach"
 	"micsync/internal/trash"
 	"micsync/internal/ui"
 	"micsync/locations"
@@ -24,7 +27,9 @@ func (e *Env) plan(act Action, src locations.Location, d *dest, o Options) error
 		return ui.Failure(err, rsyncHints(err, d)...)
 	}
 	if !there["."].Dir() {
-		return e.missingDest(act, src, d)
+		if err := e.reparent(act, src, d); err != nil {
+			return err
+		}
 	}
 	r := d.rsync
 	if o.Verbose {
@@ -80,27 +85,47 @@ func (e *Env) emptyDir(r *rsyncplan.Runner, dir string) bool {
 	return true
 }
 
-// missingDest explains a destination directory that does not exist and how to create it.
-func (e *Env) missingDest(act Action, src locations.Location, d *dest) error {
+// reparent makes the job of a destination whose directory does not exist yet start at its
+// nearest directory that does: the missing directories between the two become part of every
+// name, and rsync (--relative) creates them with the source's attributes, so the plan lists
+// them as new directories. The location's root itself is never made, and what is in the way
+// and not a directory is an error, never replaced.
+func (e *Env) reparent(act Action, src locations.Location, d *dest) error {
 	rel, _ := filepath.Rel(rsyncplan.OnHost(d.loc.Path), rsyncplan.OnHost(d.job.DstDir))
-	var parents []string
-	for dir := path.Dir(filepath.ToSlash(rel)); dir != "."; dir = path.Dir(dir) {
-		parents = append(parents, dir)
+	var dirs []string // rel and its parents, the deepest first, down to the root "."
+	for dir := filepath.ToSlash(rel); dir != "."; dir = path.Dir(dir) {
+		dirs = append(dirs, dir)
 	}
-	there, _ := d.rsync.Stat(e.Ctx, d.loc.Path, parents)
-	top := rel
-	for _, dir := range parents {
-		if there[dir].Dir() {
-			break
-		}
-		top = dir
+	dirs = append(dirs, ".")
+	there, err := d.rsync.Stat(e.Ctx, d.loc.Path, dirs)
+	if err != nil {
+		return ui.Failure(err, rsyncHints(err, d)...)
 	}
-	err := fmt.Errorf("%s does not exist in %s %s", ui.Show(d.job.DstDir), d.loc.Role, ui.Show(d.loc.Path))
-	missing := filepath.Join(src.Path, filepath.FromSlash(top))
-	if d.loc.Role == locations.Work {
-		return ui.Failure(err, "create the directories with: micsync --tree "+rsyncplan.Quote([]string{missing}))
+	i := slices.IndexFunc(dirs, func(dir string) bool { return there[dir].Dir() })
+	if i < 1 {
+		return ui.Failure(fmt.Errorf("%s %s does not exist", d.loc.Role, ui.Show(d.loc.Path)), reach.Hint(d.loc))
 	}
-	return ui.Failure(err, "copy the missing directory first: micsync --"+act.Name+" "+rsyncplan.Quote([]string{missing}))
+	base, first := dirs[i], dirs[i-1]
+	if _, inTheWay := there[first]; inTheWay {
+		return ui.Failure(fmt.Errorf("%s is not a directory in %s %s", ui.Show(filepath.Join(d.loc.Path, filepath.FromSlash(first))), d.loc.Role, ui.Show(d.loc.Path)),
+			"move it out of the way, then run micsync --"+act.Name+" again")
+	}
+	missing := dirs[0]
+	if base != "." {
+		missing = strings.TrimPrefix(missing, base+"/")
+	}
+	j := &d.job
+	names := make([]string, len(j.Names))
+	for k, n := range j.Names {
+		names[k] = missing + "/" + n
+	}
+	j.Names = names
+	j.SrcDir = filepath.Join(src.Path, filepath.FromSlash(base))
+	j.DstDir = filepath.Join(d.loc.Path, filepath.FromSlash(base))
+	if j.Trash != "" {
+		j.Trash = trash.Dir(d.loc.Path, d.stamp, base)
+	}
+	return nil
 }
 
 // synced names the path a job syncs below dir (its source or destination directory): the one

@@ -7,7 +7,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"micsync/internal/ui"
+	"micsync/locations"
 	"micsync/prompt"
+	"micsync/rsyncplan"
 )
 
 // unmountedBackup is oneBackup whose b1 is empty, as the mount point of a disc that is not
@@ -94,35 +97,67 @@ func TestAllowEmptySourceDeletes(t *testing.T) {
 	assert.Equal(t, "years of work", w.read("w/thesis.tex"))
 }
 
-func TestMissingBackupDirectorySaysToBackItUpFirst(t *testing.T) {
+func TestMissingParentsAreMadeInTheBackup(t *testing.T) {
 	t.Parallel()
 	w := oneBackup(t)
 	w.write("w/deep/er/file.txt", "f")
+	w.write("w/deep/sibling.txt", "not named")
+	require.NoError(t, os.Chmod(w.path("w/deep"), 0o750))
+
+	// A dry run lists the missing directories as new and makes nothing.
 	before := w.snapshot()
-	e, _, _ := w.env(prompt.NoTerminal{})
-	err := Run(e, w.req(Backup, Options{}, "w/deep/er/file.txt"))
-	requireFailure(t, err, w.path("b1/deep/er")+" does not exist in BACKUP "+w.path("b1"),
-		"copy the missing directory first: micsync --backup "+w.path("w/deep"))
+	e, out, _ := w.env(prompt.NoTerminal{})
+	require.NoError(t, Run(e, w.req(Backup, Options{DryRun: true}, "w/deep/er/file.txt")))
+	assert.Contains(t, out.String(), "to BACKUP "+w.path("b1")+"\n", out)
+	assert.Contains(t, out.String(), "    + deep/\n", out)
+	assert.Contains(t, out.String(), "    + deep/er/\n", out)
+	assert.Contains(t, out.String(), "    + deep/er/file.txt\n", out)
 	w.unchanged(before)
+
+	e, _, _ = w.env(prompt.NoTerminal{})
+	require.NoError(t, Run(e, w.req(Backup, Options{}, "w/deep/er/file.txt")))
+	assert.Equal(t, "f", w.read("b1/deep/er/file.txt"))
+	assert.False(t, w.exists("b1/deep/sibling.txt"), "only the named path is copied")
+	fi, err := os.Stat(w.path("b1/deep"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o750), fi.Mode().Perm(), "a made directory has the source's attributes")
 }
 
-func TestMissingWorkingDirectorySaysToMakeTheTree(t *testing.T) {
+func TestMissingParentsAreMadeInWorkingAndForTransfer(t *testing.T) {
+	t.Parallel()
+	w := docsWorld(t)
+	w.write("b1/b/c/file.txt", "f")
+	w.write("b1/b/other.txt", "not named")
+	e, _, _ := w.env(prompt.NoTerminal{})
+	require.NoError(t, Run(e, w.req(Work, Options{From: w.path("b1")}, "b1/b/c/file.txt")))
+	assert.Equal(t, "f", w.read("w/b/c/file.txt"))
+	assert.False(t, w.exists("w/b/other.txt"), "only the named path is copied")
+
+	e, _, _ = w.env(prompt.NoTerminal{})
+	require.NoError(t, Run(e, w.req(Transfer, Options{To: []string{w.path("b2")}}, "b1/b/c")))
+	assert.Equal(t, "f", w.read("b2/b/c/file.txt"))
+	assert.False(t, w.exists("b2/b/other.txt"))
+
+	w.write("b1/t/u/v/file.txt", "f")
+	e, _, _ = w.env(prompt.NoTerminal{})
+	require.NoError(t, Run(e, w.req(Tree, Options{From: w.path("b1")}, "b1/t/u/v")))
+	fi, err := os.Stat(w.path("w/t/u/v"))
+	require.NoError(t, err)
+	assert.True(t, fi.IsDir())
+	assert.False(t, w.exists("w/t/u/v/file.txt"), "--tree makes directories only")
+}
+
+func TestAMissingLocationRootIsNeverMade(t *testing.T) {
 	t.Parallel()
 	w := oneBackup(t)
-	w.write("b1/b/c/file.txt", "f")
-	before := w.snapshot()
+	w.write("w/deep/file.txt", "f")
 	e, _, _ := w.env(prompt.NoTerminal{})
-	err := Run(e, w.req(Work, Options{}, "b1/b/c/file.txt"))
-	requireFailure(t, err, w.path("w/b/c")+" does not exist in WORKING "+w.path("w"),
-		"create the directories with: micsync --tree "+w.path("b1/b"))
-	w.unchanged(before)
-
-	// Following the hint works.
-	e, _, _ = w.env(prompt.NoTerminal{})
-	require.NoError(t, Run(e, w.req(Tree, Options{}, "b1/b")))
-	e, _, _ = w.env(prompt.NoTerminal{})
-	require.NoError(t, Run(e, w.req(Work, Options{}, "b1/b/c/file.txt")))
-	assert.Equal(t, "f", w.read("w/b/c/file.txt"))
+	d := &dest{loc: locations.Location{Role: locations.Backup, Path: w.path("gone")}, job: rsyncplan.Job{SrcDir: w.path("w/deep"), DstDir: w.path("gone/deep"), Names: []string{"file.txt"}}}
+	d.rsync = e.Reach.Runner(locations.Location{Role: locations.Work, Path: w.path("w")}, d.loc)
+	err := e.reparent(Backup, locations.Location{Role: locations.Work, Path: w.path("w")}, d)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "BACKUP "+w.path("gone")+" does not exist")
+	assert.False(t, w.exists("gone"))
 }
 
 func TestMissingSourceDirectoryIsAFailure(t *testing.T) {
@@ -156,8 +191,8 @@ func TestOneDestinationThatFailsToPlanDoesNotStopTheOther(t *testing.T) {
 			requireFailure(t, err, "1 destination of 2 failed")
 			assert.Equal(t, "f", w.read("b2/sub/f.txt"), "the other BACKUP is done")
 			assert.Equal(t, "a file where b1's directory should be", w.read("b1/sub"))
-			assert.Equal(t, "micsync: error: "+w.path("b1")+": "+w.path("b1/sub")+" does not exist in BACKUP "+w.path("b1")+"\n"+
-				"micsync: hint: copy the missing directory first: micsync --backup "+w.path("w/sub")+"\n", errb.String())
+			assert.Equal(t, "micsync: error: "+w.path("b1")+": "+w.path("b1/sub")+" is not a directory in BACKUP "+w.path("b1")+"\n"+
+				"micsync: hint: move it out of the way, then run micsync --backup again\n", errb.String())
 			assert.True(t, hasLine(out.String(), "FAILED  "+w.path("b1/sub")+": not planned"), out)
 			assert.True(t, hasLine(out.String(), "ok      "+w.path("b2/sub")+": 1 file copied (1 B), flushed to the disc"), out)
 		})
@@ -258,4 +293,45 @@ func TestMicsyncsOwnEntriesAreNotSynced(t *testing.T) {
 	require.NoError(t, Run(e, w.req(Backup, Options{}, "w")), "the whole location is backed up as before")
 	assert.Equal(t, "a", w.read("b1/a.txt"))
 	assert.False(t, w.exists("b1/.micsync-trash/20260101T000000Z"))
+}
+
+func TestRestoreByTheWorkingPath(t *testing.T) {
+	t.Parallel()
+	w := oneBackup(t)
+	w.write("b1/letters/letter9.txt", "dear")
+	w.write("b1/letters/letter8.txt", "not named")
+	w.write("w/letters/letter9.txt", "dear")
+
+	// Deleted in WORKING, its directory too: the WORKING path still names it.
+	require.NoError(t, os.RemoveAll(w.path("w/letters")))
+	e, out, _ := w.env(prompt.NoTerminal{})
+	require.NoError(t, Run(e, w.req(Work, Options{}, "w/letters/letter9.txt")))
+	assert.Equal(t, "dear", w.read("w/letters/letter9.txt"))
+	assert.False(t, w.exists("w/letters/letter8.txt"), "only the named file")
+	assert.True(t, hasLine(out.String(), "letter9.txt is not in WORKING "+w.path("w/letters")+": found in BACKUP "+w.path("b1/letters")), out)
+
+	// --tree too.
+	w.write("b1/a/b/c/f.txt", "f")
+	e, _, _ = w.env(prompt.NoTerminal{})
+	require.NoError(t, Run(e, w.req(Tree, Options{}, "w/a/b")))
+	assert.True(t, w.exists("w/a/b/c"))
+	assert.False(t, w.exists("w/a/b/c/f.txt"))
+
+	// A path that exists nowhere is an error saying so, and changes nothing.
+	before := w.snapshot()
+	e, _, _ = w.env(prompt.NoTerminal{})
+	err := Run(e, w.req(Work, Options{DeleteNoAsk: true}, "w/letters/nowhere.txt"))
+	require.Error(t, err)
+	assert.True(t, isUsage(err))
+	assert.Equal(t, "nowhere.txt exists neither in WORKING "+w.path("w/letters")+" nor in BACKUP "+w.path("b1/letters"), err.Error())
+	w.unchanged(before)
+
+	// --backup cannot bring it from anywhere: it says how to get it back.
+	require.NoError(t, os.Remove(w.path("w/letters/letter9.txt")))
+	e, _, _ = w.env(prompt.NoTerminal{})
+	err = Run(e, w.req(Backup, Options{}, "w/letters/letter9.txt"))
+	require.Error(t, err)
+	assert.True(t, isUsage(err))
+	assert.Equal(t, []string{"to get it back from a BACKUP, run micsync --work " + w.path("w/letters/letter9.txt")}, ui.Hints(err))
+	assert.Equal(t, "dear", w.read("b1/letters/letter9.txt"))
 }

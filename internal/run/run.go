@@ -64,7 +64,8 @@ type dest struct {
 	// location's trash, in a directory named once the run holds the location.
 	keep     bool
 	trashRel string
-	flushed  bool // what was written is on the device
+	stamp    string // the name of this run's directory in the trash
+	flushed  bool   // what was written is on the device
 }
 
 func (d *dest) outcome() ui.Outcome {
@@ -97,8 +98,14 @@ func Run(e *Env, req Request) error {
 	if err := ownEntry(t); err != nil {
 		return err
 	}
+	if err := absentHere(act, t); err != nil {
+		return err
+	}
 	src, locs, err := e.chooseLocations(act, t, o)
 	if err != nil {
+		return err
+	}
+	if err := e.foundInSource(t, src, locs[0]); err != nil {
 		return err
 	}
 
@@ -149,6 +156,7 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 	// directory is this run's alone.
 	stamp := trash.NewStamp(e.Ctx, e.Reach, locs(dests)...)
 	for _, d := range dests {
+		d.stamp = stamp
 		if d.keep {
 			d.job.Trash = trash.Dir(d.loc.Path, stamp, d.trashRel)
 		}
@@ -225,6 +233,41 @@ func ownEntry(t locations.Target) error {
 			continue
 		}
 		return ui.Usage(fmt.Errorf("%s is %s in %s %s: it is never synced", n, what, t.Location.Role, ui.Show(t.Location.Path)), hints...)
+	}
+	return nil
+}
+
+// absentHere refuses named paths that do not exist where they were named unless that location
+// is the run's destination: there they name what a run may bring back from the source.
+func absentHere(act Action, t locations.Target) error {
+	if len(t.Absent) == 0 || (t.Location.Role == act.To && act.From != act.To) {
+		return nil
+	}
+	p := filepath.Join(t.Location.Path, filepath.FromSlash(t.Rel), t.Absent[0])
+	err := fmt.Errorf("path %s does not exist", ui.Show(p))
+	if act.Name == Backup.Name {
+		return ui.Usage(err, "to get it back from a BACKUP, run micsync --work "+rsyncplan.Quote([]string{p}))
+	}
+	return ui.Usage(err)
+}
+
+// foundInSource checks that the named paths that do not exist where they were named are in the
+// source, and says where they were found.
+func (e *Env) foundInSource(t locations.Target, src, dst locations.Location) error {
+	if len(t.Absent) == 0 {
+		return nil
+	}
+	dir := filepath.Join(src.Path, filepath.FromSlash(t.Rel))
+	found, err := e.Reach.Runner(src, dst).Stat(e.Ctx, dir, t.Absent)
+	if err != nil {
+		return ui.Failure(err)
+	}
+	here := filepath.Join(t.Location.Path, filepath.FromSlash(t.Rel))
+	for _, n := range t.Absent {
+		if _, ok := found[n]; !ok {
+			return ui.Usage(fmt.Errorf("%s exists neither in %s %s nor in %s %s", ui.Show(n), t.Location.Role, ui.Show(here), src.Role, ui.Show(dir)))
+		}
+		e.Out.Printf("%s is not in %s %s: found in %s %s\n", ui.Show(n), t.Location.Role, ui.Show(here), src.Role, ui.Show(dir))
 	}
 	return nil
 }
