@@ -4,7 +4,6 @@ import (
 	"micsync/internal/disc"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -138,38 +137,30 @@ func TestTerminalVerboseAsksBeforeEachCommand(t *testing.T) {
 	e := modifiedInBackup(t)
 	s := e.startPTY(t, "--backup", "-v", "-m", e.path("Documents/n.txt"))
 	s.Expect("$ LC_ALL=C rsync -a --files-from=")
-	s.Expect("Run this command?")
+	s.Expect("Run this command for " + e.path("disk1/Documents") + "?")
 	s.SendLine("n")
-	s.Expect("skipped the copy run")
+	s.Expect("SKIPPED " + e.path("disk1/Documents") + ": you declined its rsync commands; nothing was changed there")
 	require.Equal(t, 0, s.Wait())
 	assert.Equal(t, "old", readFile(t, e.path("disk1/Documents/n.txt")))
 }
 
-// TestTerminalVerboseRunsThePartsOneAtATime backs up a location whose two top-level directories
-// are copied in two parts on a machine with two CPUs or more: -v shows each part's command and
-// runs it only after a yes, one at a time.
-func TestTerminalVerboseRunsThePartsOneAtATime(t *testing.T) {
+// TestTerminalVerboseAsksOncePerDestination backs up a location whose two top-level directories
+// are copied in two parts on a machine with two CPUs or more, and whose root's time differs: -v
+// shows every command of the destination and asks once.
+func TestTerminalVerboseAsksOncePerDestination(t *testing.T) {
 	e := docsOneBackup(t)
 	e.mkfile(t, "Documents/a/x.txt", "x")
 	e.mkfile(t, "Documents/b/y.txt", "y")
 	setMtime(t, e.path("Documents"), past) // the root's time differs: a root run follows
-	parts := min(runtime.NumCPU(), 2)
 	s := e.startPTY(t, "--backup", "-v", e.path("Documents"))
 	s.Expect("copy-1.list")
-	s.Expect("Run this command?")
+	s.Expect("--exclude=*") // the root run, shown before the question too
+	s.Expect("commands for " + e.path("disk1/Documents") + "?")
 	s.SendLine("y")
-	if parts == 2 {
-		s.Expect("copy-2.list")
-		s.Expect("Run this command?")
-		s.SendLine("n")
-		s.Expect("skipped the copy run")
-	}
-	s.Expect("--exclude=*") // the root run
-	s.Expect("Run this command?")
-	s.SendLine("y")
+	s.Expect("ok      " + e.path("disk1/Documents"))
 	require.Equal(t, 0, s.Wait())
 	assert.Equal(t, "x", readFile(t, e.path("disk1/Documents/a/x.txt")))
-	assert.Equal(t, parts == 1, exists(e.path("disk1/Documents/b/y.txt")), "a declined part is not run")
+	assert.Equal(t, "y", readFile(t, e.path("disk1/Documents/b/y.txt")))
 }
 
 func TestTerminalCtrlCDuringCopyKeepsTheGoodFile(t *testing.T) {
@@ -178,7 +169,7 @@ func TestTerminalCtrlCDuringCopyKeepsTheGoodFile(t *testing.T) {
 	e.mkfile(t, "Documents/n.txt", strings.Repeat("new version ", 200_000))
 	stubRsync(t, e).slow(t, 200)
 	s := e.startPTY(t, "--backup", "-v", "-m", e.path("Documents/n.txt"))
-	s.Expect("Run this command?")
+	s.Expect("Run this command for " + e.path("disk1/Documents") + "?")
 	s.SendLine("y")
 	// Press Ctrl-C once rsync is writing its temporary copy, in micsync's directory. The screen
 	// must go on being read meanwhile (Expect), because survey waits for the terminal to answer

@@ -28,9 +28,13 @@ func (e *Env) approve(d *dest, o Options) (rsyncplan.Approval, error) {
 			return ap, err
 		}
 		if ok {
-			ok, err = e.largeDeletion(d, n, o)
+			var stop bool
+			ok, stop, err = e.largeDeletion(d, n, o)
 			if err != nil {
 				return ap, err
+			}
+			if stop {
+				d.skipped = "stopped at the question about deleting; nothing was changed there"
 			}
 		}
 		ap.Delete = ok
@@ -45,34 +49,41 @@ const (
 	maxDeletePercent = 50
 )
 
-// largeDeletion asks again about n deletions when they are many. --yes does not answer this
+// largeDeletion asks again about n deletions when they are many: delete them, do the rest of
+// the plan without them, or stop this destination altogether. --yes does not answer this
 // question; only --max-delete does, so that a script states the numbers it allows.
-func (e *Env) largeDeletion(d *dest, n int, o Options) (bool, error) {
+func (e *Env) largeDeletion(d *dest, n int, o Options) (ok, stop bool, err error) {
 	total := d.plan.DstEntries
 	switch o.MaxDelete {
 	case "all":
-		return true, nil
+		return true, false, nil
 	case "":
 	default:
 		limit, _ := strconv.Atoi(o.MaxDelete)
 		if n > limit {
-			return false, ui.Failure(fmt.Errorf("refusing to delete %d entries from %s: --max-delete allows %d", n, ui.Show(synced(d.job.DstDir, d.job)), limit))
+			return false, false, ui.Failure(fmt.Errorf("refusing to delete %d entries from %s: --max-delete allows %d", n, ui.Show(synced(d.job.DstDir, d.job)), limit))
 		}
-		return true, nil
+		return true, false, nil
 	}
 	if n <= maxDeleteCount && (total <= 0 || n*100 <= total*maxDeletePercent) {
-		return true, nil
+		return true, false, nil
 	}
 	share := ""
 	if total > 0 {
 		share = fmt.Sprintf(" of the %d there (%d%%)", total, n*100/total)
 	}
-	ok, err := e.Ask.Confirm(fmt.Sprintf("This deletes %d entries%s in %s. Really delete them?", n, share, ui.Show(synced(d.job.DstDir, d.job))), false)
+	where := ui.Show(synced(d.job.DstDir, d.job))
+	// The first answer is survey's default: the one that changes nothing.
+	i, err := e.Ask.Select(fmt.Sprintf("This deletes %d entries%s in %s. Really delete them?", n, share, where), []string{
+		"No, and stop: change nothing in " + ui.Show(d.loc.Path),
+		"No: do the rest of the plan, delete nothing",
+		fmt.Sprintf("Yes: delete the %d entries", n),
+	})
 	if err != nil {
-		return false, ui.Unanswered(err, fmt.Sprintf("deleting %d entries%s needs a second yes", n, share),
+		return false, false, ui.Unanswered(err, fmt.Sprintf("deleting %d entries%s needs a second yes", n, share),
 			fmt.Sprintf("--max-delete %d (or --max-delete all) to allow them", n))
 	}
-	return ok, nil
+	return i == 2, i == 0, nil
 }
 
 func checkMaxDelete(v string) error {

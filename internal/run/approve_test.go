@@ -206,18 +206,31 @@ func largeDeletion(t *testing.T) *world {
 func TestLargeDeletionAsksASecondQuestion(t *testing.T) {
 	t.Parallel()
 	w := largeDeletion(t)
+	w.write("b1/p/new.txt", "new in the BACKUP")
 	before := w.snapshot()
-	ask := scripted(t, "y", "n")
+
+	// "No, and stop": nothing at all is done at this destination, and the summary says so.
+	ask := scripted(t, "y", "0")
 	e, out, _ := w.env(ask)
 	require.NoError(t, Run(e, w.req(Work, Options{Delete: true}, "w/p")))
 	assert.Equal(t, []string{
 		"Delete 6 entries from " + w.path("w") + "?",
-		"This deletes 6 entries of the 11 there (54%) in " + w.path("w/p") + ". Really delete them?",
+		"This deletes 6 entries of the 11 there (54%) in " + w.path("w/p") + ". Really delete them? " +
+			"No, and stop: change nothing in " + w.path("w") + "|No: do the rest of the plan, delete nothing|Yes: delete the 6 entries",
 	}, ask.asked)
-	w.unchanged(before, "the second no keeps everything")
-	assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": nothing deleted, flushed to the disc"), out)
+	w.unchanged(before, "stopped: the new file is not copied either")
+	assert.True(t, hasLine(out.String(), "SKIPPED "+w.path("w")+": stopped at the question about deleting; nothing was changed there"), out)
 
-	e, _, _ = w.env(scripted(t, "y", "y"))
+	// "No": the rest of the plan is done, nothing deleted.
+	e, out, _ = w.env(scripted(t, "y", "1"))
+	require.NoError(t, Run(e, w.req(Work, Options{Delete: true}, "w/p")))
+	assert.Equal(t, "new in the BACKUP", w.read("w/p/new.txt"))
+	for i := range 10 {
+		assert.True(t, w.exists(fmt.Sprintf("w/p/f%d.txt", i)), "f%d", i)
+	}
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": 1 file copied (17 B), nothing deleted, flushed to the disc"), out)
+
+	e, _, _ = w.env(scripted(t, "y", "2"))
 	require.NoError(t, Run(e, w.req(Work, Options{Delete: true}, "w/p")))
 	for i := range 10 {
 		assert.Equal(t, i < 4, w.exists(fmt.Sprintf("w/p/f%d.txt", i)), "f%d", i)
@@ -297,12 +310,13 @@ func TestManyDeletionsAskAgainWhateverTheirShare(t *testing.T) {
 		}
 	}
 	before := w.snapshot()
-	ask := scripted(t, "y", "n")
+	ask := scripted(t, "y", "1")
 	e, out, _ := w.env(ask)
 	require.NoError(t, Run(e, w.req(Work, Options{Delete: true}, "w/p")))
 	assert.Equal(t, []string{
 		"Delete 1001 entries from " + w.path("w") + "?",
-		"This deletes 1001 entries of the 2102 there (47%) in " + w.path("w/p") + ". Really delete them?",
+		"This deletes 1001 entries of the 2102 there (47%) in " + w.path("w/p") + ". Really delete them? " +
+			"No, and stop: change nothing in " + w.path("w") + "|No: do the rest of the plan, delete nothing|Yes: delete the 1001 entries",
 	}, ask.asked)
 	w.unchanged(before)
 	assert.Contains(t, out.String(), "nothing deleted")

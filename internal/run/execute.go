@@ -2,6 +2,7 @@ package run
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -106,26 +107,28 @@ func (e *Env) execute(d *dest, o Options) error {
 	if err != nil {
 		return ui.Failure(err)
 	}
-	// -v shows each command and asks before it runs, so that the runs go one at a time.
-	var before func(rsyncplan.Step) (bool, error)
-	var askErr error
 	if o.Verbose {
-		before = func(s rsyncplan.Step) (bool, error) {
+		// -v shows the destination's commands and asks once before they run.
+		for _, s := range steps {
 			e.Out.Trace(d.rsync.CommandLine(s.Args))
-			ok, err := e.yesNo(false, o, "Run this command?", "-v asks before each command", "--yes")
-			if err == nil && !ok {
-				e.Out.Printf("skipped the %s run\n", s.Name)
-			}
-			askErr = err
-			return ok, err
+		}
+		q := fmt.Sprintf("Run these %d commands for %s?", len(steps), ui.Show(d.loc.Path))
+		if len(steps) == 1 {
+			q = "Run this command for " + ui.Show(d.loc.Path) + "?"
+		}
+		ok, err := e.yesNo(false, o, q, "-v asks before running a destination's commands", "--yes")
+		if err != nil {
+			return err
+		}
+		if !ok {
+			d.skipped = "you declined its rsync commands; nothing was changed there"
+			return nil
 		}
 	}
-	err = d.plan.Execute(e.Ctx, d.rsync, steps, before, &d.done)
+	err = d.plan.Execute(e.Ctx, d.rsync, steps, nil, &d.done)
 	switch {
 	case err == nil:
 		return partial(d)
-	case err == askErr:
-		return err
 	case ui.Interrupted(err):
 		return prompt.ErrInterrupted
 	}

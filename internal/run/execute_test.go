@@ -3,6 +3,7 @@ package run
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -29,16 +30,16 @@ func TestVerboseShowsEachCommandAndAsksBeforeIt(t *testing.T) {
 	ask := scripted(t, "n")
 	e, out, _ := w.env(ask)
 	require.NoError(t, Run(e, w.req(Backup, Options{Verbose: true, Overwrite: true}, "w/n.txt")))
-	assert.Equal(t, []string{"Run this command?"}, ask.asked)
+	assert.Equal(t, []string{"Run this command for " + w.path("b1") + "?"}, ask.asked)
 	assert.Contains(t, out.String(), "$ LC_ALL=C rsync -n -a ", "the dry run is shown")
 	assert.Contains(t, out.String(), "$ LC_ALL=C rsync -a --files-from=", "the copy is shown before it runs")
-	assert.True(t, hasLine(out.String(), "skipped the copy run"), out)
+	assert.True(t, hasLine(out.String(), "SKIPPED "+w.path("b1")+": you declined its rsync commands; nothing was changed there"), out)
 	w.unchanged(before, "a declined command does not run")
 
 	ask = scripted(t, "y")
 	e, _, _ = w.env(ask)
 	require.NoError(t, Run(e, w.req(Backup, Options{Verbose: true, Overwrite: true}, "w/n.txt")))
-	assert.Equal(t, []string{"Run this command?"}, ask.asked)
+	assert.Equal(t, []string{"Run this command for " + w.path("b1") + "?"}, ask.asked)
 	assert.Equal(t, "new", w.read("b1/n.txt"))
 	assert.False(t, w.exists("b1/added.txt"), "only the named path")
 }
@@ -50,9 +51,25 @@ func TestVerboseRunsOneCommandAtATimeAcrossDestinations(t *testing.T) {
 	ask := scripted(t, "n", "y")
 	e, out, _ := w.env(ask)
 	require.NoError(t, Run(e, w.req(Backup, Options{Verbose: true}, "w/a.txt")))
-	assert.Equal(t, []string{"Run this command?", "Run this command?"}, ask.asked, "one question for each destination's copy")
+	assert.Equal(t, []string{"Run this command for " + w.path("b1") + "?", "Run this command for " + w.path("b2") + "?"}, ask.asked, "one question for each destination")
 	assert.Equal(t, 1, countExisting(w, "b1/a.txt", "b2/a.txt"), "one declined, one done")
-	assert.Contains(t, out.String(), "skipped the copy run")
+	assert.Contains(t, out.String(), ": you declined its rsync commands; nothing was changed there\n")
+}
+
+func TestVerboseAsksOnceForADestinationsRuns(t *testing.T) {
+	t.Parallel()
+	w := oneBackup(t)
+	w.write("w/a/x.txt", "x")
+	w.write("w/b/y.txt", "y")
+	w.write("b1/b/y.txt", "old y")
+	ask := scripted(t, "y")
+	e, out, _ := w.env(ask)
+	require.NoError(t, Run(e, w.req(Backup, Options{Verbose: true, Overwrite: true, Jobs: 1}, "w")))
+	require.Len(t, ask.asked, 1, "one question, whatever the number of runs")
+	assert.Regexp(t, `^Run these [2-9] commands for `+regexp.QuoteMeta(w.path("b1"))+`\?$`, ask.asked[0])
+	assert.GreaterOrEqual(t, strings.Count(out.String(), "$ LC_ALL=C rsync -a "), 2, "every command is shown before the question")
+	assert.Equal(t, "x", w.read("b1/a/x.txt"))
+	assert.Equal(t, "y", w.read("b1/b/y.txt"))
 }
 
 func TestVerboseWithoutTerminalStopsBeforeTheFirstCommand(t *testing.T) {
@@ -62,7 +79,7 @@ func TestVerboseWithoutTerminalStopsBeforeTheFirstCommand(t *testing.T) {
 	before := w.snapshot()
 	e, _, _ := w.env(prompt.NoTerminal{})
 	err := Run(e, w.req(Backup, Options{Verbose: true}, "w/a.txt"))
-	requireNoTerminal(t, err, "-v asks before each command", "--yes")
+	requireNoTerminal(t, err, "-v asks before running a destination's commands", "--yes")
 	w.unchanged(before, "neither destination is touched")
 }
 

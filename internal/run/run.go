@@ -66,10 +66,13 @@ type dest struct {
 	trashRel string
 	stamp    string // the name of this run's directory in the trash
 	flushed  bool   // what was written is on the device
+	// skipped says why the user's answer left this destination as it was; "" when its
+	// approved plan is carried out.
+	skipped string
 }
 
 func (d *dest) outcome() ui.Outcome {
-	return ui.Outcome{Dir: d.job.DstDir, Plan: d.plan, Approval: d.approval, Done: d.done, Err: d.err, Ran: d.ran, Flushed: d.flushed}
+	return ui.Outcome{Dir: d.job.DstDir, Plan: d.plan, Approval: d.approval, Done: d.done, Err: d.err, Ran: d.ran, Flushed: d.flushed, Skipped: d.skipped}
 }
 
 // Run is the one flow of every action: resolve the paths, choose the locations, plan every
@@ -201,7 +204,9 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 		if d.approval, err = e.approve(d, o); err != nil {
 			return err
 		}
-		todo = append(todo, d)
+		if d.skipped == "" {
+			todo = append(todo, d)
+		}
 	}
 	if o.DryRun {
 		e.Out.Printf("dry run: nothing was changed\n")

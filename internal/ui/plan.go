@@ -141,8 +141,9 @@ type Outcome struct {
 	Approval rsyncplan.Approval
 	Done     rsyncplan.Done
 	Err      error
-	Ran      bool // its execution started
-	Flushed  bool // what was written is on the device: an ok line says so
+	Ran      bool   // its execution started
+	Flushed  bool   // what was written is on the device: an ok line says so
+	Skipped  string // why the user's answer left the destination as it was; "" when it was not
 }
 
 // Summary says, after execution, what happened at each destination.
@@ -156,6 +157,8 @@ func (o *Output) Summary(outcomes []Outcome) {
 		}
 		var incomplete *rsyncplan.IncompleteError
 		switch {
+		case d.Skipped != "":
+			o.Printf("SKIPPED %s: %s\n", dir, d.Skipped)
 		case d.Err != nil && Interrupted(d.Err):
 			// rsync names a file when it starts copying it, so an unfinished run's counts prove nothing.
 			o.Printf("STOPPED %s: interrupted; run the same command again to finish\n", dir)
