@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // IsRemote reports whether dir is on another host: rsync's "host:/path". Directories on this
@@ -45,6 +46,9 @@ type Entry struct {
 	Name string // relative to the directory asked about, slash-separated; "." is the directory
 	Type byte   // 'f' file, 'd' directory, 'L' symlink, 'D' device, 'S' special (fifo, socket)
 	Size int64  // for files
+	// ModTime is the entry's modification time: to the nanosecond here, to the second on
+	// another host (as rsync lists it).
+	ModTime time.Time
 }
 
 // Dir reports whether the entry is a directory.
@@ -155,7 +159,7 @@ func (r *Runner) Children(ctx context.Context, dir string) ([]Entry, error) {
 		return entries, nil
 	}
 	// A listing of dir/ with --dirs names dir "." and its children, without going deeper.
-	err := r.listRun(ctx, []string{"-n", "-a", "--dirs", "--no-recursive", outFormat}, dir, func(e Entry) {
+	err := r.listRun(ctx, []string{"-n", "-a", "--dirs", "--no-recursive", listFormat}, dir, func(e Entry) {
 		if e.Name != "." {
 			entries = append(entries, e)
 		}
@@ -164,7 +168,7 @@ func (r *Runner) Children(ctx context.Context, dir string) ([]Entry, error) {
 }
 
 func localEntry(name string, fi fs.FileInfo) Entry {
-	e := Entry{Name: name, Type: entryType(fi.Mode())}
+	e := Entry{Name: name, Type: entryType(fi.Mode()), ModTime: fi.ModTime()}
 	if !e.Dir() {
 		e.Size = fi.Size()
 	}
@@ -186,6 +190,13 @@ func entryType(m fs.FileMode) byte {
 	return 'f'
 }
 
+// listFormat is outFormat with each entry's modification time before its name. rsync formats
+// it on this side of the connection (the client logs what it receives), in local time.
+const (
+	listFormat = "--out-format=" + marker + "%i %l %M %n"
+	listTime   = "2006/01/02-15:04:05"
+)
+
 // query lists names of a remote dir with a dry run that copies them into an empty directory
 // here: rsync itemizes every entry it finds as new, with its type and size. Missing names are
 // left out (--ignore-missing-args); --no-implied-dirs keeps their parents out.
@@ -199,7 +210,7 @@ func (r *Runner) query(ctx context.Context, dir string, names []string, recursiv
 	if err != nil {
 		return err
 	}
-	args := []string{"-n", "-a", "--files-from=" + list, "--from0", "--no-implied-dirs", "--ignore-missing-args", outFormat}
+	args := []string{"-n", "-a", "--files-from=" + list, "--from0", "--no-implied-dirs", "--ignore-missing-args", listFormat}
 	if recursive {
 		args = append(args, "--recursive")
 	}
@@ -222,8 +233,16 @@ func (r *Runner) listRun(ctx context.Context, args []string, dir string, fn func
 		case err != nil && parseErr == nil:
 			parseErr = err
 		case ok && err == nil:
-			name := strings.TrimPrefix(path.Clean(it.name), "./")
-			e := Entry{Name: name, Type: it.code[1], Size: it.size}
+			// The name begins with the time, "YYYY/MM/DD-HH:MM:SS ", written here in local time.
+			when, err := time.ParseInLocation(listTime, it.name[:min(len(listTime), len(it.name))], time.Local)
+			if err != nil || len(it.name) <= len(listTime)+1 {
+				if parseErr == nil {
+					parseErr = fmt.Errorf("unexpected rsync listing line %q", line)
+				}
+				return
+			}
+			name := strings.TrimPrefix(path.Clean(it.name[len(listTime)+1:]), "./")
+			e := Entry{Name: name, Type: it.code[1], Size: it.size, ModTime: when}
 			if e.Dir() {
 				e.Size = 0 // as the local listing has it: the size of a directory means nothing here
 			}

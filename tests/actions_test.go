@@ -328,6 +328,28 @@ func TestRestoreByTheWorkingPath(t *testing.T) {
 	assert.False(t, exists(e.path("Documents/letters/letter10.txt")))
 }
 
+func TestANewerCopyInTheBackupIsShownAndCounted(t *testing.T) {
+	e := docsOneBackup(t)
+	e.mkfile(t, "Documents/report.txt", "old draft")
+	e.mkfile(t, "disk1/Documents/report.txt", "edited on the laptop, copied to the disc")
+	setMtime(t, e.path("Documents/report.txt"), past)
+	later := time.Date(2025, 1, 2, 3, 4, 5, 0, time.Local)
+	setMtime(t, e.path("disk1/Documents/report.txt"), later)
+	e.Env = append(e.Env, "TZ=UTC")
+
+	r := e.run(t, "--backup", "--no", e.path("Documents"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "  newer in BACKUP (its copy is newer than the one in WORKING):\n"+
+		"    ~ report.txt  WORKING "+past.Format("2006-01-02 15:04:05")+", 9 B; BACKUP "+later.UTC().Format("2006-01-02 15:04:05")+", 40 B\n")
+	assert.Equal(t, "edited on the laptop, copied to the disc", readFile(t, e.path("disk1/Documents/report.txt")))
+
+	s := e.startPTY(t, "--backup", e.path("Documents"))
+	s.Expect("Overwrite 1 modified entry in " + e.path("disk1/Documents") + " (1 is newer there)?")
+	s.SendLine("n")
+	require.Equal(t, 0, s.Wait())
+	assert.Equal(t, "edited on the laptop, copied to the disc", readFile(t, e.path("disk1/Documents/report.txt")))
+}
+
 func TestOriginalCommandLineForms(t *testing.T) {
 	for _, args := range [][]string{
 		{"--backup", "-ms", "PATH"},

@@ -14,7 +14,15 @@ func (e *Env) approve(d *dest, o Options) (rsyncplan.Approval, error) {
 	var ap rsyncplan.Approval
 	p := d.plan
 	if n := p.Overwrites(); n > 0 {
-		ok, err := e.yesNo(o.Overwrite, o, fmt.Sprintf("Overwrite %s in %s?", ui.Count(n, "modified entry", "modified entries"), ui.Show(d.loc.Path)),
+		newer := ""
+		switch len(d.newer) {
+		case 0:
+		case 1:
+			newer = " (1 is newer there)"
+		default:
+			newer = fmt.Sprintf(" (%d are newer there)", len(d.newer))
+		}
+		ok, err := e.yesNo(o.Overwrite, o, fmt.Sprintf("Overwrite %s in %s%s?", ui.Count(n, "modified entry", "modified entries"), ui.Show(d.loc.Path), newer),
 			"there are modified files to overwrite", "-m to overwrite them, or --yes / --no")
 		if err != nil {
 			return ap, err

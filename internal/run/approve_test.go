@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -338,4 +339,33 @@ func TestDeletingHalfOfTheEntriesIsNoLargeDeletion(t *testing.T) {
 	assert.False(t, w.exists("w/p/f1.txt"))
 	assert.False(t, w.exists("w/p/f2.txt"))
 	assert.True(t, w.exists("w/p/f0.txt"))
+}
+
+func TestNewerCopiesAtTheDestinationAreNamed(t *testing.T) {
+	t.Parallel()
+	w := oneBackup(t)
+	w.write("w/older.txt", "edited in WORKING")
+	w.writeOld("b1/older.txt", "old")
+	w.writeOld("w/edited-there.txt", "old")
+	w.write("b1/edited-there.txt", "edited on the BACKUP since")
+	srcTime := time.Date(2020, 1, 2, 3, 4, 5, 0, time.Local)
+	dstTime := time.Date(2024, 6, 7, 8, 9, 10, 0, time.Local)
+	require.NoError(t, os.Chtimes(w.path("w/edited-there.txt"), srcTime, srcTime))
+	require.NoError(t, os.Chtimes(w.path("b1/edited-there.txt"), dstTime, dstTime))
+
+	ask := scripted(t, "n")
+	e, out, _ := w.env(ask)
+	require.NoError(t, Run(e, w.req(Backup, Options{}, "w")))
+	assert.Equal(t, []string{"Overwrite 2 modified entries in " + w.path("b1") + " (1 is newer there)?"}, ask.asked)
+	assert.Contains(t, out.String(), "  newer in BACKUP (its copy is newer than the one in WORKING):\n"+
+		"    ~ edited-there.txt  WORKING 2020-01-02 03:04:05, 3 B; BACKUP 2024-06-07 08:09:10, 26 B\n")
+	assert.NotContains(t, out.String(), "~ older.txt  ", "only the newer one has its own line")
+	assert.Equal(t, "edited on the BACKUP since", w.read("b1/edited-there.txt"), "declined")
+
+	// -m keeps its meaning: every modified entry is overwritten without a question, and the
+	// trash keeps the newer copy it replaced.
+	e, _, _ = w.env(scripted(t))
+	require.NoError(t, Run(e, w.req(Backup, Options{Overwrite: true}, "w")))
+	assert.Equal(t, "old", w.read("b1/edited-there.txt"))
+	assert.Equal(t, []string{"edited on the BACKUP since"}, w.trashed("b1", "edited-there.txt"))
 }

@@ -50,6 +50,9 @@ func (e *Env) plan(act Action, src locations.Location, d *dest, o Options) error
 			"check that the source disc is mounted; if the source is really empty, --allow-empty-source deletes anyway")
 	}
 	d.plan = p
+	if d.newer, err = e.newer(d); err != nil {
+		return ui.Failure(err, rsyncHints(err, d)...)
+	}
 	return nil
 }
 

@@ -56,6 +56,7 @@ type dest struct {
 	job      rsyncplan.Job
 	plan     *rsyncplan.Plan
 	approval rsyncplan.Approval
+	newer    []ui.Newer // modified entries whose copy here is newer than the source's
 	done     rsyncplan.Done
 	err      error
 	ran      bool
@@ -197,6 +198,7 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 			continue
 		}
 		e.Out.Plan(d.loc.Role.String(), d.job.DstDir, d.plan, o.lists())
+		e.Out.NewerList(src.Role.String(), d.loc.Role.String(), d.newer, o.lists())
 		if o.DryRun || d.plan.Empty() {
 			continue
 		}
