@@ -451,15 +451,17 @@ func TestBadInputIsOneClearError(t *testing.T) {
 	cases := []struct {
 		args []string
 		msg  string
+		hint string // in the hint lines, when not ""
 	}{
-		{[]string{"--backup", e.path("Documents/nope.txt")}, "does not exist"},
-		{[]string{"--backup", e.path("Documents/a/x.txt"), e.path("Documents/b/y.txt")}, "same directory"},
-		{[]string{"--backup", e.path("elsewhere.txt")}, "is not inside any location"},
-		{[]string{"--backup", "--work", e.path("Documents/a")}, "--backup and --work cannot be used together"},
-		{[]string{"--backup", "-d", e.path("Documents/a")}, "--backup never deletes: -d is an option of --work and --transfer"},
-		{[]string{"--bakup", e.path("Documents/a")}, "unknown flag --bakup: did you mean --backup?"},
-		{[]string{"--backup"}, "expected"},
-		{[]string{"--work", "-d", "-D", e.path("Documents/a")}, "can't be used together"},
+		{[]string{"--backup", e.path("Documents/nope.txt")}, "does not exist", ""},
+		{[]string{"--backup", e.path("Documents/a/x.txt"), e.path("Documents/b/y.txt")}, "same directory",
+			"micsync: hint: name the paths of one directory at a time: run micsync once for each directory"},
+		{[]string{"--backup", e.path("elsewhere.txt")}, "is not inside any location", ""},
+		{[]string{"--backup", "--work", e.path("Documents/a")}, "--backup and --work cannot be used together", ""},
+		{[]string{"--backup", "-d", e.path("Documents/a")}, "--backup never deletes: -d is an option of --work and --transfer", ""},
+		{[]string{"--bakup", e.path("Documents/a")}, "unknown flag --bakup: did you mean --backup?", ""},
+		{[]string{"--backup"}, "expected", ""},
+		{[]string{"--work", "-d", "-D", e.path("Documents/a")}, "can't be used together", ""},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
@@ -470,6 +472,9 @@ func TestBadInputIsOneClearError(t *testing.T) {
 			require.NotEmpty(t, lines)
 			assert.True(t, strings.HasPrefix(lines[0], "micsync: error: "), r.Stderr)
 			assert.Contains(t, lines[0], c.msg)
+			if c.hint != "" {
+				assert.Contains(t, lines[1:], c.hint)
+			}
 			for _, l := range lines[1:] {
 				assert.True(t, strings.HasPrefix(l, "micsync: hint: "), r.Stderr)
 			}
