@@ -525,6 +525,19 @@ func TestHelpAndVersion(t *testing.T) {
 	assert.Contains(t, r.Stdout, "micsync backup")
 	assert.Contains(t, r.Stdout, "--modified")
 	assert.NotContains(t, r.Stdout, "--delete-without-asking", "backup never deletes")
+	h := e.run(t, "help", "backup")
+	require.Equal(t, 0, h.Code, h)
+	assert.Equal(t, r.Stdout, h.Stdout, "micsync help backup is micsync --backup --help")
+
+	r = e.run(t, "help")
+	require.Equal(t, 0, r.Code, r)
+	for _, c := range []string{"backup", "trash restore", "init", "completion", "man", "help"} {
+		assert.Contains(t, r.Stdout, "\n  "+c+" ", "micsync help lists %s", c)
+	}
+	r = e.run(t, "help", "bakup")
+	assert.Equal(t, 2, r.Code)
+	assert.Equal(t, "micsync: error: no help for bakup\n"+
+		"micsync: hint: micsync help COMMAND, where COMMAND is one of: backup, work, transfer, tree, mark, trash, init, check, completion, man, help\n", r.Stderr)
 
 	r = e.run(t, "--version")
 	require.Equal(t, 0, r.Code)

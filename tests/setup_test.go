@@ -342,7 +342,7 @@ func TestBashCompletion(t *testing.T) {
 	e := completionEnv(t)
 	script := e.script(t, "bash")
 	tests := []completes{
-		{[]string{""}, []string{"backup", "work", "transfer", "tree", "init", "check"}, []string{"completion", "man"}},
+		{[]string{""}, []string{"backup", "work", "transfer", "tree", "init", "check", "completion", "man", "help"}, []string{"completion-words"}},
 		{[]string{"tr"}, []string{"transfer", "tree"}, []string{"backup"}},
 		{[]string{"--tr"}, []string{"--transfer", "--tree"}, nil},
 		{[]string{"--backup", "--mo"}, []string{"--modified"}, nil},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/alecthomas/kong"
@@ -97,6 +98,9 @@ func rewriteArgs(args []string, commands map[string]bool) ([]string, error) {
 			rest = append(rest, args[i:]...)
 			break
 		}
+		if action == "" && a == "help" && commands[a] {
+			return helpArgs(args), nil
+		}
 		if action == "" && commands[a] {
 			return args, nil
 		}
@@ -113,6 +117,18 @@ func rewriteArgs(args []string, commands map[string]bool) ([]string, error) {
 		return args, nil
 	}
 	return append([]string{action}, rest...), nil
+}
+
+// helpArgs names the original form's actions as commands after help: micsync help --backup is
+// micsync help backup.
+func helpArgs(args []string) []string {
+	out := slices.Clone(args)
+	for i, a := range out {
+		if cmd, ok := actionFlags[a]; ok {
+			out[i] = cmd
+		}
+	}
+	return out
 }
 
 // app is what every command needs. Tests build one with their own streams.
@@ -167,7 +183,8 @@ It shows what will change and asks before anything is overwritten or deleted.
 
   micsync --backup PATH...   copy PATH from its WORKING to every reachable BACKUP
   micsync --work PATH...     bring PATH back from a BACKUP into its WORKING
-  micsync --help             every action and option
+  micsync help               every action and command
+  micsync help ACTION        the options of one, e.g. micsync help backup
 
 Start with: micsync init      (writes ~/.micsync.json; see README.md)
 `
