@@ -460,6 +460,13 @@ func TestBadInputIsOneClearError(t *testing.T) {
 		{[]string{"--backup", "--work", e.path("Documents/a")}, "--backup and --work cannot be used together", ""},
 		{[]string{"--backup", "-d", e.path("Documents/a")}, "--backup never deletes: -d is an option of --work and --transfer", ""},
 		{[]string{"--bakup", e.path("Documents/a")}, "unknown flag --bakup: did you mean --backup?", ""},
+		{[]string{"--backup", "--dry-rnu", e.path("Documents/a")}, "unknown flag --dry-rnu: did you mean --dry-run?",
+			"micsync: hint: run micsync help backup for its options"},
+		{[]string{"--backup", "--configfile", e.path(".micsync.json"), e.path("Documents/a")},
+			"unknown flag --configfile: did you mean --config-file?", ""},
+		{[]string{"--backup", "--delete", e.path("Documents/a")}, "--backup never deletes: --delete is an option of --work and --transfer", ""},
+		{[]string{"init", "--dry-run"}, "unknown flag --dry-run",
+			"micsync: hint: --dry-run is an option of backup, work, transfer, tree, trash restore; not of init"},
 		{[]string{"--backup"}, "expected", ""},
 		{[]string{"--work", "-d", "-D", e.path("Documents/a")}, "can't be used together", ""},
 	}
@@ -482,6 +489,34 @@ func TestBadInputIsOneClearError(t *testing.T) {
 			assert.Equal(t, before, tree(t, e.Home), "nothing changed on disc")
 		})
 	}
+}
+
+// A file whose name starts with - is taken for options: the error says to put -- before it, and
+// the command line that the hint shows backs it up.
+func TestADashPathGetsAHint(t *testing.T) {
+	e := docsOneBackup(t)
+	e.mkfile(t, "Documents/-x", "dash")
+	e.mkfile(t, "Documents/-weird.txt", "weird")
+	e.Dir = e.path("Documents")
+	before := tree(t, e.Home)
+	r := e.run(t, "--backup", "-weird.txt")
+	assert.Equal(t, 2, r.Code, r)
+	assert.Equal(t, "micsync: error: unknown flag -w in -weird.txt\n"+
+		"micsync: hint: a path that starts with - is taken for options: put -- before the paths: micsync --backup -- -weird.txt\n"+
+		"micsync: hint: run micsync help backup for its options\n", r.Stderr)
+	assert.Equal(t, before, tree(t, e.Home), "nothing changed on disc")
+
+	r = e.run(t, "--backup", "-s", "-x")
+	assert.Equal(t, 2, r.Code, r)
+	const hint = "micsync: hint: a path that starts with - is taken for options: put -- before the paths: micsync "
+	_, line, ok := strings.Cut(r.Stderr, hint)
+	require.True(t, ok, r.Stderr)
+	line, _, _ = strings.Cut(line, "\n")
+	assert.Equal(t, "--backup -s -- -x", line)
+	r = e.run(t, strings.Fields(line)...)
+	require.Equal(t, 0, r.Code, r)
+	assert.Equal(t, "dash", readFile(t, e.path("disk1/Documents/-x")))
+	assert.NoFileExists(t, e.path("disk1/Documents/-weird.txt"), "only the path named")
 }
 
 func TestConfigErrors(t *testing.T) {
