@@ -499,15 +499,24 @@ func TestBadInputIsOneClearError(t *testing.T) {
 	cases := []struct {
 		args []string
 		msg  string
+		hint string // in the hint lines, when not ""
 	}{
-		{[]string{"--backup", e.path("Documents/nope.txt")}, "does not exist"},
-		{[]string{"--backup", e.path("Documents/a/x.txt"), e.path("Documents/b/y.txt")}, "same directory"},
-		{[]string{"--backup", e.path("elsewhere.txt")}, "is not inside any location"},
-		{[]string{"--backup", "--work", e.path("Documents/a")}, "--backup and --work cannot be used together"},
-		{[]string{"--backup", "-d", e.path("Documents/a")}, "--backup never deletes: -d is an option of --work and --transfer"},
-		{[]string{"--bakup", e.path("Documents/a")}, "unknown flag --bakup: did you mean --backup?"},
-		{[]string{"--backup"}, "expected"},
-		{[]string{"--work", "-d", "-D", e.path("Documents/a")}, "can't be used together"},
+		{[]string{"--backup", e.path("Documents/nope.txt")}, "does not exist", ""},
+		{[]string{"--backup", e.path("Documents/a/x.txt"), e.path("Documents/b/y.txt")}, "same directory",
+			"micsync: hint: name the paths of one directory at a time: run micsync once for each directory"},
+		{[]string{"--backup", e.path("elsewhere.txt")}, "is not inside any location", ""},
+		{[]string{"--backup", "--work", e.path("Documents/a")}, "--backup and --work cannot be used together", ""},
+		{[]string{"--backup", "-d", e.path("Documents/a")}, "--backup never deletes: -d is an option of --work and --transfer", ""},
+		{[]string{"--bakup", e.path("Documents/a")}, "unknown flag --bakup: did you mean --backup?", ""},
+		{[]string{"--backup", "--dry-rnu", e.path("Documents/a")}, "unknown flag --dry-rnu: did you mean --dry-run?",
+			"micsync: hint: run micsync help backup for its options"},
+		{[]string{"--backup", "--configfile", e.path(".micsync.json"), e.path("Documents/a")},
+			"unknown flag --configfile: did you mean --config-file?", ""},
+		{[]string{"--backup", "--delete", e.path("Documents/a")}, "--backup never deletes: --delete is an option of --work and --transfer", ""},
+		{[]string{"init", "--dry-run"}, "unknown flag --dry-run",
+			"micsync: hint: --dry-run is an option of backup, work, transfer, tree, trash restore; not of init"},
+		{[]string{"--backup"}, "expected", ""},
+		{[]string{"--work", "-d", "-D", e.path("Documents/a")}, "can't be used together", ""},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
@@ -518,6 +527,9 @@ func TestBadInputIsOneClearError(t *testing.T) {
 			require.NotEmpty(t, lines)
 			assert.True(t, strings.HasPrefix(lines[0], "micsync: error: "), r.Stderr)
 			assert.Contains(t, lines[0], c.msg)
+			if c.hint != "" {
+				assert.Contains(t, lines[1:], c.hint)
+			}
 			for _, l := range lines[1:] {
 				assert.True(t, strings.HasPrefix(l, "micsync: hint: "), r.Stderr)
 			}
@@ -525,6 +537,34 @@ func TestBadInputIsOneClearError(t *testing.T) {
 			assert.Equal(t, before, tree(t, e.Home), "nothing changed on disc")
 		})
 	}
+}
+
+// A file whose name starts with - is taken for options: the error says to put -- before it, and
+// the command line that the hint shows backs it up.
+func TestADashPathGetsAHint(t *testing.T) {
+	e := docsOneBackup(t)
+	e.mkfile(t, "Documents/-x", "dash")
+	e.mkfile(t, "Documents/-weird.txt", "weird")
+	e.Dir = e.path("Documents")
+	before := tree(t, e.Home)
+	r := e.run(t, "--backup", "-weird.txt")
+	assert.Equal(t, 2, r.Code, r)
+	assert.Equal(t, "micsync: error: unknown flag -w in -weird.txt\n"+
+		"micsync: hint: a path that starts with - is taken for options: put -- before the paths: micsync --backup -- -weird.txt\n"+
+		"micsync: hint: run micsync help backup for its options\n", r.Stderr)
+	assert.Equal(t, before, tree(t, e.Home), "nothing changed on disc")
+
+	r = e.run(t, "--backup", "-s", "-x")
+	assert.Equal(t, 2, r.Code, r)
+	const hint = "micsync: hint: a path that starts with - is taken for options: put -- before the paths: micsync "
+	_, line, ok := strings.Cut(r.Stderr, hint)
+	require.True(t, ok, r.Stderr)
+	line, _, _ = strings.Cut(line, "\n")
+	assert.Equal(t, "--backup -s -- -x", line)
+	r = e.run(t, strings.Fields(line)...)
+	require.Equal(t, 0, r.Code, r)
+	assert.Equal(t, "dash", readFile(t, e.path("disk1/Documents/-x")))
+	assert.NoFileExists(t, e.path("disk1/Documents/-weird.txt"), "only the path named")
 }
 
 func TestConfigErrors(t *testing.T) {
@@ -568,6 +608,19 @@ func TestHelpAndVersion(t *testing.T) {
 	assert.Contains(t, r.Stdout, "micsync backup")
 	assert.Contains(t, r.Stdout, "--modified")
 	assert.NotContains(t, r.Stdout, "--delete-without-asking", "backup never deletes")
+	h := e.run(t, "help", "backup")
+	require.Equal(t, 0, h.Code, h)
+	assert.Equal(t, r.Stdout, h.Stdout, "micsync help backup is micsync --backup --help")
+
+	r = e.run(t, "help")
+	require.Equal(t, 0, r.Code, r)
+	for _, c := range []string{"backup", "trash restore", "init", "completion", "man", "help"} {
+		assert.Contains(t, r.Stdout, "\n  "+c+" ", "micsync help lists %s", c)
+	}
+	r = e.run(t, "help", "bakup")
+	assert.Equal(t, 2, r.Code)
+	assert.Equal(t, "micsync: error: no help for bakup\n"+
+		"micsync: hint: micsync help COMMAND, where COMMAND is one of: backup, work, transfer, tree, mark, trash, init, check, completion, man, help\n", r.Stderr)
 
 	r = e.run(t, "--version")
 	require.Equal(t, 0, r.Code)

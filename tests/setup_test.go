@@ -300,6 +300,10 @@ func completionEnv(t *testing.T) *env {
 	e.writeConfig(t, `{"configs": [
 		{"name": "documents", "work": ["~/Documents"], "backup": ["~/disk1/Documents", "~/disk2/Documents"]},
 		{"name": "photos", "work": ["~/Pictures"], "backup": ["~/disk1/photos"]}]}`)
+	for _, d := range []string{"disk1/Documents/.micsync-trash/20260102T030405Z", "disk2/Documents/.micsync-trash/20251224T180000Z",
+		"disk2/Documents/.micsync-trash/not-a-run"} {
+		require.NoError(t, os.MkdirAll(e.path(d), 0o755))
+	}
 	e.Env = []string{"PATH=" + filepath.Dir(binary) + string(os.PathListSeparator) + os.Getenv("PATH")}
 	return e
 }
@@ -342,7 +346,7 @@ func TestBashCompletion(t *testing.T) {
 	e := completionEnv(t)
 	script := e.script(t, "bash")
 	tests := []completes{
-		{[]string{""}, []string{"backup", "work", "transfer", "tree", "init", "check"}, []string{"completion", "man"}},
+		{[]string{""}, []string{"backup", "work", "transfer", "tree", "init", "check", "completion", "man", "help"}, []string{"completion-words"}},
 		{[]string{"tr"}, []string{"transfer", "tree"}, []string{"backup"}},
 		{[]string{"--tr"}, []string{"--transfer", "--tree"}, nil},
 		{[]string{"--backup", "--mo"}, []string{"--modified"}, nil},
@@ -355,6 +359,13 @@ func TestBashCompletion(t *testing.T) {
 		{[]string{"init", "--"}, []string{"--name", "--work", "--backup", "--force", "--add"}, []string{"--modified"}},
 		{[]string{"init", "--work", "x", "--ba"}, []string{"--backup"}, nil},
 		{[]string{"--config-file", e.path("none.json"), "backup", "--configuration", ""}, nil, []string{"documents"}},
+		{[]string{"--backup", "--from", e.path("")}, // whole roots: each disc's Documents apart
+			[]string{e.path("Documents"), e.path("disk1/Documents"), e.path("disk2/Documents"), e.path("Pictures")}, nil},
+		{[]string{"trash", "restore", ""}, []string{"20260102T030405Z", "20251224T180000Z"}, []string{"not-a-run", "Documents"}},
+		{[]string{"trash", "restore", "2026"}, []string{"20260102T030405Z"}, []string{"20251224T180000Z"}},
+		{[]string{"trash", "restore", "--location", e.path("disk2/Documents"), ""}, []string{"20251224T180000Z"}, nil},
+		{[]string{"trash", "restore", "20260102T030405Z", ""}, nil, []string{"20260102T030405Z", "20251224T180000Z"}}, // paths: readline's file names
+		{[]string{"mark", e.path("disk")}, []string{e.path("disk1/Documents"), e.path("disk2/Documents"), e.path("disk1/photos")}, nil},
 	}
 	for _, tt := range tests {
 		words := append([]string{"micsync"}, tt.line...)
@@ -393,6 +404,11 @@ func TestFishCompletion(t *testing.T) {
 		{[]string{"trash", "list", e.path("Pi")}, []string{e.path("Pictures")}, nil},
 		{[]string{"init", "--ba"}, []string{"--backup"}, nil},
 		{[]string{"--wo"}, []string{"--work"}, nil},
+		{[]string{"--backup", "--from", e.path("disk")}, []string{e.path("disk1/Documents"), e.path("disk2/Documents")}, nil},
+		{[]string{"trash", "restore", ""}, []string{"20260102T030405Z", "20251224T180000Z"}, []string{"not-a-run", "Documents/"}},
+		{[]string{"trash", "restore", "20260102T030405Z", "Docu"}, []string{"Documents/"}, []string{"20251224T180000Z"}},
+		{[]string{"mark", e.path("disk")}, []string{e.path("disk1/Documents"), e.path("disk2/Documents"), e.path("disk1/photos")}, nil},
+		{[]string{"mark", ""}, []string{e.path("Pictures")}, []string{"Documents/"}},
 	}
 	for _, tt := range tests {
 		line := "source " + script + "; complete -C" + shellWords([]string{"micsync " + strings.Join(tt.line, " ")})
@@ -426,6 +442,8 @@ func TestZshCompletion(t *testing.T) {
 		"micsync init --na":                            "micsync init --name=",
 		"micsync --backup --from " + e.path("disk2/D"): "micsync --backup --from " + e.path("disk2/Documents"),
 		"micsync trash list ~/disk2/D":                 "micsync trash list ~/disk2/Documents/",
+		"micsync trash restore 2025":                   "micsync trash restore 20251224T180000Z",
+		"micsync mark " + e.path("disk2/D"):            "micsync mark " + e.path("disk2/Documents"),
 	} {
 		s.Send(typed + "\t")
 		s.Expect(want)

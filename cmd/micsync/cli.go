@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 	"reflect"
-	"strings"
+	"slices"
 
 	"github.com/alecthomas/kong"
 
@@ -97,6 +97,9 @@ func rewriteArgs(args []string, commands map[string]bool) ([]string, error) {
 			rest = append(rest, args[i:]...)
 			break
 		}
+		if action == "" && a == "help" && commands[a] {
+			return helpArgs(args), nil
+		}
 		if action == "" && commands[a] {
 			return args, nil
 		}
@@ -113,6 +116,18 @@ func rewriteArgs(args []string, commands map[string]bool) ([]string, error) {
 		return args, nil
 	}
 	return append([]string{action}, rest...), nil
+}
+
+// helpArgs names the original form's actions as commands after help: micsync help --backup is
+// micsync help backup.
+func helpArgs(args []string) []string {
+	out := slices.Clone(args)
+	for i, a := range out {
+		if cmd, ok := actionFlags[a]; ok {
+			out[i] = cmd
+		}
+	}
+	return out
 }
 
 // app is what every command needs. Tests build one with their own streams.
@@ -167,7 +182,8 @@ It shows what will change and asks before anything is overwritten or deleted.
 
   micsync --backup PATH...   copy PATH from its WORKING to every reachable BACKUP
   micsync --work PATH...     bring PATH back from a BACKUP into its WORKING
-  micsync --help             every action and option
+  micsync help               every action and command
+  micsync help ACTION        the options of one, e.g. micsync help backup
 
 Start with: micsync init      (writes ~/.micsync.json; see README.md)
 `
@@ -229,12 +245,13 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, ask 
 	for _, n := range parser.Model.Children {
 		commands[n.Name] = true
 	}
+	typed := args
 	if args, err = rewriteArgs(args, commands); err != nil {
 		return err
 	}
 	kctx, err := parser.Parse(args)
 	if err != nil {
-		return parseError(err, args)
+		return parseError(err, typed, parser.Model)
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -272,52 +289,4 @@ func exitCode(err error) int {
 		return 2
 	}
 	return 1
-}
-
-// parseError is the usage error of a command line that kong refused, said plainly for the
-// mistakes people make: a deletion asked of a backup, and a misspelt action.
-func parseError(err error, args []string) error {
-	const help = "run micsync --help for the actions and their options"
-	rest, ok := strings.CutPrefix(err.Error(), "unknown flag ")
-	if !ok {
-		return ui.Usage(err, help)
-	}
-	flag, _, _ := strings.Cut(rest, ",")
-	if len(args) > 0 && args[0] == "backup" && (flag == "-d" || flag == "-D" || flag == "--delete-without-asking") {
-		return ui.Usage(fmt.Errorf("--backup never deletes: %s is an option of --work and --transfer", flag),
-			"to delete from a WORKING what its BACKUP does not hold: micsync --work -d PATH")
-	}
-	if strings.HasPrefix(flag, "--") {
-		best, dist := "", 3 // farther than 2 edits is no misspelling
-		for a := range actionFlags {
-			if d := editDistance(flag, a); d < dist || d == dist && a < best {
-				best, dist = a, d
-			}
-		}
-		if best != "" {
-			return ui.Usage(fmt.Errorf("unknown flag %s: did you mean %s?", flag, best), help)
-		}
-	}
-	return ui.Usage(err, help)
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

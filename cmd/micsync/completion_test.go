@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alecthomas/kong"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"micsync/internal/clidoc"
+	"micsync/internal/trash"
 	"micsync/prompt"
 )
 
@@ -40,8 +42,8 @@ func TestGrammar(t *testing.T) {
 		paths = append(paths, c.Path)
 	}
 	assert.Subset(t, paths, []string{"backup", "work", "transfer", "tree", "init", "check"})
-	assert.NotContains(t, paths, "completion", "hidden")
-	assert.NotContains(t, paths, "man", "hidden")
+	assert.Subset(t, paths, []string{"completion", "man", "help"}, "in --help, and so completed and in the manual")
+	assert.NotContains(t, paths, "completion-words", "hidden")
 	assert.Contains(t, g.Options("work"), "-D")
 	assert.Contains(t, g.Options("work"), "--config-file", "global flags are valid after a command")
 	assert.NotContains(t, g.Options("backup"), "--delete")
@@ -59,6 +61,16 @@ func TestGrammar(t *testing.T) {
 	assert.Equal(t, "file", kinds["init --work"])
 	assert.Equal(t, "text", kinds["init --name"])
 	assert.Equal(t, "", kinds["backup --modified"])
+
+	args := map[string]string{}
+	for _, c := range g.Commands {
+		for _, a := range c.Args {
+			args[c.Path+" "+a.Name] = a.Kind
+		}
+	}
+	assert.Equal(t, "root", args["mark path"], "mark completes location roots")
+	assert.Equal(t, "stamp", args["trash restore timestamp"], "trash restore completes trash runs")
+	assert.Equal(t, "file", args["trash restore path"])
 }
 
 func TestCompletionScripts(t *testing.T) {
@@ -100,15 +112,6 @@ func TestCompletionNeedsAShell(t *testing.T) {
 	assert.Contains(t, stderr, "micsync: error: <shell> must be one of")
 }
 
-func TestHiddenCommands(t *testing.T) {
-	code, help, _ := runMain(t, "--help")
-	require.Equal(t, 0, code)
-	assert.Contains(t, help, "init")
-	assert.Contains(t, help, "check")
-	assert.NotContains(t, help, "completion")
-	assert.NotContains(t, help, "man ")
-}
-
 func TestCompletionWords(t *testing.T) {
 	home := setupHome(t)
 	cfg := filepath.Join(home, "cfg.json")
@@ -127,4 +130,55 @@ func TestCompletionWords(t *testing.T) {
 	code, out, _ = runMain(t, "--config-file", filepath.Join(home, "none.json"), "completion-words", "roots")
 	assert.Equal(t, 2, code)
 	assert.Empty(t, out)
+}
+
+func TestCompletionWordsStamps(t *testing.T) {
+	home := setupHome(t)
+	cfg := filepath.Join(home, "cfg.json")
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"configs": [
+		{"name": "docs", "work": ["~/Documents"], "backup": ["/mnt/a/Documents", "~/b1", "~/b2"]},
+		{"name": "more", "work": ["~/b2"], "backup": ["host:/srv/b"]}]}`), 0o600))
+	for _, d := range []string{"b1/.micsync-trash/20260102T030405Z", "b1/.micsync-trash/20250101T000000Z",
+		"b2/.micsync-trash/20260102T030405Z", "b2/.micsync-trash/not-a-run", "Documents/.micsync-trash/20240101T000000Z"} {
+		require.NoError(t, os.MkdirAll(filepath.Join(home, d), 0o755))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(home, "b1/.micsync-trash/20230101T000000Z"), nil, 0o644))
+
+	code, out, stderr := runMain(t, "--config-file", cfg, "completion-words", "stamps")
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, "20240101T000000Z\n20250101T000000Z\n20260102T030405Z\n", out,
+		"every run once, sorted; not a file, not another directory, nothing from /mnt/a (missing) or the other host")
+}
+
+// A disc that does not answer leaves its trash runs out of the completion; it does not keep the
+// shell waiting.
+func TestCompletionWordsStampsDoNotWaitForADeadDisc(t *testing.T) {
+	home := setupHome(t)
+	cfg := filepath.Join(home, "cfg.json")
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"configs": [
+		{"name": "docs", "work": ["~/Documents"], "backup": ["~/dead", "~/b1"]}]}`), 0o600))
+	for _, d := range []string{"b1/.micsync-trash/20260102T030405Z", "dead/.micsync-trash/20250101T000000Z"} {
+		require.NoError(t, os.MkdirAll(filepath.Join(home, d), 0o755))
+	}
+	release := make(chan struct{})
+	defer close(release)
+	real := trashRunsOf
+	trashRunsOf = func(ctx context.Context, p trash.Place) []trash.Run {
+		if strings.HasSuffix(p.Location.Path, "/dead") {
+			<-release // a disc that hangs in the kernel
+		}
+		return real(ctx, p)
+	}
+	defer func() { trashRunsOf = real }()
+	timeout := completionTimeout
+	completionTimeout = 200 * time.Millisecond
+	defer func() { completionTimeout = timeout }()
+
+	start := time.Now()
+	code, out, stderr := runMain(t, "--config-file", cfg, "completion-words", "stamps")
+	took := time.Since(start)
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, "20260102T030405Z\n", out, "the runs of the discs that answered")
+	assert.Less(t, took, 3*time.Second, "bounded by completionTimeout, not by hang.Timeout")
+	assert.GreaterOrEqual(t, took, completionTimeout, "it waited for the dead disc that long")
 }

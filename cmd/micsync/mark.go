@@ -3,7 +3,7 @@ package main
 import "micsync/internal/run"
 
 type markCmd struct {
-	Path string `arg:"" help:"The root directory of a WORKING or BACKUP location."`
+	Path string `arg:"" placeholder:"ROOT" help:"The root directory of a WORKING or BACKUP location."`
 }
 
 // Run marks a location so that a disc that is not mounted is never taken as an empty one.

@@ -17,7 +17,7 @@ type trashListCmd struct {
 func (c *trashListCmd) Run(a *app) error { return run.ListTrash(a.env(false), c.Location) }
 
 type trashRestoreCmd struct {
-	Timestamp string   `arg:"" help:"The trash run, as micsync trash list shows it."`
+	Timestamp string   `arg:"" placeholder:"STAMP" help:"The trash run, as micsync trash list shows it."`
 	Paths     []string `arg:"" optional:"" name:"path" help:"Paths to restore, relative to the location's root or inside it; all when none is given."`
 	Location  string   `placeholder:"ROOT" help:"The location whose trash run to restore, when several have it."`
 	Modified  bool     `short:"m" help:"Overwrite files that differ without asking."`

@@ -13,7 +13,7 @@ _micsync_value() {
 }
 
 # _micsync_arg COMMAND N prints what the positional argument N (from 0) after COMMAND is:
-# commands, file, root or text.
+# commands, file, root, stamp (a trash run) or text.
 _micsync_arg() {
 	case "$1 $2" in
 {{- range .ArgCases}}
@@ -49,8 +49,8 @@ _micsync_options() {
 	esac
 }
 
-# _micsync_words KIND CONFIG adds to COMPREPLY the configuration names or location roots that
-# start with $cur, as the micsync being completed prints them for the config file CONFIG.
+# _micsync_words KIND CONFIG adds to COMPREPLY the configuration names, location roots or trash
+# runs that start with $cur, as the micsync being completed prints them for the config file CONFIG.
 _micsync_words() {
 	local word
 	compopt -o filenames 2>/dev/null
@@ -111,6 +111,7 @@ _micsync() {
 		;;
 	file) ;;
 	root) _micsync_words roots "$config" ;;
+	stamp) compopt +o default 2>/dev/null; _micsync_words stamps "$config" ;;
 	*) compopt +o default 2>/dev/null ;;
 	esac
 } &&

@@ -8,8 +8,9 @@ function __micsync_value
     or contains -- "$argv[1] $argv[2]"{{range .ValueCases}}{{range .Pairs}} {{fishq .}}{{end}}{{end}}
 end
 
-# __micsync_command prints the command of the command line: named by words (micsync trash list ...)
-# or, in the original form, by a flag anywhere before "--" (micsync ... --backup ...).
+# __micsync_command prints the command of the command line, named by words (micsync trash list ...)
+# or, in the original form, by a flag anywhere before "--" (micsync ... --backup ...); and on a
+# second line the number of arguments after it.
 function __micsync_command
     set -l tokens (commandline -opc)
     set -e tokens[1]
@@ -36,17 +37,24 @@ function __micsync_command
             set args (math $args + 1)
         end
     end
-    echo $cmd
+    printf '%s\n' "$cmd" $args
 end
 
 # __micsync_using COMMAND succeeds when the command line's command is COMMAND ("" for none yet).
 function __micsync_using
-    set -l cmd (__micsync_command)
-    test "$cmd" = "$argv[1]"
+    set -l parsed (__micsync_command)
+    test "$parsed[1]" = "$argv[1]"
 end
 
-# __micsync_words KIND prints the configuration names or location roots that the micsync being
-# completed prints for the config file of the command line.
+# __micsync_at COMMAND N succeeds when the command line's command is COMMAND and the word being
+# completed is its argument N (from 0).
+function __micsync_at
+    set -l parsed (__micsync_command)
+    test "$parsed[1]" = "$argv[1]"; and test "$parsed[2]" = "$argv[2]"
+end
+
+# __micsync_words KIND prints the configuration names, location roots or trash runs that the
+# micsync being completed prints for the config file of the command line.
 function __micsync_words
     set -l tokens (commandline -opc)
     set -l config
@@ -74,10 +82,8 @@ complete -c micsync{{template "fishflag" .}}
 {{- range .Flags}}
 complete -c micsync -n {{fishq (printf "__micsync_using \"%s\"" $c.Path)}}{{template "fishflag" .}}
 {{- end}}
-{{- if eq .FishArgs "none"}}
-complete -c micsync -n {{fishq (printf "__micsync_using \"%s\"" .Path)}} -f
-{{- else if eq .FishArgs "roots"}}
-complete -c micsync -n {{fishq (printf "__micsync_using \"%s\"" .Path)}} -f -a '(__micsync_words roots)'
+{{- range .FishArgs}}
+complete -c micsync -n {{fishq (fishcond $c.Path .N)}} -f{{if ne .Words "none"}} -a '(__micsync_words {{.Words}})'{{end}}
 {{- end}}
 {{- end}}
 {{define "fishflag"}}{{if .Short}} -s {{.Short}}{{end}} -l {{.Long}}

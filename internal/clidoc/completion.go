@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/template"
 )
@@ -106,19 +107,36 @@ func (g Grammar) ArgCases() []ArgCase {
 	return out
 }
 
-// FishArgs says how fish completes the arguments of a leaf command: "" for file names (its
-// default), "roots" for location roots, "none" for nothing.
-func (c Command) FishArgs() string {
-	kind := "none"
-	for _, a := range c.Args {
+// FishArg says how fish completes the positional arguments of a command: the one at N (from 0),
+// or every one when N is -1, with the words of Words ("roots", "stamps") or with nothing
+// ("none"). Where no FishArg says otherwise, fish offers file names.
+type FishArg struct {
+	N     int
+	Words string
+}
+
+// FishArgs returns how fish completes the positional arguments of a leaf command.
+func (c Command) FishArgs() []FishArg {
+	words := map[string]string{"root": "roots", "stamp": "stamps", "text": "none"} // "" for files
+	files := slices.ContainsFunc(c.Args, func(a Arg) bool { return a.Kind == "file" })
+	var out []FishArg
+	if !files {
+		out = append(out, FishArg{-1, "none"})
+	}
+	for i, a := range c.Args {
+		w := words[a.Kind]
 		switch {
-		case a.Kind == "file":
-			return ""
-		case a.Kind == "root":
-			kind = "roots"
+		case w == "" || w == "none" && !files:
+			continue
+		case a.Repeat:
+			if !files {
+				out = append(out, FishArg{-1, w})
+			}
+		default:
+			out = append(out, FishArg{i, w})
 		}
 	}
-	return kind
+	return out
 }
 
 // ZshArgs returns the _arguments specs of the positional arguments of a leaf command.
@@ -131,6 +149,8 @@ func (c Command) ZshArgs() []string {
 			action = "_files"
 		case "root":
 			action = "_micsync_words roots"
+		case "stamp":
+			action = "_micsync_words stamps"
 		}
 		pos := fmt.Sprint(i + 1)
 		switch {
@@ -167,11 +187,21 @@ var scriptFuncs = template.FuncMap{
 		}
 		return out
 	},
+	"fishcond": fishCond,
 	"sq":       shQuote,
 	"fishq":    fishQuote,
 	"zshdesc":  zshDesc,
 	"zshname":  zshName,
 	"zshspecs": zshSpecs,
+}
+
+// fishCond is the fish condition of a completion of the command at path, at positional argument
+// n (from 0), or anywhere when n is -1.
+func fishCond(path string, n int) string {
+	if n < 0 {
+		return fmt.Sprintf("__micsync_using %q", path)
+	}
+	return fmt.Sprintf("__micsync_at %q %d", path, n)
 }
 
 // shQuote quotes s for bash and zsh.

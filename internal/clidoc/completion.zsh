@@ -3,8 +3,8 @@
 # cmd/micsync, not this file.
 {{- /* A text/template: clidoc.Completion runs it on the grammar, with the functions of scriptFuncs. */}}
 
-# _micsync_words KIND offers the configuration names or location roots that the micsync being
-# completed prints for the config file of the command line. _arguments puts its own options
+# _micsync_words KIND offers the configuration names, location roots or trash runs (stamps) that
+# the micsync being completed prints for the config file of the command line. _arguments puts its own options
 # before KIND.
 _micsync_words() {
   local kind=${@[-1]} cfg expl i=${words[(I)--config-file]}
@@ -18,6 +18,8 @@ _micsync_words() {
   list=(${(f)"$(${words[1]/#\~/$HOME} ${cfg:+--config-file} ${cfg:+$cfg} completion-words $kind 2>/dev/null)"})
   if [[ $kind == roots ]]; then
     _wanted roots expl 'location root' compadd -a list || _directories # a root typed as ~/...
+  elif [[ $kind == stamps ]]; then
+    _wanted stamps expl 'trash run' compadd -a list
   else
     _wanted configurations expl 'configuration' compadd -a list
   fi

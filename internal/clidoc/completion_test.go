@@ -36,23 +36,29 @@ func TestArgCases(t *testing.T) {
 		{`'work '*`, "file"},
 		{`'trash 0'`, "commands"},
 		{`'trash list 0'`, "root"},
-		{`'trash restore 0'`, "root"}, {`'trash restore '*`, "text"},
+		{`'trash restore 0'`, "stamp"}, {`'trash restore '*`, "file"},
 	}, g.ArgCases())
 }
 
 func TestCommandArgs(t *testing.T) {
 	g := testGrammar(t)
-	fish := map[string]string{}
+	fish := map[string][]FishArg{}
 	zsh := map[string][]string{}
 	for _, c := range g.Leaves() {
 		fish[c.Path] = c.FishArgs()
 		zsh[c.Path] = c.ZshArgs()
 	}
-	assert.Equal(t, map[string]string{"backup": "", "work": "", "init": "none", "trash list": "roots",
-		"trash restore": "roots", "trash empty": "none"}, fish)
+	assert.Equal(t, map[string][]FishArg{
+		"backup":        nil, // file names: fish's default
+		"work":          nil,
+		"init":          {{-1, "none"}},
+		"trash list":    {{-1, "none"}, {0, "roots"}},
+		"trash restore": {{0, "stamps"}}, // then file names
+		"trash empty":   {{-1, "none"}},
+	}, fish)
 	assert.Equal(t, []string{`'*:path:_files'`}, zsh["backup"])
 	assert.Equal(t, []string{`'1::root:_micsync_words roots'`}, zsh["trash list"])
-	assert.Equal(t, []string{`'1:root:_micsync_words roots'`, `'*:names: '`}, zsh["trash restore"])
+	assert.Equal(t, []string{`'1:stamp:_micsync_words stamps'`, `'*:path:_files'`}, zsh["trash restore"])
 	assert.Empty(t, zsh["init"])
 }
 
@@ -182,8 +188,8 @@ func TestBashScript(t *testing.T) {
 file
 file
 commands
-root
-text
+stamp
+file
 backup work init trash
 list restore empty
 command

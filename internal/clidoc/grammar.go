@@ -31,7 +31,7 @@ type Command struct {
 type Arg struct {
 	Name     string
 	Help     string
-	Kind     string // what it is: "file", "root" or "text"
+	Kind     string // what it is: "file", "root", "stamp" (a trash run) or "text"
 	Optional bool
 	Repeat   bool
 }
@@ -130,6 +130,8 @@ func argKind(p *kong.Positional) string {
 	switch {
 	case p.Tag.PlaceHolder == "ROOT":
 		return "root"
+	case p.Tag.PlaceHolder == "STAMP":
+		return "stamp"
 	case p.Name == "path" || p.Tag.PlaceHolder == "PATH" || p.Tag.PlaceHolder == "FILE":
 		return "file"
 	}

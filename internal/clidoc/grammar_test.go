@@ -44,8 +44,8 @@ type testCLI struct {
 			Root string `arg:"" optional:"" placeholder:"ROOT" help:"A location root."`
 		} `cmd:"" help:"List the trash."`
 		Restore struct {
-			Root  string   `arg:"" placeholder:"ROOT" help:"The location root."`
-			Names []string `arg:"" optional:"" help:"Names in the trash."`
+			Stamp string   `arg:"" placeholder:"STAMP" help:"The trash run."`
+			Paths []string `arg:"" optional:"" name:"path" help:"Paths in the trash."`
 		} `cmd:"" help:"Restore from the trash."`
 		Empty struct{} `cmd:"" help:"Empty the trash."`
 	} `cmd:"" help:"The trash."`
@@ -118,8 +118,8 @@ func TestRead(t *testing.T) {
 	assert.False(t, list.Action, "a subcommand is not an action")
 	assert.Equal(t, []Arg{{Name: "root", Help: "A location root.", Kind: "root", Optional: true}}, list.Args)
 	restore, _ := g.command("trash restore")
-	assert.Equal(t, []Arg{{Name: "root", Help: "The location root.", Kind: "root"},
-		{Name: "names", Help: "Names in the trash.", Kind: "text", Optional: true, Repeat: true}}, restore.Args)
+	assert.Equal(t, []Arg{{Name: "stamp", Help: "The trash run.", Kind: "stamp"},
+		{Name: "path", Help: "Paths in the trash.", Kind: "file", Optional: true, Repeat: true}}, restore.Args)
 
 	_, ok = g.command("secret")
 	assert.False(t, ok)

@@ -33,9 +33,9 @@ func TestMan(t *testing.T) {
 	}
 	assert.NotContains(t, page, "secret", "hidden command")
 	assert.NotContains(t, page, "debug", "hidden flag")
-	assert.Contains(t, page, ".B micsync trash restore\n[options] root [names...]\n", "the synopsis of a command")
+	assert.Contains(t, page, ".B micsync trash restore\n[options] stamp [path...]\n", "the synopsis of a command")
 	assert.Contains(t, page, ".B micsync trash list\n[options] [root]\n")
-	assert.Contains(t, page, ".IP\n\\fIroot\\fR: The location root.\n", "the arguments of a command")
+	assert.Contains(t, page, ".IP\n\\fIstamp\\fR: The trash run.\n", "the arguments of a command")
 	assert.Contains(t, page, `\fB\-m\fR, \fB\-\-modified\fR`+"\nOverwrite modified files [all of them].\n",
 		"an option of every action, once, without a list of them")
 	assert.Equal(t, 1, strings.Count(page, `\fB\-\-modified\fR`), "an option of every action, once")

@@ -93,6 +93,9 @@ func Run(e *Env, req Request) error {
 		if errors.As(err, &nl) {
 			return ui.Usage(err, "micsync works on paths inside the locations of "+file.Path)
 		}
+		if strings.HasSuffix(err.Error(), "are not in the same directory") {
+			return ui.Usage(err, "name the paths of one directory at a time: run micsync once for each directory")
+		}
 		return ui.Usage(err)
 	}
 	t, err := e.chooseConfig(targets, o)
