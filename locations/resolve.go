@@ -32,6 +32,10 @@ type given struct {
 	absent bool   // the path does not exist: parent is its nearest existing parent, resolved, and the rest
 }
 
+// ErrTwoDirectories is the error of paths that are not all in one directory: a run syncs
+// entries of one directory.
+var ErrTwoDirectories = errors.New("are not in the same directory")
+
 // Resolve finds every configuration that has a location holding all the given paths, in
 // config-file order. Relative paths are relative to cwd. A path that does not exist is placed
 // by its nearest existing parent and listed in Target.Absent; one that is in no location is an
@@ -61,7 +65,7 @@ func (f *File) Resolve(paths []string, cwd string) ([]Target, error) {
 		}
 		for _, g := range gs[1:] {
 			if g.parent != gs[0].parent {
-				return nil, fmt.Errorf("%s and %s are not in the same directory", gs[0].arg, g.arg)
+				return nil, fmt.Errorf("%s and %s %w", gs[0].arg, g.arg, ErrTwoDirectories)
 			}
 		}
 	}

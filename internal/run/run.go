@@ -93,7 +93,7 @@ func Run(e *Env, req Request) error {
 		if errors.As(err, &nl) {
 			return ui.Usage(err, "micsync works on paths inside the locations of "+file.Path)
 		}
-		if strings.HasSuffix(err.Error(), "are not in the same directory") {
+		if errors.Is(err, locations.ErrTwoDirectories) {
 			return ui.Usage(err, "name the paths of one directory at a time: run micsync once for each directory")
 		}
 		return ui.Usage(err)
