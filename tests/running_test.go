@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -49,5 +50,27 @@ func TestRemoteBackupWithoutTrashRunsQuietly(t *testing.T) {
 		assert.Empty(t, rsyncLines(r.Stderr), "quiet %v: %s", quiet, r)
 		assert.Equal(t, "new", readFile(t, e.path("nas/Documents/a.txt")))
 		assert.Equal(t, "old", trashed(t, e, "nas/Documents", "a.txt"), "the first trash is made")
+	}
+}
+
+// TestCtrlCShowsOneLinePerDestination interrupts a backup to two discs while rsync copies to
+// both: rsync's own lines about the interrupt are not shown, and each destination gets one
+// line that says it stopped.
+func TestCtrlCShowsOneLinePerDestination(t *testing.T) {
+	e := docs(t)
+	writeBytes(t, e.path("Documents/big.bin"), randomBytes(4<<20, 15))
+	stubRsync(t, e).slow(t, 200)
+	run := e.start(t, "--backup", e.path("Documents"))
+	for _, d := range []string{"disk1/Documents", "disk2/Documents"} {
+		waitTemp(t, run, e.path(d), "big.bin")
+	}
+	require.NoError(t, syscall.Kill(-run.pid(), syscall.SIGINT)) // as the terminal sends Ctrl-C
+	r := run.wait(t, hangDeadline)
+	assert.Equal(t, 130, r.Code, r)
+	assert.Empty(t, rsyncLines(r.Stderr), r)
+	assert.Equal(t, "micsync: error: interrupted\n", r.Stderr)
+	for _, d := range []string{"disk1/Documents", "disk2/Documents"} {
+		assert.Equal(t, 1, strings.Count(r.Stdout+r.Stderr, e.path(d)+":"), "one line about %s\n%s", d, r)
+		assert.Contains(t, r.Stdout, "STOPPED "+e.path(d)+": interrupted; run the same command again to finish\n")
 	}
 }

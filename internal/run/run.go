@@ -276,7 +276,7 @@ func (e *Env) prepare(src locations.Location, dests []*dest, h *held, o Options)
 		if len(dests) > 1 {
 			prefix = ui.Show(d.loc.Path) + ": "
 		}
-		r.Stderr = e.Out.Prefixed(prefix)
+		r.Stderr = e.Out.Prefixed(e.Ctx, prefix)
 		r.Guard = h.guard(src, d)
 		if progress {
 			label := labels[i]
