@@ -3,12 +3,14 @@ package tests
 import (
 	"encoding/json"
 	"os"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"micsync/internal/fakessh"
 )
@@ -73,4 +75,34 @@ func TestCtrlCShowsOneLinePerDestination(t *testing.T) {
 		assert.Equal(t, 1, strings.Count(r.Stdout+r.Stderr, e.path(d)+":"), "one line about %s\n%s", d, r)
 		assert.Contains(t, r.Stdout, "STOPPED "+e.path(d)+": interrupted; run the same command again to finish\n")
 	}
+}
+
+// TestTerminalProgressLineFitsWithEveryDestination backs up to two discs in a terminal 50
+// columns wide while rsync copies slowly: every drawing of the progress line fits on one line
+// and shows both destinations, with labels that tell them apart, and nothing is printed after
+// it without clearing it first.
+func TestTerminalProgressLineFitsWithEveryDestination(t *testing.T) {
+	const width = 50
+	e := docs(t)
+	writeBytes(t, e.path("Documents/big.bin"), randomBytes(1<<20, 16))
+	stubRsync(t, e).slow(t, 400)
+	s := e.startPTY(t, "--backup", e.path("Documents"))
+	require.NoError(t, unix.IoctlSetWinsize(int(s.console.Tty().Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 40, Col: width}))
+	raw := s.ExpectRaw("ok      " + e.path("disk2/Documents"))
+	require.Equal(t, 0, s.Wait())
+
+	progress := regexp.MustCompile(`^(\S+ +)?\d+% `)
+	both := 0
+	for _, chunk := range strings.Split(raw, "\r\x1b[K") {
+		if !progress.MatchString(chunk) {
+			continue
+		}
+		assert.NotContains(t, chunk, "\n", "output after the progress line clears it first: %q", chunk)
+		assert.Less(t, len([]rune(chunk)), width, "the progress line fits: %q", chunk)
+		if strings.Contains(chunk, "disk1/") && strings.Contains(chunk, "disk2/") {
+			both++
+			assert.Equal(t, 2, strings.Count(chunk, "%"), "one figure for each destination: %q", chunk)
+		}
+	}
+	assert.Positive(t, both, "the progress line shows both destinations\n%q", raw)
 }

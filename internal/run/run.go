@@ -281,7 +281,8 @@ func (e *Env) prepare(src locations.Location, dests []*dest, h *held, o Options)
 		if progress {
 			label := labels[i]
 			d.job.Progress = true
-			r.Progress = func(p rsyncplan.Progress) { e.Out.Progress(label, p) }
+			// Called only while the approved plan is executed: d.plan and d.approval are set.
+			r.Progress = func(p rsyncplan.Progress) { e.Out.Progress(label, d.plan.Bytes(d.approval), p) }
 		}
 		d.rsync = r
 	}

@@ -37,6 +37,7 @@ func New(stdout, stderr io.Writer, quiet bool) *Output {
 func (o *Output) Printf(format string, args ...any) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.progress.clearLocked() // stdout may be the terminal where the progress line is
 	fmt.Fprintf(o.stdout, format, args...)
 }
 

@@ -8,29 +8,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 
 	"micsync/prompt"
-	"micsync/rsyncplan"
 )
-
-func TestProgressLineShowsEachPart(t *testing.T) {
-	var out bytes.Buffer
-	pl := &progressLine{w: &out, labels: []string{"a ", "b "}, state: map[string]map[int]string{}}
-	draw := func(label string, part, percent int) string {
-		pl.drawn = time.Time{} // draw every update
-		out.Reset()
-		pl.update(label, rsyncplan.Progress{Bytes: 1000, Percent: percent, Rate: "1MB/s", Time: "0:01", Part: part})
-		return strings.TrimPrefix(out.String(), "\r\x1b[K")
-	}
-	assert.Equal(t, "b   5% 1.0 kB 1MB/s 0:01", draw("b ", 2, 5))
-	assert.Equal(t, "b   5% 1.0 kB 1MB/s 0:01 | b  60% 1.0 kB 1MB/s 0:01", draw("b ", 3, 60))
-	draw("a ", 0, 50)
-	assert.Equal(t, "a  50% 1.0 kB 1MB/s 0:01 | b   7% 1.0 kB 1MB/s 0:01 | b  60% 1.0 kB 1MB/s 0:01",
-		draw("b ", 2, 7), "each destination's parts in order, each with its latest update")
-}
 
 func TestPrefixerKeepsLinesFromRunsAtOnceWhole(t *testing.T) {
 	var out bytes.Buffer
@@ -49,17 +31,6 @@ func TestPrefixerKeepsLinesFromRunsAtOnceWhole(t *testing.T) {
 	for _, l := range lines {
 		assert.Regexp(t, `^disk: run [AB] line \d+$`, l)
 	}
-}
-
-func TestPrefixedLinesClearTheProgressLine(t *testing.T) {
-	var out bytes.Buffer
-	o := New(&out, &out, false)
-	o.progress = &progressLine{w: &out, labels: []string{""}, state: map[string]map[int]string{}}
-	o.Progress("", rsyncplan.Progress{Bytes: 1000, Percent: 5, Rate: "1MB/s", Time: "0:01"})
-	o.Prefixed(t.Context(), "d: ").Write([]byte("rsync: failed\n"))
-	o.Progress("", rsyncplan.Progress{Bytes: 2000, Percent: 9, Rate: "1MB/s", Time: "0:02"}) // within 100 ms: not drawn
-	o.EndProgress()
-	assert.Equal(t, "\r\x1b[K  5% 1.0 kB 1MB/s 0:01\r\x1b[Kd: rsync: failed\n", out.String())
 }
 
 func TestPrefixedLinesEndWhenTheRunIsStopped(t *testing.T) {
@@ -97,11 +68,6 @@ func TestQuietPrintsErrorsOnly(t *testing.T) {
 	assert.Empty(t, stdout.String())
 	assert.Equal(t, "micsync: error: /mnt/d: disc\\nfull\nmicsync: hint: free some space\n", stderr.String())
 	assert.False(t, o.StartProgress(false, []string{""}), "no progress line off a terminal")
-}
-
-func TestProgressLabel(t *testing.T) {
-	assert.Equal(t, "", ProgressLabel("/run/media/me/disc1", 1))
-	assert.Equal(t, "me/disc1 ", ProgressLabel("/run/media/me/disc1", 2))
 }
 
 func TestErrorKinds(t *testing.T) {
