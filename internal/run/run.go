@@ -281,8 +281,13 @@ func (e *Env) prepare(src locations.Location, dests []*dest, h *held, o Options)
 		if progress {
 			label := labels[i]
 			d.job.Progress = true
-			// Called only while the approved plan is executed: d.plan and d.approval are set.
-			r.Progress = func(p rsyncplan.Progress) { e.Out.Progress(label, d.plan.Bytes(d.approval), p) }
+			r.Progress = func(p rsyncplan.Progress) {
+				var total int64 // the approved plan's, known once it is executed
+				if d.plan != nil {
+					total = d.plan.Bytes(d.approval)
+				}
+				e.Out.Progress(label, total, p)
+			}
 		}
 		d.rsync = r
 	}
