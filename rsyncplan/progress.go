@@ -30,3 +30,13 @@ func parseProgress(line []byte) (Progress, bool) {
 	}
 	return Progress{Bytes: n, Percent: pct, Rate: f[2], Time: f[3]}, true
 }
+
+// Bytes is what the execution of the plan with approval a writes, as rsync's progress counts
+// it: the size of every new file, and of every modified or replaced one when a overwrites.
+func (p *Plan) Bytes(a Approval) int64 {
+	n := p.Totals[NewFile].Bytes
+	if a.Overwrite {
+		n += p.Totals[Modified].Bytes + p.Totals[Replaced].Bytes
+	}
+	return n
+}

@@ -19,3 +19,13 @@ func TestParseProgress(t *testing.T) {
 		assert.False(t, ok, not)
 	}
 }
+
+func TestPlanBytes(t *testing.T) {
+	var p Plan
+	p.Totals[NewFile].Bytes = 100
+	p.Totals[Modified].Bytes = 20
+	p.Totals[Replaced].Bytes = 3
+	p.Totals[Deleted].Bytes = 4000
+	assert.Equal(t, int64(100), p.Bytes(Approval{}))
+	assert.Equal(t, int64(123), p.Bytes(Approval{Overwrite: true, Delete: true}))
+}

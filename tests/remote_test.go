@@ -73,6 +73,7 @@ func TestRemoteLocations(t *testing.T) {
 
 		r := e.run(t, "--backup", "-m", e.path("Documents"))
 		require.Equal(t, 0, r.Code, r)
+		assert.Empty(t, rsyncLines(r.Stderr), "a BACKUP without a trash yet is normal: %s", r)
 		assert.Contains(t, r.Stdout, at(srv, nas))
 		for _, n := range remoteOddNames {
 			assert.Equal(t, "content of "+n, readFile(t, filepath.Join(nas, "odd", n)), n)

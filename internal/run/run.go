@@ -329,12 +329,18 @@ func (e *Env) prepare(src locations.Location, dests []*dest, h *held, o Options)
 		if len(dests) > 1 {
 			prefix = ui.Show(d.loc.Path) + ": "
 		}
-		r.Stderr = e.Out.Prefixed(prefix)
+		r.Stderr = e.Out.Prefixed(e.Ctx, prefix)
 		r.Guard = h.guard(src, d)
 		if progress {
 			label := labels[i]
 			d.job.Progress = true
-			r.Progress = func(p rsyncplan.Progress) { e.Out.Progress(label, p) }
+			r.Progress = func(p rsyncplan.Progress) {
+				var total int64 // the approved plan's, known once it is executed
+				if d.plan != nil {
+					total = d.plan.Bytes(d.approval)
+				}
+				e.Out.Progress(label, total, p)
+			}
 		}
 		d.rsync = r
 	}

@@ -34,8 +34,12 @@ const stampLayout = "20060102T150405Z"
 func NewStamp(ctx context.Context, c *reach.Checker, ls ...locations.Location) string {
 	taken := map[string]bool{}
 	for _, l := range ls {
-		// A trash that cannot be read now (none yet, or no permission) counts as empty.
-		entries, _ := c.Runner(l).Children(ctx, filepath.Join(l.Path, Name))
+		// A trash that cannot be read now (none yet, or no permission) counts as empty, and
+		// rsync's complaint about it on another host is not shown: a location without a trash
+		// is normal.
+		r := c.Runner(l)
+		r.Stderr = nil
+		entries, _ := r.Children(ctx, filepath.Join(l.Path, Name))
 		for _, e := range entries {
 			taken[e.Name] = true
 		}

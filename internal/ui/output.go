@@ -6,6 +6,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -36,6 +37,7 @@ func New(stdout, stderr io.Writer, quiet bool) *Output {
 func (o *Output) Printf(format string, args ...any) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.progress.clearLocked() // stdout may be the terminal where the progress line is
 	fmt.Fprintf(o.stdout, format, args...)
 }
 
@@ -45,21 +47,42 @@ func (o *Output) Trace(line string) { o.Printf("$ %s\n", line) }
 // Prefixed returns a writer for rsync's messages about one destination: each line gets prefix
 // and clears the progress line first. It takes whole lines, from runs that may go at the same
 // time (rsyncplan.Runner hands them on so).
-func (o *Output) Prefixed(prefix string) io.Writer { return &prefixer{o: o, prefix: prefix} }
+//
+// Once the run is stopped (ctx is done, or rsync or ssh says it got a signal: Ctrl-C reaches
+// them as it reaches micsync, and maybe first), what rsync says is not shown: it is about its
+// own end ("received SIGINT", broken pipes, "killed by signal"), a few lines for each of its
+// processes, and the summary says in one line that the destination stopped.
+func (o *Output) Prefixed(ctx context.Context, prefix string) io.Writer {
+	return &prefixer{o: o, ctx: ctx, prefix: prefix}
+}
 
 type prefixer struct {
-	o      *Output
-	prefix string
+	o       *Output
+	ctx     context.Context
+	prefix  string
+	stopped bool // under o.mu
 }
 
 func (p *prefixer) Write(b []byte) (int, error) {
 	p.o.mu.Lock()
 	defer p.o.mu.Unlock()
-	p.o.progress.clearLocked()
 	for line := range bytes.Lines(b) {
+		if p.stopped = p.stopped || p.ctx.Err() != nil || signalled(line); p.stopped {
+			break
+		}
+		p.o.progress.clearLocked()
 		fmt.Fprintf(p.o.stderr, "%s%s", p.prefix, line)
 	}
 	return len(b), nil
+}
+
+// signalled reports whether line is rsync's or ssh's word that it got a signal and ends:
+// "rsync error: received SIGINT, SIGTERM, or SIGHUP (code 20) at rsync.c(874) [sender=3.4.1]",
+// "rsync error: received SIGUSR1 (code 19) ..." (a child of rsync's, told by its parent) or
+// ssh's "Killed by signal 2.".
+func signalled(line []byte) bool {
+	return bytes.Contains(line, []byte("rsync error: received SIG")) ||
+		bytes.HasPrefix(bytes.TrimSpace(line), []byte("Killed by signal "))
 }
 
 // IsTerminal reports whether w is a terminal.

@@ -2,38 +2,21 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 
 	"micsync/prompt"
-	"micsync/rsyncplan"
 )
-
-func TestProgressLineShowsEachPart(t *testing.T) {
-	var out bytes.Buffer
-	pl := &progressLine{w: &out, labels: []string{"a ", "b "}, state: map[string]map[int]string{}}
-	draw := func(label string, part, percent int) string {
-		pl.drawn = time.Time{} // draw every update
-		out.Reset()
-		pl.update(label, rsyncplan.Progress{Bytes: 1000, Percent: percent, Rate: "1MB/s", Time: "0:01", Part: part})
-		return strings.TrimPrefix(out.String(), "\r\x1b[K")
-	}
-	assert.Equal(t, "b   5% 1.0 kB 1MB/s 0:01", draw("b ", 2, 5))
-	assert.Equal(t, "b   5% 1.0 kB 1MB/s 0:01 | b  60% 1.0 kB 1MB/s 0:01", draw("b ", 3, 60))
-	draw("a ", 0, 50)
-	assert.Equal(t, "a  50% 1.0 kB 1MB/s 0:01 | b   7% 1.0 kB 1MB/s 0:01 | b  60% 1.0 kB 1MB/s 0:01",
-		draw("b ", 2, 7), "each destination's parts in order, each with its latest update")
-}
 
 func TestPrefixerKeepsLinesFromRunsAtOnceWhole(t *testing.T) {
 	var out bytes.Buffer
-	p := New(&out, &out, false).Prefixed("disk: ")
+	p := New(&out, &out, false).Prefixed(t.Context(), "disk: ")
 	var wg sync.WaitGroup
 	for _, run := range []string{"A", "B"} {
 		wg.Go(func() {
@@ -50,15 +33,30 @@ func TestPrefixerKeepsLinesFromRunsAtOnceWhole(t *testing.T) {
 	}
 }
 
-func TestPrefixedLinesClearTheProgressLine(t *testing.T) {
-	var out bytes.Buffer
-	o := New(&out, &out, false)
-	o.progress = &progressLine{w: &out, labels: []string{""}, state: map[string]map[int]string{}}
-	o.Progress("", rsyncplan.Progress{Bytes: 1000, Percent: 5, Rate: "1MB/s", Time: "0:01"})
-	o.Prefixed("d: ").Write([]byte("rsync: failed\n"))
-	o.Progress("", rsyncplan.Progress{Bytes: 2000, Percent: 9, Rate: "1MB/s", Time: "0:02"}) // within 100 ms: not drawn
-	o.EndProgress()
-	assert.Equal(t, "\r\x1b[K  5% 1.0 kB 1MB/s 0:01\r\x1b[Kd: rsync: failed\n", out.String())
+func TestPrefixedLinesEndWhenTheRunIsStopped(t *testing.T) {
+	lines := []string{
+		"rsync: [sender] write error: No space left on device (28)\n",
+		"rsync error: received SIGINT, SIGTERM, or SIGHUP (code 20) at rsync.c(874) [sender=3.5.0]\n",
+		"rsync: [generator] write error: Broken pipe (32)\n",
+		"rsync error: received SIGINT, SIGTERM, or SIGHUP (code 20) at io.c(586) [generator=3.5.0]\n",
+	}
+	write := func(ctx context.Context, lines ...string) string {
+		var out bytes.Buffer
+		p := New(&out, &out, false).Prefixed(ctx, "d: ")
+		for _, l := range lines {
+			p.Write([]byte(l))
+		}
+		return out.String()
+	}
+	assert.Equal(t, "d: "+lines[0], write(t.Context(), lines...), "what rsync says before its signal is shown, nothing after")
+	assert.Equal(t, "d: "+lines[2], write(t.Context(), lines[2]), "a broken pipe of a run that goes on is shown")
+	assert.Empty(t, write(t.Context(), "Killed by signal 2.\n", lines[2]), "ssh's word that it got Ctrl-C")
+	assert.Empty(t, write(t.Context(), "rsync error: received SIGUSR1 (code 19) at main.c(1613) [receiver=3.5.0]\n"))
+	assert.Empty(t, write(t.Context(), lines[1]+lines[2]), "a write of several lines")
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	assert.Empty(t, write(ctx, lines[2]), "nothing once micsync is interrupted")
 }
 
 func TestQuietPrintsErrorsOnly(t *testing.T) {
@@ -70,11 +68,6 @@ func TestQuietPrintsErrorsOnly(t *testing.T) {
 	assert.Empty(t, stdout.String())
 	assert.Equal(t, "micsync: error: /mnt/d: disc\\nfull\nmicsync: hint: free some space\n", stderr.String())
 	assert.False(t, o.StartProgress(false, []string{""}), "no progress line off a terminal")
-}
-
-func TestProgressLabel(t *testing.T) {
-	assert.Equal(t, "", ProgressLabel("/run/media/me/disc1", 1))
-	assert.Equal(t, "me/disc1 ", ProgressLabel("/run/media/me/disc1", 2))
 }
 
 func TestErrorKinds(t *testing.T) {
