@@ -26,6 +26,24 @@ func TestExecuteApprovedMakesDestinationEqual(t *testing.T) {
 	assert.Empty(t, again.Items, "a second plan finds nothing to do")
 }
 
+func TestExecuteDoesOnlyThePickedEntries(t *testing.T) {
+	src, dst := everyChange(t)
+	before := snapshot(t, dst)
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Delete: true})
+	require.NoError(t, err)
+	// Overwrite mod.txt but not the link nor the type changes; delete the file but not the
+	// directory, which keeps what it holds with it.
+	skip := map[string]bool{"chglink": true, "f2d": true, "d2f": true, "gonedir": true}
+	execute(t, p, Approval{Overwrite: true, Delete: true, Skip: skip})
+	after := snapshot(t, dst)
+	assert.Equal(t, snapshot(t, src)["mod.txt"], after["mod.txt"], "picked: overwritten")
+	assert.NotContains(t, after, "gone\nfile.txt", "picked: deleted")
+	for _, n := range []string{"chglink", "f2d", "d2f", "d2f/inside.txt", "gonedir", "gonedir/inner.txt"} {
+		assert.Equal(t, before[n], after[n], "left out: %q is as it was", n)
+	}
+	assert.Equal(t, snapshot(t, src)["newdir/sub/deep.txt"], after["newdir/sub/deep.txt"], "new entries need no pick")
+}
+
 func TestExecuteDeclinedLeavesDestructiveChangesAlone(t *testing.T) {
 	src, dst := everyChange(t)
 	before := snapshot(t, dst)

@@ -35,8 +35,10 @@ func parseProgress(line []byte) (Progress, bool) {
 // it: the size of every new file, and of every modified or replaced one when a overwrites.
 func (p *Plan) Bytes(a Approval) int64 {
 	n := p.Totals[NewFile].Bytes
-	if a.Overwrite {
-		n += p.Totals[Modified].Bytes + p.Totals[Replaced].Bytes
+	for _, it := range p.Items {
+		if (it.Class == Modified || it.Class == Replaced) && a.Overwrites(it.Name) {
+			n += it.Size
+		}
 	}
 	return n
 }

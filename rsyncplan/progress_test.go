@@ -21,11 +21,18 @@ func TestParseProgress(t *testing.T) {
 }
 
 func TestPlanBytes(t *testing.T) {
-	var p Plan
+	p := Plan{Items: []Item{
+		{Name: "new", Class: NewFile, Size: 100},
+		{Name: "m1", Class: Modified, Size: 20},
+		{Name: "dir/m2", Class: Modified, Size: 7},
+		{Name: "r", Class: Replaced, Size: 3},
+		{Name: "gone", Class: Deleted, Size: 4000},
+	}}
 	p.Totals[NewFile].Bytes = 100
-	p.Totals[Modified].Bytes = 20
+	p.Totals[Modified].Bytes = 27
 	p.Totals[Replaced].Bytes = 3
 	p.Totals[Deleted].Bytes = 4000
 	assert.Equal(t, int64(100), p.Bytes(Approval{}))
-	assert.Equal(t, int64(123), p.Bytes(Approval{Overwrite: true, Delete: true}))
+	assert.Equal(t, int64(130), p.Bytes(Approval{Overwrite: true, Delete: true}))
+	assert.Equal(t, int64(103), p.Bytes(Approval{Overwrite: true, Skip: map[string]bool{"m1": true, "dir": true}}), "what the user left out is not written")
 }

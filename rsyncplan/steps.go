@@ -13,7 +13,19 @@ import (
 type Approval struct {
 	Overwrite bool // Modified and Replaced items (Plan.Overwrites)
 	Delete    bool // Deleted items
+	// Skip holds, by name, the items of an approved class that the user left out when picking
+	// them one by one; what is below a skipped directory is left out with it.
+	Skip map[string]bool
 }
+
+// skips reports whether the approval leaves out the item name, or what holds it.
+func (a Approval) skips(name string) bool { return a.Skip[name] || under(name, a.Skip) }
+
+// Overwrites reports whether the approval overwrites the Modified or Replaced item name.
+func (a Approval) Overwrites(name string) bool { return a.Overwrite && !a.skips(name) }
+
+// Deletes reports whether the approval deletes the Deleted item name.
+func (a Approval) Deletes(name string) bool { return a.Delete && !a.skips(name) }
 
 // Step is one rsync run of an execution. Steps run in order: delete, newdirs, copy, for each
 // part, then root.
@@ -49,7 +61,7 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 	for _, it := range p.Items {
 		if it.Class == Replaced {
 			replaced[it.Name] = true
-			if !a.Overwrite {
+			if !a.Overwrites(it.Name) {
 				declined[it.Name] = true
 			} else if it.DstDir {
 				force = true // rsync removes a directory in the way only with --force
@@ -69,14 +81,14 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 			// What a replaced directory holds goes with it in the copy run (--force), or
 			// stays with the directory when the user declined the replacement.
 		case it.Class == Deleted:
-			if a.Delete {
+			if a.Deletes(it.Name) {
 				deletes[it.Name] = it.Dir
 				if it.Dir {
 					deletedDirs[it.Name] = true
 				}
 			}
 		case it.Class == Modified || it.Class == Replaced:
-			if a.Overwrite {
+			if a.Overwrites(it.Name) {
 				copies = append(copies, it.Name)
 			}
 		case under(it.Name, declined):
