@@ -10,11 +10,11 @@ import (
 	"micsync/rsyncplan"
 )
 
-// comparePaths orders two slash-separated names as a person reads them: component by
+// ComparePaths orders two slash-separated names as a person reads them: component by
 // component, so that a directory comes first and its contents follow it right away, and within
 // a component digit runs compare as numbers ("scan 2" before "scan 10") and letters without
 // regard to case. "." (the root) comes before everything.
-func comparePaths(a, b string) int {
+func ComparePaths(a, b string) int {
 	switch {
 	case a == b:
 		return 0
@@ -73,12 +73,12 @@ func compareNatural(a, b string) int {
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-// sortedItems returns a plan's items in reading order (comparePaths), equal names in the order
+// sortedItems returns a plan's items in reading order (ComparePaths), equal names in the order
 // rsync gave them. rsync lists a deleted directory's contents before the directory: sorted, it
 // comes first, as in every other list.
 func sortedItems(items []rsyncplan.Item) []rsyncplan.Item {
 	s := slices.Clone(items)
-	slices.SortStableFunc(s, func(a, b rsyncplan.Item) int { return comparePaths(a.Name, b.Name) })
+	slices.SortStableFunc(s, func(a, b rsyncplan.Item) int { return ComparePaths(a.Name, b.Name) })
 	return s
 }
 

@@ -38,7 +38,7 @@ func TestComparePaths(t *testing.T) {
 		{"lone-\xff", "lone-\xfe", 1}, // not UTF-8: still ordered
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, comparePaths(tt.a, tt.b), "%q vs %q", tt.a, tt.b)
+		assert.Equal(t, tt.want, ComparePaths(tt.a, tt.b), "%q vs %q", tt.a, tt.b)
 	}
 }
 
@@ -60,7 +60,7 @@ func TestSortedItemsInReadingOrder(t *testing.T) {
 	assert.Equal(t, []string{"gone to delete", "gone/scan 2.txt to delete", "gone/scan 10.txt to delete",
 		"same to delete", "same new directories", "scan 2 new files", "scan 10 new files"}, names, "equal names keep their order")
 	assert.Equal(t, "scan 10", items[0].Name, "the plan itself is left as it is")
-	assert.True(t, slices.IsSortedFunc(sortedItems(items), func(a, b rsyncplan.Item) int { return comparePaths(a.Name, b.Name) }))
+	assert.True(t, slices.IsSortedFunc(sortedItems(items), func(a, b rsyncplan.Item) int { return ComparePaths(a.Name, b.Name) }))
 }
 
 func TestAttrWords(t *testing.T) {
