@@ -87,3 +87,36 @@ func decodeName(s []byte) string {
 }
 
 func isOctal(c byte) bool { return c >= '0' && c <= '7' }
+
+// Attrs are the attributes that an item line says differ, from the letters of rsync's itemize
+// code: the plan keeps them so that a change of attributes only can say which.
+type Attrs uint8
+
+// The attributes of an itemize code, one letter each.
+const (
+	AttrTime  Attrs = 1 << iota // 't' (or 'T': set to the time of the transfer)
+	AttrPerms                   // 'p'
+	AttrOwner                   // 'o'
+	AttrGroup                   // 'g'
+	AttrACL                     // 'a'
+	AttrXattr                   // 'x'
+)
+
+// attrsOf reads the attribute letters of an itemize code "YXcstpoguax". A new entry ("+") and
+// a deletion have none: their letters are not attributes.
+func attrsOf(code string) Attrs {
+	if len(code) != 11 || code[0] == '*' || code[2] == '+' {
+		return 0
+	}
+	var a Attrs
+	for _, f := range []struct {
+		pos     int
+		letters string
+		attr    Attrs
+	}{{4, "tT", AttrTime}, {5, "p", AttrPerms}, {6, "o", AttrOwner}, {7, "g", AttrGroup}, {9, "a", AttrACL}, {10, "x", AttrXattr}} {
+		if strings.IndexByte(f.letters, code[f.pos]) >= 0 {
+			a |= f.attr
+		}
+	}
+	return a
+}

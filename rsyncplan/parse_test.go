@@ -2,6 +2,7 @@ package rsyncplan
 
 import (
 	"bufio"
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -116,4 +117,42 @@ func TestSplitLinesAtReturnAndNewline(t *testing.T) {
 	sc := bufio.NewScanner(strings.NewReader("::RS:: a\n\r  1  0%  x  y\r  2 100%  x  y\n::RS:: b"))
 	require.NoError(t, scanLines(sc, func(l []byte) { got = append(got, string(l)) }))
 	assert.Equal(t, []string{"::RS:: a", "", "  1  0%  x  y", "  2 100%  x  y", "::RS:: b"}, got)
+}
+
+func TestAttrsOfItemizeCode(t *testing.T) {
+	tests := []struct {
+		code string
+		want Attrs
+	}{
+		{".f...p.....", AttrPerms},
+		{".d..t......", AttrTime},
+		{".f..T......", AttrTime},
+		{".f....og...", AttrOwner | AttrGroup},
+		{".f..tpog.ax", AttrTime | AttrPerms | AttrOwner | AttrGroup | AttrACL | AttrXattr},
+		{">f.st......", AttrTime},
+		{">f.s.......", 0},
+		{"cLc........", 0},
+		{">f+++++++++", 0},
+		{"cd+++++++++", 0},
+		{"*deleting  ", 0},
+		{".f.........", 0},
+		{"short", 0},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, attrsOf(tt.code), tt.code)
+	}
+}
+
+func TestPlanKeepsWhichAttributesDiffer(t *testing.T) {
+	src, dst := everyChange(t)
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Delete: true})
+	require.NoError(t, err)
+	for _, it := range p.Items {
+		if it.Name == "same.txt" {
+			assert.Equal(t, Meta, it.Class)
+			assert.Equal(t, AttrPerms, it.Attrs, "same.txt differs in its permissions only")
+			return
+		}
+	}
+	t.Fatal("same.txt is not in the plan")
 }

@@ -62,8 +62,9 @@ type Item struct {
 	Name   string // relative to the job's destination directory, slash-separated, no trailing slash; "." is the root
 	Size   int64  // bytes that will be written (new and modified files) or removed (deleted files)
 	Class  Class
-	Dir    bool // the entry is a directory (in the source; for deletions, in the destination)
-	DstDir bool // for Replaced: what the destination holds now is a directory
+	Dir    bool  // the entry is a directory (in the source; for deletions, in the destination)
+	DstDir bool  // for Replaced: what the destination holds now is a directory
+	Attrs  Attrs // the attributes that differ, for Modified and Meta
 }
 
 // Total is the count and size of one class of a plan.
@@ -327,7 +328,7 @@ type classifier struct {
 }
 
 func (c *classifier) add(items *[]Item, it rawItem) {
-	item := Item{Name: it.name, Dir: it.dir}
+	item := Item{Name: it.name, Dir: it.dir, Attrs: attrsOf(it.code)}
 	code := it.code
 	switch {
 	case code[0] == '*': // "*deleting"

@@ -281,6 +281,11 @@ func TestRemoteLocations(t *testing.T) {
 		assert.Contains(t, r.Stdout, "BACKUP "+at(srv, nas))
 		assert.Contains(t, r.Stdout, stamp+"  1 file  16 B")
 
+		r = e.run(t, "trash", "list", stamp)
+		require.Equal(t, 0, r.Code, r)
+		assert.Contains(t, r.Stdout, "trash run "+stamp+" of BACKUP "+at(srv, nas))
+		assert.Contains(t, r.Stdout, "        16 B  taxes/it's.txt\n", "the files of a run on another host")
+
 		r = e.run(t, "trash", "restore", "--yes", stamp, "taxes/it's.txt")
 		require.Equal(t, 0, r.Code, r)
 		assert.Equal(t, "the good version", readFile(t, filepath.Join(nas, "taxes/it's.txt")))

@@ -5,16 +5,17 @@ import "micsync/internal/run"
 // trashCmd works on the trash that every run keeps in each destination location:
 // .micsync-trash/<UTC time of the run>/<path below the location's root> (package trash).
 type trashCmd struct {
-	List    trashListCmd    `cmd:"" help:"List the trash runs of every reachable location, or of one."`
+	List    trashListCmd    `cmd:"" help:"List the trash runs of every reachable location, or of one, or the files of one run."`
 	Restore trashRestoreCmd `cmd:"" help:"Copy files back from a trash run into its location, asking before overwriting; never deletes."`
 	Empty   trashEmptyCmd   `cmd:"" help:"Delete trash runs, after asking."`
 }
 
 type trashListCmd struct {
-	Location string `arg:"" optional:"" placeholder:"ROOT" help:"Only this location (its root directory)."`
+	// ROOT is what completion offers: the roots of the locations.
+	Which string `arg:"" optional:"" name:"run-or-location" placeholder:"ROOT" help:"A trash run, as the list shows it: the files it holds, with their sizes. Or a location's root directory: only its runs."`
 }
 
-func (c *trashListCmd) Run(a *app) error { return run.ListTrash(a.env(false), c.Location) }
+func (c *trashListCmd) Run(a *app) error { return run.ListTrash(a.env(false), c.Which) }
 
 type trashRestoreCmd struct {
 	Timestamp string   `arg:"" placeholder:"STAMP" help:"The trash run, as micsync trash list shows it."`

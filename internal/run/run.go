@@ -195,23 +195,9 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 		}
 		e.Out.Printf("every change of the plans is listed in %s\n", ui.Show(o.ListFile))
 	}
-	var todo []*dest
-	for _, d := range dests {
-		if d.err != nil {
-			continue
-		}
-		e.Out.Plan(d.loc.Role.String(), d.job.DstDir, d.plan, o.lists())
-		e.Out.NewerList(src.Role.String(), d.loc.Role.String(), d.newer, o.lists())
-		if o.DryRun || d.plan.Empty() {
-			continue
-		}
-		var err error
-		if d.approval, err = e.approve(d, o); err != nil {
-			return err
-		}
-		if d.skipped == "" {
-			todo = append(todo, d)
-		}
+	todo, err := e.showAndAsk(src, dests, o)
+	if err != nil {
+		return err
 	}
 	if o.DryRun {
 		e.Out.Printf("dry run: nothing was changed\n")

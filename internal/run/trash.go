@@ -49,9 +49,12 @@ func (e *Env) trashRuns(root string) ([]trash.Run, error) {
 }
 
 // ListTrash shows the trash runs of every reachable location, or of the one at root, with
-// their sizes.
-func ListTrash(e *Env, root string) error {
-	runs, err := e.trashRuns(root)
+// their sizes, grouped by location; or, when which names a run, the files it holds.
+func ListTrash(e *Env, which string) error {
+	if trash.IsStamp(which) {
+		return listTrashRun(e, which)
+	}
+	runs, err := e.trashRuns(which)
 	if err != nil {
 		return err
 	}
@@ -59,16 +62,78 @@ func ListTrash(e *Env, root string) error {
 		e.Out.Printf("the trash is empty\n")
 		return nil
 	}
-	last := ""
-	for _, r := range runs {
-		if r.Location.Path != last {
-			e.Out.Printf("%s %s (configuration %q)\n", r.Location.Role, ui.Show(r.Location.Path), r.Config.Name)
-			last = r.Location.Path
+	for _, g := range trash.ByLocation(runs) {
+		type size struct {
+			files int
+			bytes int64
 		}
-		n, b := trash.Size(e.Ctx, e.Reach, r)
-		e.Out.Printf("  %s  %s  %s\n", r.Stamp, ui.Count(n, "file", "files"), ui.HumanBytes(b))
+		sizes := make([]size, len(g))
+		var all size
+		for i, r := range g {
+			n, b := trash.Size(e.Ctx, e.Reach, r)
+			sizes[i] = size{n, b}
+			all.files, all.bytes = all.files+n, all.bytes+b
+		}
+		l := g[0].Location
+		e.Out.Printf("%s %s (configuration %q): %s, %s, %s\n", l.Role, ui.Show(l.Path), g[0].Config.Name,
+			ui.Count(len(g), "run", "runs"), ui.Count(all.files, "file", "files"), ui.HumanBytes(all.bytes))
+		for i, r := range g {
+			e.Out.Printf("  %s  %s  %s\n", r.Stamp, ui.Count(sizes[i].files, "file", "files"), ui.HumanBytes(sizes[i].bytes))
+		}
 	}
 	return nil
+}
+
+// listTrashRun shows the files that the trash run stamp holds in each reachable location, with
+// their sizes.
+func listTrashRun(e *Env, stamp string) error {
+	runs, err := e.trashRuns("")
+	if err != nil {
+		return err
+	}
+	found := false
+	for _, r := range runs {
+		if r.Stamp != stamp {
+			continue
+		}
+		files, err := trash.Files(e.Ctx, e.Reach, r)
+		if err != nil {
+			return ui.Failure(err)
+		}
+		var bytes int64
+		for _, f := range files {
+			if f.Type == 'f' {
+				bytes += f.Size
+			}
+		}
+		if found {
+			e.Out.Printf("\n")
+		}
+		found = true
+		l := r.Location
+		e.Out.Printf("trash run %s of %s %s (configuration %q): %s, %s\n", r.Stamp, l.Role, ui.Show(l.Path), r.Config.Name,
+			ui.Count(len(files), "file", "files"), ui.HumanBytes(bytes))
+		for _, f := range files {
+			e.Out.Printf("  %10s  %s\n", entrySize(f), ui.Show(f.Name))
+		}
+	}
+	if !found {
+		return ui.Usage(fmt.Errorf("no trash run %s in a reachable location", ui.Show(stamp)), "micsync trash list shows the runs")
+	}
+	return nil
+}
+
+// entrySize is the size of a file in the trash, or what it is when it is not a regular file.
+func entrySize(f rsyncplan.Entry) string {
+	switch f.Type {
+	case 'f':
+		return ui.HumanBytes(f.Size)
+	case 'L':
+		return "symlink"
+	case 'D':
+		return "device"
+	}
+	return "special"
 }
 
 // RestoreRequest names a trash run and what to restore from it.

@@ -35,21 +35,49 @@ func TestListTrashShowsEveryRunWithItsSize(t *testing.T) {
 	w.write("b1/.micsync-trash/20250102T000000Z/x.txt", strings.Repeat("x", 1500))
 	w.write("b1/.micsync-trash/20250103T000000Z/y.txt", "")
 	w.write("b1/.micsync-trash/not-a-run/z.txt", "not micsync's")
+	w.write("w/.micsync-trash/20250104T000000Z/c.txt", "fghij")
 	require.NoError(t, os.Remove(w.path("b2")))
 	before := w.snapshot()
 	e, out, _ := w.env(scripted(t))
 	require.NoError(t, ListTrash(e, ""))
-	assert.Equal(t, "WORKING "+w.path("w")+` (configuration "docs")`+"\n"+
+	assert.Equal(t, "WORKING "+w.path("w")+` (configuration "docs"): 2 runs, 3 files, 10 B`+"\n"+
 		"  20250101T000000Z  2 files  5 B\n"+
-		"BACKUP "+w.path("b1")+` (configuration "docs")`+"\n"+
+		"  20250104T000000Z  1 file  5 B\n"+
+		"BACKUP "+w.path("b1")+` (configuration "docs"): 2 runs, 2 files, 1.5 kB`+"\n"+
 		"  20250102T000000Z  1 file  1.5 kB\n"+
-		"  20250103T000000Z  1 file  0 B\n", out.String())
+		"  20250103T000000Z  1 file  0 B\n", out.String(), "each location once, with the size of its trash")
 	w.unchanged(before)
 
 	e, out, _ = w.env(scripted(t))
 	require.NoError(t, ListTrash(e, w.path("b1")))
 	assert.NotContains(t, out.String(), "WORKING", "only the location asked for")
 	assert.Contains(t, out.String(), "  20250102T000000Z  1 file  1.5 kB\n")
+}
+
+func TestListTrashRunShowsItsFiles(t *testing.T) {
+	t.Parallel()
+	w := docsWorld(t)
+	w.write("w/.micsync-trash/20250101T000000Z/taxes/scan 10.pdf", strings.Repeat("x", 1500))
+	w.write("w/.micsync-trash/20250101T000000Z/taxes/scan 2.pdf", "ab")
+	w.write("w/.micsync-trash/20250101T000000Z/a.txt", "abc")
+	require.NoError(t, os.Symlink("a.txt", w.path("w/.micsync-trash/20250101T000000Z/link")))
+	w.write("w/.micsync-trash/20250102T000000Z/other.txt", "not this run")
+	w.write("b1/.micsync-trash/20250101T000000Z/taxes/new\nline", "one")
+	before := w.snapshot()
+	e, out, _ := w.env(scripted(t))
+	require.NoError(t, ListTrash(e, "20250101T000000Z"))
+	assert.Equal(t, "trash run 20250101T000000Z of WORKING "+w.path("w")+` (configuration "docs"): 4 files, 1.5 kB`+"\n"+
+		"         3 B  a.txt\n"+
+		"     symlink  link\n"+
+		"         2 B  taxes/scan 2.pdf\n"+
+		"      1.5 kB  taxes/scan 10.pdf\n"+
+		"\n"+
+		"trash run 20250101T000000Z of BACKUP "+w.path("b1")+` (configuration "docs"): 1 file, 3 B`+"\n"+
+		"         3 B  \"taxes/new\\nline\"\n", out.String())
+	w.unchanged(before)
+
+	err := ListTrash(e, "19990101T000000Z")
+	requireUsage(t, err, "no trash run 19990101T000000Z in a reachable location", "micsync trash list shows the runs")
 }
 
 func TestListTrashOfALocationThatIsNoRoot(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,15 +57,53 @@ func Runs(ctx context.Context, c *reach.Checker, places []Place) ([]Run, error) 
 	return runs, nil
 }
 
-// Size counts the files of a trash run and their bytes.
-func Size(ctx context.Context, c *reach.Checker, run Run) (files int, bytes int64) {
-	entries, _ := c.Runner(run.Location).List(ctx, run.Dir, []string{"."})
+// IsStamp reports whether s names a trash run, as Runs shows it.
+func IsStamp(s string) bool {
+	_, err := time.Parse(stampLayout, s)
+	return err == nil && len(s) == len(stampLayout)
+}
+
+// ByLocation groups runs by their location, each group in the order of runs, the groups in
+// the order of their first run.
+func ByLocation(runs []Run) [][]Run {
+	var groups [][]Run
+	at := map[string]int{}
+	for _, r := range runs {
+		i, ok := at[r.Location.Path]
+		if !ok {
+			i = len(groups)
+			at[r.Location.Path] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], r)
+	}
+	return groups
+}
+
+// Files returns what a trash run holds but its directories: names relative to the location's
+// root, as the run kept them, in reading order (ui.ComparePaths).
+func Files(ctx context.Context, c *reach.Checker, run Run) ([]rsyncplan.Entry, error) {
+	entries, err := c.Runner(run.Location).List(ctx, run.Dir, []string{"."})
+	if err != nil {
+		return nil, fmt.Errorf("read trash run %s: %w", run.Stamp, err)
+	}
+	var files []rsyncplan.Entry
 	for _, e := range entries {
 		if !e.Dir() {
-			files++
-			if e.Type == 'f' {
-				bytes += e.Size
-			}
+			files = append(files, e)
+		}
+	}
+	slices.SortFunc(files, func(a, b rsyncplan.Entry) int { return ui.ComparePaths(a.Name, b.Name) })
+	return files, nil
+}
+
+// Size counts the files of a trash run and their bytes; a run it cannot read has none.
+func Size(ctx context.Context, c *reach.Checker, run Run) (files int, bytes int64) {
+	entries, _ := Files(ctx, c, run)
+	for _, e := range entries {
+		files++
+		if e.Type == 'f' {
+			bytes += e.Size
 		}
 	}
 	return files, bytes

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"micsync/internal/ui"
+	"micsync/rsyncplan"
 )
 
 const (
@@ -281,4 +282,39 @@ func TestRemoveOnAHostThatCannotBeReached(t *testing.T) {
 	err := Remove(t.Context(), f.checker, run(f.down, s1))
 	assert.ErrorContains(t, err, "rsync deletion of trash run "+s1+" failed with exit status ")
 	assert.ErrorContains(t, err, "connection unexpectedly closed")
+}
+
+func TestIsStamp(t *testing.T) {
+	assert.True(t, IsStamp("20250101T000000Z"))
+	for _, s := range []string{"", "2025-01-01T00:00:00Z", "20250101T000000", "20251301T000000Z", "/mnt/b1", "20250101T000000Zx"} {
+		assert.False(t, IsStamp(s), s)
+	}
+}
+
+func TestByLocationGroupsRunsInTheirOrder(t *testing.T) {
+	f := newFixture(t)
+	runs := []Run{run(f.remote, s1), run(f.local, s2), run(f.remote, s3), run(f.local, s4)}
+	assert.Equal(t, [][]Run{{runs[0], runs[2]}, {runs[1], runs[3]}}, ByLocation(runs))
+	assert.Empty(t, ByLocation(nil))
+}
+
+func TestFilesOfARunInReadingOrder(t *testing.T) {
+	f := newFixture(t)
+	for _, dir := range []string{filepath.Join(f.local.Location.Path, Name, s1), filepath.Join(f.nasDir, Name, s2)} {
+		fillRun(t, dir)
+		write(t, filepath.Join(dir, "sub", "scan 10"), "1234567890")
+		write(t, filepath.Join(dir, "sub", "scan 2"), "12")
+	}
+	for _, r := range []Run{run(f.local, s1), run(f.remote, s2)} {
+		files, err := Files(t.Context(), f.checker, r)
+		require.NoError(t, err, r.Dir)
+		for i := range files {
+			assert.False(t, files[i].ModTime.IsZero(), "listed with its time")
+			files[i].ModTime = time.Time{}
+		}
+		assert.Equal(t, []rsyncplan.Entry{{Name: "a", Type: 'f', Size: 3}, {Name: "link", Type: 'L', Size: int64(len("sub/b-with-a-long-name"))},
+			{Name: "sub/b", Type: 'f', Size: 5}, {Name: "sub/scan 2", Type: 'f', Size: 2}, {Name: "sub/scan 10", Type: 'f', Size: 10}}, files, r.Dir)
+	}
+	_, err := Files(t.Context(), f.checker, run(f.down, s1))
+	assert.ErrorContains(t, err, "read trash run "+s1+": ")
 }

@@ -15,12 +15,16 @@ type Newer struct {
 }
 
 // NewerList prints the plan's modified entries that are newer at the destination, with both
-// sides' time and size, as a list of its own under the plan.
-func (o *Output) NewerList(srcRole, dstRole string, ns []Newer, l Lists) {
+// sides' time and size, as a list of its own under the plan. where names the destination when
+// the plan above is shown for several.
+func (o *Output) NewerList(srcRole, dstRole, where string, ns []Newer, l Lists) {
 	if len(ns) == 0 {
 		return
 	}
-	o.Printf("  newer in %s (its copy is newer than the one in %s):\n", dstRole, srcRole)
+	if where != "" {
+		where = " " + Show(where)
+	}
+	o.Printf("  newer in %s%s (its copy is newer than the one in %s):\n", dstRole, where, srcRole)
 	for i, n := range ns {
 		if !l.Full && i == listLines {
 			o.Printf("    ... and %d more (--full lists them all)\n", len(ns)-i)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"micsync/rsyncplan"
@@ -29,7 +30,72 @@ type Lists struct {
 // Plan prints one destination's plan: where it goes (role and directory), the totals of each
 // class, then the lists.
 func (o *Output) Plan(role, dir string, p *rsyncplan.Plan, l Lists) {
-	o.Printf("\nto %s %s\n", role, Show(dir))
+	o.Plans([]Listed{{Role: role, Dir: dir, Plan: p}}, l)
+}
+
+// Plans prints the plan that every destination of group has (see Alike) once, headed with all
+// of them.
+func (o *Output) Plans(group []Listed, l Lists) {
+	if len(group) == 0 {
+		return
+	}
+	var to strings.Builder
+	for i, d := range group {
+		switch {
+		case i == 0:
+		case i == len(group)-1:
+			to.WriteString(" and ")
+		default:
+			to.WriteString(", ")
+		}
+		if i == 0 || d.Role != group[i-1].Role {
+			to.WriteString(d.Role + " ")
+		}
+		to.WriteString(Show(d.Dir))
+	}
+	switch len(group) {
+	case 1:
+	case 2:
+		to.WriteString(" (the same plan for both)")
+	default:
+		fmt.Fprintf(&to, " (the same plan for all %d)", len(group))
+	}
+	o.Printf("\nto %s\n", to.String())
+	o.planBody(group[0].Plan, l)
+}
+
+// Alike groups the destinations whose plans are the same, entry for entry, so that Plans shows
+// them once: the groups are in the order of their first destination, and a destination
+// without a plan is in none.
+func Alike(ps []Listed) [][]Listed {
+	var groups [][]Listed
+	var sorted [][]rsyncplan.Item
+next:
+	for _, d := range ps {
+		if d.Plan == nil {
+			continue
+		}
+		items := sortedItems(d.Plan.Items)
+		for i, g := range groups {
+			if samePlan(g[0].Plan, d.Plan) && slices.Equal(sorted[i], items) {
+				groups[i] = append(g, d)
+				continue next
+			}
+		}
+		groups = append(groups, []Listed{d})
+		sorted = append(sorted, items)
+	}
+	return groups
+}
+
+// samePlan reports whether two plans show the same apart from their items.
+func samePlan(a, b *rsyncplan.Plan) bool {
+	return a.Job.Delete == b.Job.Delete && a.DeletionsSkipped == b.DeletionsSkipped &&
+		slices.Equal(a.Missing, b.Missing) && slices.Equal(a.Warnings, b.Warnings) && slices.Equal(a.Unreadable, b.Unreadable)
+}
+
+// planBody prints what a plan changes: the totals of each class, then the lists.
+func (o *Output) planBody(p *rsyncplan.Plan, l Lists) {
 	for _, n := range p.Missing {
 		if !p.Job.Delete {
 			o.Printf("  %s is not in the source: nothing to copy for it\n", Show(n))
@@ -66,12 +132,13 @@ func (o *Output) Plan(role, dir string, p *rsyncplan.Plan, l Lists) {
 		}
 		o.Printf("  %-24s %7d %10s\n", c.String(), t.Count, size)
 	}
+	items := sortedItems(p.Items)
 	for _, c := range classOrder {
 		if p.Totals[c].Count == 0 || (l.HideDirs && dirOnly(c)) {
 			continue
 		}
 		shown, hidden := 0, 0
-		for _, it := range p.Items {
+		for _, it := range items {
 			if it.Class != c || (l.HideDirs && it.Dir && c == rsyncplan.Meta) {
 				continue
 			}
@@ -91,11 +158,17 @@ func (o *Output) Plan(role, dir string, p *rsyncplan.Plan, l Lists) {
 	}
 }
 
+// itemName is how a plan's list shows an entry: its name, a slash for a directory, and for a
+// change of attributes only which of them change.
 func itemName(it rsyncplan.Item) string {
+	name := Show(it.Name)
 	if it.Dir {
-		return Show(it.Name) + "/"
+		name += "/"
 	}
-	return Show(it.Name)
+	if w := attrWords(it.Attrs); w != "" && it.Class == rsyncplan.Meta {
+		name += " (" + w + ")"
+	}
+	return name
 }
 
 // dirOnly reports whether -s hides the whole class: new directories never need a decision.
@@ -119,8 +192,9 @@ func WriteLists(path string, plans []Listed) error {
 			continue
 		}
 		fmt.Fprintf(w, "# to %s %s\n", l.Role, Show(l.Dir))
+		items := sortedItems(l.Plan.Items)
 		for _, c := range classOrder {
-			for _, it := range l.Plan.Items {
+			for _, it := range items {
 				if it.Class == c {
 					fmt.Fprintf(w, "%s %s\n", classMark[c], itemName(it))
 				}

@@ -190,3 +190,105 @@ ok      /d: up to date, flushed to the disc
 FAILED  /e: rsync failed
 `, out.String())
 }
+
+func TestPlanListsInReadingOrderAndSaysWhichAttributes(t *testing.T) {
+	// As rsync gives them: a deleted directory after what it holds.
+	p := plan(
+		rsyncplan.Item{Name: "scan 10.pdf", Size: 1, Class: rsyncplan.NewFile},
+		rsyncplan.Item{Name: "scan 2.pdf", Size: 1, Class: rsyncplan.NewFile},
+		rsyncplan.Item{Name: "old/page 10.txt", Class: rsyncplan.Deleted},
+		rsyncplan.Item{Name: "old/page 9.txt", Class: rsyncplan.Deleted},
+		rsyncplan.Item{Name: "old", Class: rsyncplan.Deleted, Dir: true},
+		rsyncplan.Item{Name: ".", Class: rsyncplan.Meta, Dir: true, Attrs: rsyncplan.AttrTime},
+		rsyncplan.Item{Name: "run.sh", Class: rsyncplan.Meta, Attrs: rsyncplan.AttrPerms | rsyncplan.AttrTime},
+		rsyncplan.Item{Name: "mine", Class: rsyncplan.Meta, Attrs: rsyncplan.AttrOwner | rsyncplan.AttrGroup},
+	)
+	var out bytes.Buffer
+	New(&out, &out, false).Plan("BACKUP", "/b", p, Lists{})
+	assert.Equal(t, `
+to BACKUP /b
+  to delete                      3           
+  new files                      2        2 B
+  attributes only                3           
+  to delete:
+    - old/
+    - old/page 9.txt
+    - old/page 10.txt
+  new files:
+    + scan 2.pdf
+    + scan 10.pdf
+  attributes only:
+    . ./ (time)
+    . mine (owner, group)
+    . run.sh (permissions, time)
+`, out.String())
+	assert.Equal(t, "scan 10.pdf", p.Items[0].Name, "showing a plan leaves its order alone")
+
+	path := filepath.Join(t.TempDir(), "list")
+	require.NoError(t, WriteLists(path, []Listed{{Role: "BACKUP", Dir: "/b", Plan: p}}))
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "# to BACKUP /b\n- old/\n- old/page 9.txt\n- old/page 10.txt\n+ scan 2.pdf\n+ scan 10.pdf\n"+
+		". ./ (time)\n. mine (owner, group)\n. run.sh (permissions, time)\n", string(got), "the list file in the same order")
+}
+
+func TestAlikePlansAreShownOnce(t *testing.T) {
+	same := func() *rsyncplan.Plan {
+		return plan(rsyncplan.Item{Name: "b.txt", Size: 2, Class: rsyncplan.NewFile}, rsyncplan.Item{Name: "a.txt", Size: 1, Class: rsyncplan.NewFile})
+	}
+	// The same entries in another order are the same plan.
+	reordered := plan(rsyncplan.Item{Name: "a.txt", Size: 1, Class: rsyncplan.NewFile}, rsyncplan.Item{Name: "b.txt", Size: 2, Class: rsyncplan.NewFile})
+	otherKind := plan(rsyncplan.Item{Name: "b.txt", Size: 2, Class: rsyncplan.Modified}, rsyncplan.Item{Name: "a.txt", Size: 1, Class: rsyncplan.NewFile})
+	missing := same()
+	missing.Missing = []string{"gone"}
+	ps := []Listed{
+		{Role: "BACKUP", Dir: "/b1", Plan: same()},
+		{Role: "BACKUP", Dir: "/b2", Plan: otherKind},
+		{Role: "BACKUP", Dir: "/b3"}, // not planned
+		{Role: "BACKUP", Dir: "/b4", Plan: reordered},
+		{Role: "BACKUP", Dir: "/b5", Plan: same()},
+		{Role: "BACKUP", Dir: "/b6", Plan: missing},
+		{Role: "BACKUP", Dir: "/b7", Plan: plan()},
+		{Role: "WORKING", Dir: "/w", Plan: plan()},
+	}
+	var dirs [][]string
+	for _, g := range Alike(ps) {
+		var ds []string
+		for _, d := range g {
+			ds = append(ds, d.Dir)
+		}
+		dirs = append(dirs, ds)
+	}
+	assert.Equal(t, [][]string{{"/b1", "/b4", "/b5"}, {"/b2"}, {"/b6"}, {"/b7", "/w"}}, dirs)
+
+	var out bytes.Buffer
+	o := New(&out, &out, false)
+	for _, g := range Alike(ps) {
+		o.Plans(g, Lists{})
+	}
+	assert.Equal(t, `
+to BACKUP /b1, /b4 and /b5 (the same plan for all 3)
+  new files                      2        3 B
+  new files:
+    + a.txt
+    + b.txt
+
+to BACKUP /b2
+  modified                       1        2 B
+  new files                      1        1 B
+  modified:
+    ~ b.txt
+  new files:
+    + a.txt
+
+to BACKUP /b6
+  gone is not in the source: nothing to copy for it
+  new files                      2        3 B
+  new files:
+    + a.txt
+    + b.txt
+
+to BACKUP /b7 and WORKING /w (the same plan for both)
+  nothing to do: up to date
+`, out.String())
+}
