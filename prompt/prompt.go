@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/terminal"
@@ -24,7 +25,23 @@ type Asker interface {
 	// Input asks for one line of text; help explains the question. valid checks each answer
 	// before it is taken, and the question is asked again while it fails.
 	Input(message, help string, valid func(string) error) (string, error)
+	// Decide asks a yes/no question that has a third answer, to pick the entries it is about
+	// one by one; no is the default.
+	Decide(message string) (Decision, error)
+	// Pick asks which of options to take, every one preselected, and returns their indexes,
+	// ascending; none is an answer.
+	Pick(message string, options []string) ([]int, error)
 }
+
+// Decision is the answer to Decide.
+type Decision int
+
+// The answers to Decide.
+const (
+	No Decision = iota
+	Yes
+	PickThem
+)
 
 // ErrNoTerminal is returned when a question needs a terminal and none is attached.
 var ErrNoTerminal = errors.New("no terminal to ask on")
@@ -86,6 +103,43 @@ func (s Survey) Input(message, help string, valid func(string) error) (string, e
 	return answer, err
 }
 
+// Decide asks as Confirm does, with "p" for the third answer.
+func (s Survey) Decide(message string) (Decision, error) {
+	var a string
+	err := s.ask(message, &survey.Input{Message: message + " (y/N, p: pick the entries)"}, &a,
+		survey.WithValidator(func(v any) error {
+			if _, ok := decision(v.(string)); !ok {
+				return errors.New("answer y (yes), n (no) or p (pick the entries)")
+			}
+			return nil
+		}))
+	d, _ := decision(a)
+	return d, err
+}
+
+func decision(a string) (Decision, bool) {
+	switch strings.ToLower(strings.TrimSpace(a)) {
+	case "", "n", "no":
+		return No, true
+	case "y", "yes":
+		return Yes, true
+	case "p", "pick":
+		return PickThem, true
+	}
+	return No, false
+}
+
+// Pick asks with a multi-select list whose options are all selected at first.
+func (s Survey) Pick(message string, options []string) ([]int, error) {
+	var idx []int
+	q := &survey.MultiSelect{Message: message, Options: options, Default: options, PageSize: 15}
+	if err := s.ask(message, q, &idx); err != nil {
+		return nil, err
+	}
+	slices.Sort(idx)
+	return idx, nil
+}
+
 // ask asks p on s's terminal. survey fills answer by reflection: an *int receives the index
 // of a Select and an *[]int the indexes of a MultiSelect.
 func (s Survey) ask(message string, p survey.Prompt, answer any, opts ...survey.AskOpt) error {
@@ -112,6 +166,12 @@ func (NoTerminal) Select(string, []string) (int, error) { return 0, ErrNoTermina
 
 // MultiSelect returns ErrNoTerminal.
 func (NoTerminal) MultiSelect(string, []string) ([]int, error) { return nil, ErrNoTerminal }
+
+// Decide returns ErrNoTerminal.
+func (NoTerminal) Decide(string) (Decision, error) { return No, ErrNoTerminal }
+
+// Pick returns ErrNoTerminal.
+func (NoTerminal) Pick(string, []string) ([]int, error) { return nil, ErrNoTerminal }
 
 // Input returns ErrNoTerminal.
 func (NoTerminal) Input(string, string, func(string) error) (string, error) { return "", ErrNoTerminal }

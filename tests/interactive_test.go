@@ -52,6 +52,25 @@ func TestTerminalDeclineOverwrite(t *testing.T) {
 	assert.Equal(t, "added", readFile(t, e.path("disk1/Documents/added.txt")))
 }
 
+func TestTerminalPickTheEntriesToOverwrite(t *testing.T) {
+	e := modifiedInBackup(t)
+	e.mkfile(t, "Documents/m.txt", "new m")
+	e.mkfile(t, "disk1/Documents/m.txt", "old m")
+	setMtime(t, e.path("disk1/Documents/m.txt"), past)
+	s := e.startPTY(t, "--backup", e.path("Documents"))
+	s.Expect("Overwrite 2 modified entries in " + e.path("disk1/Documents") + "? (y/N, p: pick the entries)")
+	s.SendLine("p")
+	s.Expect("Which to overwrite?")
+	s.Expect("n.txt")
+	s.Send(keySpace) // m.txt, the first in reading order: left out
+	s.Send(keyEnter)
+	s.Expect("1 modified entry not overwritten, as picked")
+	require.Equal(t, 0, s.Wait())
+	assert.Equal(t, "old m", readFile(t, e.path("disk1/Documents/m.txt")), "left out")
+	assert.Equal(t, "new", readFile(t, e.path("disk1/Documents/n.txt")), "picked")
+	assert.Equal(t, "added", readFile(t, e.path("disk1/Documents/added.txt")))
+}
+
 func TestTerminalCtrlCAtAQuestionChangesNothing(t *testing.T) {
 	e := modifiedInBackup(t)
 	s := e.startPTY(t, "--backup", e.path("Documents"))

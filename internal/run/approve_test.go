@@ -369,3 +369,41 @@ func TestNewerCopiesAtTheDestinationAreNamed(t *testing.T) {
 	assert.Equal(t, "old", w.read("b1/edited-there.txt"))
 	assert.Equal(t, []string{"edited on the BACKUP since"}, w.trashed("b1", "edited-there.txt"))
 }
+
+func TestPickingTheEntriesDoesExactlyThePickedOnes(t *testing.T) {
+	t.Parallel()
+	w := oneBackup(t)
+	for _, n := range []string{"m1.txt", "m2.txt", "m10.txt"} {
+		w.writeOld("w/"+n, "old "+n)
+		w.write("b1/"+n, "new "+n)
+	}
+	w.write("b1/new.txt", "new")
+	w.writeOld("w/gone.txt", "gone")
+	w.writeOld("w/olddir/a.txt", "a")
+	w.writeOld("w/olddir/b.txt", "b")
+	ask := scripted(t, "p", "0 2", "p", "1")
+	e, out, _ := w.env(ask)
+	require.NoError(t, Run(e, w.req(Work, Options{Delete: true}, "w")))
+	assert.Equal(t, []string{
+		"Overwrite 3 modified entries in " + w.path("w") + "?",
+		"Which to overwrite? (space: keep or leave out, enter: done) ~ m1.txt|~ m2.txt|~ m10.txt",
+		"Delete 4 entries from " + w.path("w") + "?",
+		"Which to delete? (space: keep or leave out, enter: done) - gone.txt|- olddir/ (and the 2 entries in it)",
+	}, ask.asked)
+	assert.Equal(t, "new m1.txt", w.read("w/m1.txt"), "picked")
+	assert.Equal(t, "old m2.txt", w.read("w/m2.txt"), "left out")
+	assert.Equal(t, "new m10.txt", w.read("w/m10.txt"), "picked")
+	assert.True(t, w.exists("w/gone.txt"), "left out")
+	assert.False(t, w.exists("w/olddir"), "picked, with what it holds")
+	assert.Equal(t, "new", w.read("w/new.txt"), "new entries need no pick")
+	assert.Equal(t, []string{"old m1.txt"}, w.trashed("w", "m1.txt"))
+	assert.Equal(t, []string{"a"}, w.trashed("w", "olddir/a.txt"))
+	assert.True(t, hasLine(out.String(), "ok      "+w.path("w")+": 3 files copied (24 B), 3 entries deleted, "+
+		"1 modified entry not overwritten, as picked, 1 entry not deleted, as picked, flushed to the disc"), out)
+
+	// Picking none is a no.
+	w.writeOld("w/m2.txt", "old m2.txt")
+	e, _, _ = w.env(scripted(t, "p", ""))
+	require.NoError(t, Run(e, w.req(Work, Options{}, "w/m2.txt")))
+	assert.Equal(t, "old m2.txt", w.read("w/m2.txt"))
+}

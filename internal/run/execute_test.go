@@ -121,6 +121,11 @@ func (c cancelling) Confirm(string, bool) (bool, error) {
 	return true, nil
 }
 
+func (c cancelling) Decide(string) (prompt.Decision, error) {
+	c.cancel()
+	return prompt.Yes, nil
+}
+
 func TestSignalAfterTheQuestionsStopsBeforeExecution(t *testing.T) {
 	t.Parallel()
 	w := modifiedInBackup(t)

@@ -107,6 +107,23 @@ func (s *answers) MultiSelect(message string, options []string) ([]int, error) {
 	return idx, nil
 }
 
+// Decide takes "y", "n" or "p" (pick).
+func (s *answers) Decide(message string) (prompt.Decision, error) {
+	a, err := s.next(message)
+	switch a {
+	case "y":
+		return prompt.Yes, err
+	case "p":
+		return prompt.PickThem, err
+	}
+	return prompt.No, err
+}
+
+// Pick takes the indexes picked, separated by spaces; "" picks none.
+func (s *answers) Pick(message string, options []string) ([]int, error) {
+	return s.MultiSelect(message, options)
+}
+
 func (s *answers) Input(message, _ string, _ func(string) error) (string, error) {
 	return s.next(message)
 }

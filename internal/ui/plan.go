@@ -289,11 +289,27 @@ func doneText(d Outcome) string {
 	if n.Deleted > 0 {
 		parts = append(parts, Count(n.Deleted, "entry", "entries")+" deleted")
 	}
-	if !d.Approval.Overwrite && d.Plan.Overwrites() > 0 {
+	a := d.Approval
+	if !a.Overwrite && d.Plan.Overwrites() > 0 {
 		parts = append(parts, "modified entries left as they were")
 	}
-	if !d.Approval.Delete && d.Plan.Has(rsyncplan.Deleted) {
+	if !a.Delete && d.Plan.Has(rsyncplan.Deleted) {
 		parts = append(parts, "nothing deleted")
+	}
+	var kept, stay int // entries left out when the user picked them
+	for _, it := range d.Plan.Items {
+		switch {
+		case (it.Class == rsyncplan.Modified || it.Class == rsyncplan.Replaced) && a.Overwrite && !a.Overwrites(it.Name):
+			kept++
+		case it.Class == rsyncplan.Deleted && a.Delete && !a.Deletes(it.Name):
+			stay++
+		}
+	}
+	if kept > 0 {
+		parts = append(parts, Count(kept, "modified entry", "modified entries")+" not overwritten, as picked")
+	}
+	if stay > 0 {
+		parts = append(parts, Count(stay, "entry", "entries")+" not deleted, as picked")
 	}
 	return strings.Join(parts, ", ")
 }
