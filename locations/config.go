@@ -28,7 +28,7 @@ func DefaultPath() (string, error) {
 	return filepath.Join(home, ".micsync.json"), nil
 }
 
-// fileJSON is the config file as written; unknown keys are ignored so that old files still load.
+// fileJSON is the config file as written; checkKeys refuses the keys it does not hold.
 type fileJSON struct {
 	Configs []configJSON `json:"configs"`
 }
@@ -55,6 +55,16 @@ func Load(path string) (*File, error) {
 	}
 	// A UTF-8 byte-order mark, which some Windows editors write, is no reason to refuse a file.
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if json.Valid(data) {
+		if ke := checkKeys(data); ke != nil {
+			line, col := position(data, int64(ke.offset)+1)
+			ce := &ConfigError{File: path, Problem: fmt.Sprintf("%s at line %d, column %d: %s", ke.what, line, col, ke.why)}
+			if ke.config >= 0 {
+				ce.Config = configLabel(configName(data, ke.config), ke.config)
+			}
+			return nil, ce
+		}
+	}
 	var raw fileJSON
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, jsonError(path, data, err)
@@ -116,6 +126,10 @@ func jsonError(path string, data []byte, err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
+		if c := trailingComma(data, int(se.Offset)-1); c >= 0 {
+			line, col := position(data, int64(c)+1)
+			return &ConfigError{File: path, Problem: fmt.Sprintf("trailing comma at line %d, column %d: JSON allows no comma after the last item of a list or an object", line, col)}
+		}
 		line, col := position(data, se.Offset)
 		return &ConfigError{File: path, Problem: fmt.Sprintf("invalid JSON at line %d, column %d: %s", line, col, se)}
 	case errors.As(err, &te):
@@ -157,6 +171,20 @@ func typeProblem(field string) string {
 		return `"ssh": "options" must be a list of strings`
 	}
 	return fmt.Sprintf("%q has the wrong type", key)
+}
+
+// configName returns the name of the i-th configuration, or "" when it has none that decodes.
+func configName(data []byte, i int) string {
+	var top struct {
+		Configs []json.RawMessage `json:"configs"`
+	}
+	var c struct {
+		Name string `json:"name"`
+	}
+	if json.Unmarshal(data, &top) != nil || i >= len(top.Configs) || json.Unmarshal(top.Configs[i], &c) != nil {
+		return ""
+	}
+	return c.Name
 }
 
 // failingConfig labels the first configuration that does not decode, the one a type error is in;

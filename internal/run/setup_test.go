@@ -98,7 +98,7 @@ func TestActionWithAnInvalidConfigIsAUsageError(t *testing.T) {
 	err := Run(e, w.req(Backup, Options{}, "w/a.txt"))
 	require.Error(t, err)
 	assert.True(t, isUsage(err))
-	assert.Regexp(t, regexp.MustCompile(`^config `+regexp.QuoteMeta(w.cfg)+`: invalid JSON at line 2, column \d+: `), err.Error())
+	assert.Regexp(t, regexp.MustCompile(`^config `+regexp.QuoteMeta(w.cfg)+`: trailing comma at line 2, column \d+: `), err.Error())
 	assert.Empty(t, ui.Hints(err))
 	w.unchanged(before)
 }
