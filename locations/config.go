@@ -85,6 +85,9 @@ func Load(path string) (*File, error) {
 		}
 		seen[rc.Name] = i
 		c, err := newConfig(rc, filepath.Dir(path), res)
+		if err == nil {
+			err = checkShared(c.All(), f.Configs)
+		}
 		if err != nil {
 			return nil, &ConfigError{File: path, Config: label, Problem: err.Error()}
 		}
@@ -356,18 +359,50 @@ func evalExistingNow(p string) string {
 func checkOverlap(ls []Location) error {
 	for i, a := range ls {
 		for _, b := range ls[i+1:] {
-			if a.hostKey() != b.hostKey() {
-				continue
-			}
-			switch {
-			case a.Dir() == b.Dir():
-				return fmt.Errorf("%s %s and %s %s are both %s", a.Role, a.Raw, b.Role, b.Raw, a.Path)
-			case within(b.Dir(), a.Dir()):
-				return fmt.Errorf("%s %s is inside %s %s", b.Role, b.Path, a.Role, a.Path)
-			case within(a.Dir(), b.Dir()):
-				return fmt.Errorf("%s %s is inside %s %s", a.Role, a.Path, b.Role, b.Path)
+			if err := overlap(a, b, ""); err != nil {
+				return err
 			}
 		}
+	}
+	return nil
+}
+
+// checkShared refuses a BACKUP of ls, the locations of one configuration, that is equal to or
+// nested with a location of another configuration of others, and a WORKING of ls that is so
+// with another's BACKUP: a run of either would plan to delete the other's files, or pour them
+// into its own directories. WORKINGs of different configurations may be equal or nested: every
+// copy goes between a WORKING and a BACKUP of one configuration, so a folder (or a folder and
+// one inside it) backed up to different discs by two configurations is safe; resolving a path
+// then asks which configuration is meant.
+func checkShared(ls []Location, others []*Config) error {
+	for _, o := range others {
+		for _, b := range o.All() {
+			for _, a := range ls {
+				if a.Role == Work && b.Role == Work {
+					continue
+				}
+				if err := overlap(a, b, fmt.Sprintf(" of configuration %q", o.Name)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// overlap says how a and b are the same directory or nested, or returns nil; of names b's
+// configuration when it is another one.
+func overlap(a, b Location, of string) error {
+	if a.hostKey() != b.hostKey() {
+		return nil
+	}
+	switch {
+	case a.Dir() == b.Dir():
+		return fmt.Errorf("%s %s and %s %s%s are both %s", a.Role, a.Raw, b.Role, b.Raw, of, a.Path)
+	case within(a.Dir(), b.Dir()):
+		return fmt.Errorf("%s %s is inside %s %s%s", a.Role, a.Path, b.Role, b.Path, of)
+	case within(b.Dir(), a.Dir()):
+		return fmt.Errorf("%s %s%s is inside %s %s", b.Role, b.Path, of, a.Role, a.Path)
 	}
 	return nil
 }

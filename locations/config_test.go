@@ -245,6 +245,42 @@ func TestLoadErrors(t *testing.T) {
 			config: `configuration "a"`, problem: "WORKING %[1]s/real and BACKUP %[1]s/link are both %[1]s/real"},
 		{name: "nested through a symlink", json: `{"configs": [{"name": "a", "work": ["%[1]s/link/sub"], "backup": ["%[1]s/real"]}]}`,
 			config: `configuration "a"`, problem: "WORKING %[1]s/real/sub is inside BACKUP %[1]s/real"},
+		{name: "BACKUP equal to another configuration's BACKUP", json: `{"configs": [
+  {"name": "docs", "work": ["%[1]s/Documents"], "backup": ["%[1]s/disk/x"]},
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/disk/x/"]}]}`,
+			config: `configuration "photos"`, problem: `BACKUP %[1]s/disk/x/ and BACKUP %[1]s/disk/x of configuration "docs" are both %[1]s/disk/x`},
+		{name: "BACKUP inside another configuration's BACKUP", json: `{"configs": [
+  {"name": "docs", "work": ["%[1]s/Documents"], "backup": ["%[1]s/disk"]},
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/disk/photos"]}]}`,
+			config: `configuration "photos"`, problem: `BACKUP %[1]s/disk/photos is inside BACKUP %[1]s/disk of configuration "docs"`},
+		{name: "BACKUP around another configuration's BACKUP", json: `{"configs": [
+  {"name": "docs", "work": ["%[1]s/Documents"], "backup": ["%[1]s/disk/docs"]},
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/disk"]}]}`,
+			config: `configuration "photos"`, problem: `BACKUP %[1]s/disk/docs of configuration "docs" is inside BACKUP %[1]s/disk`},
+		{name: "BACKUP inside another configuration's WORKING", json: `{"configs": [
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/disk/photos"]},
+  {"name": "docs", "work": ["%[1]s/Documents"], "backup": ["%[1]s/Pictures/docs"]}]}`,
+			config: `configuration "docs"`, problem: `BACKUP %[1]s/Pictures/docs is inside WORKING %[1]s/Pictures of configuration "photos"`},
+		{name: "WORKING inside another configuration's BACKUP", json: `{"configs": [
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/disk/photos"]},
+  {"name": "docs", "work": ["%[1]s/disk/photos/docs"], "backup": ["%[1]s/disk/docs"]}]}`,
+			config: `configuration "docs"`, problem: `WORKING %[1]s/disk/photos/docs is inside BACKUP %[1]s/disk/photos of configuration "photos"`},
+		{name: "WORKING around another configuration's BACKUP", json: `{"configs": [
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/home/photos"]},
+  {"name": "docs", "work": ["%[1]s/home"], "backup": ["%[1]s/disk/docs"]}]}`,
+			config: `configuration "docs"`, problem: `BACKUP %[1]s/home/photos of configuration "photos" is inside WORKING %[1]s/home`},
+		{name: "WORKING equal to another configuration's BACKUP", json: `{"configs": [
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/disk/photos"]},
+  {"name": "docs", "work": ["%[1]s/disk/photos"], "backup": ["%[1]s/disk/docs"]}]}`,
+			config: `configuration "docs"`, problem: `WORKING %[1]s/disk/photos and BACKUP %[1]s/disk/photos of configuration "photos" are both %[1]s/disk/photos`},
+		{name: "BACKUP equal to another configuration's BACKUP through a symlink", json: `{"configs": [
+  {"name": "docs", "work": ["%[1]s/Documents"], "backup": ["%[1]s/real"]},
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/link"]}]}`,
+			config: `configuration "photos"`, problem: `BACKUP %[1]s/link and BACKUP %[1]s/real of configuration "docs" are both %[1]s/real`},
+		{name: "remote BACKUP equal to another configuration's on the same host", json: `{"configs": [
+  {"name": "docs", "work": ["%[1]s/Documents"], "backup": ["nas:/srv/b"]},
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["me@nas:/srv/b/photos"]}]}`,
+			config: `configuration "photos"`, problem: `BACKUP me@nas:/srv/b/photos is inside BACKUP nas:/srv/b of configuration "docs"`},
 		{name: "first problem of a later configuration", json: `{"configs": [
   {"name": "ok", "work": ["/w"], "backup": ["/b"]},
   {"name": "bad", "work": ["/w"], "backup": ["/w/b"]},
@@ -282,4 +318,21 @@ func TestLoadErrors(t *testing.T) {
 			assert.NotContains(t, msg, "\n", "one line")
 		})
 	}
+}
+
+// Locations of different configurations may share directories only when both are WORKINGs:
+// every copy goes between a WORKING and a BACKUP of one configuration.
+func TestLoadAllowsSharedWorkings(t *testing.T) {
+	tmp := tempDir(t)
+	t.Setenv("HOME", filepath.Join(tmp, "home"))
+	cfg := filepath.Join(tmp, "micsync.json")
+	writeFile(t, cfg, strings.ReplaceAll(`{"configs": [
+  {"name": "usb", "work": ["~/Pictures"], "backup": ["%[1]s/disk1/photos", "nas:/srv/photos"]},
+  {"name": "nas", "work": ["%[1]s/home/Pictures/"], "backup": ["%[1]s/disk2/photos", "other:/srv/photos"]},
+  {"name": "home", "work": ["~"], "backup": ["/mnt/home"]},
+  {"name": "raw", "work": ["~/Pictures/raw"], "backup": ["/mnt/raw"]}
+]}`, "%[1]s", tmp))
+	f, err := Load(cfg)
+	require.NoError(t, err, "the same WORKING, a WORKING inside another one, the same path on other hosts")
+	assert.Len(t, f.Configs, 4)
 }

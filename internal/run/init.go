@@ -133,7 +133,7 @@ func interview(env *Env, path string, prior *locations.File) (locations.Entry, e
 					}
 					return nil
 				}
-				return checkAnswer(q.role, absPath(s, env.Cwd), e, dir)
+				return checkAnswer(q.role, absPath(s, env.Cwd), e, dir, prior)
 			})
 			if err != nil {
 				return e, initAskErr(err)
@@ -147,16 +147,21 @@ func interview(env *Env, path string, prior *locations.File) (locations.Entry, e
 	return e, nil
 }
 
-// checkAnswer checks a location typed for e with the rules of the config file, and that a WORKING
-// exists: it is where the user works now, so a missing one is a typing mistake.
-func checkAnswer(r locations.Role, p string, e locations.Entry, dir string) error {
+// checkAnswer checks a location typed for e with the rules of the config file, also against the
+// configurations of prior, the file added to (or nil), and that a WORKING exists: it is where
+// the user works now, so a missing one is a typing mistake.
+func checkAnswer(r locations.Role, p string, e locations.Entry, dir string, prior *locations.File) error {
 	work, backup := e.Work, e.Backup
 	if r == locations.Work {
 		work = append(slices.Clip(work), p)
 	} else {
 		backup = append(slices.Clip(backup), p)
 	}
-	if err := locations.CheckLocations(work, backup, dir); err != nil {
+	var others []*locations.Config
+	if prior != nil {
+		others = prior.Configs
+	}
+	if err := locations.CheckLocations(work, backup, dir, others); err != nil {
 		return err
 	}
 	if r == locations.Work && !locations.IsRemote(p) {

@@ -85,3 +85,26 @@ func TestInitRefusesAnInvalidConfigurationAndWritesNothing(t *testing.T) {
 	assert.Equal(t, []string{"fix it before adding to it, or replace it with micsync init --force"}, hintsOrNil(err))
 	assert.Equal(t, `{"configs": [`, w.read("micsync.json"))
 }
+
+// A BACKUP of the configuration added may not share directories with another configuration's
+// BACKUP or WORKING: a run of one would delete the other's files or pour them into its own.
+func TestInitAddRefusesDirectoriesOfAnotherConfiguration(t *testing.T) {
+	t.Parallel()
+	w := initWorld(t)
+	existing := `{"configs": [{"name": "photos", "work": ["` + w.path("Pictures") + `"], "backup": ["` + w.path("disk/photos") + `"]}]}`
+	require.NoError(t, os.WriteFile(w.cfg, []byte(existing), 0o600))
+	for _, backup := range []string{w.path("disk/photos"), w.path("disk/photos/docs"), w.path("Pictures/docs")} {
+		e, _, _ := w.env(prompt.NoTerminal{})
+		err := Init(e, InitRequest{Name: "docs", Work: []string{w.path("w")}, Backup: []string{backup}, Add: true})
+		require.Error(t, err, backup)
+		assert.True(t, isUsage(err), "exit status 2")
+		assert.Contains(t, err.Error(), `configuration "docs": BACKUP `+backup)
+		assert.Contains(t, err.Error(), `of configuration "photos"`)
+		assert.Equal(t, []string{"nothing was written"}, hintsOrNil(err))
+		assert.Equal(t, existing, w.read("micsync.json"), "the file is unchanged")
+	}
+
+	e, _, _ := w.env(prompt.NoTerminal{})
+	require.NoError(t, Init(e, InitRequest{Name: "nas", Work: []string{w.path("Pictures")}, Backup: []string{"/mnt/nas/photos"}, Add: true}),
+		"the same WORKING backed up to another disc")
+}

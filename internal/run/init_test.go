@@ -104,6 +104,27 @@ func TestInitInterviewRefusesATakenName(t *testing.T) {
 	assert.Equal(t, []string{"~/Documents"}, rawPaths(f.Configs[1].Work), "~ is kept as typed")
 }
 
+func TestInitInterviewRefusesAnotherConfigurationsDirectories(t *testing.T) {
+	home, a, _ := setupHome(t)
+	cfg := filepath.Join(home, ".micsync.json")
+	existing := `{"configs": [{"name": "photos", "work": ["~/Pictures"], "backup": ["/mnt/disk/photos"]}]}`
+	require.NoError(t, os.WriteFile(cfg, []byte(existing), 0o600))
+	require.NoError(t, os.Mkdir(filepath.Join(home, "Pictures"), 0o755))
+	user := &typedLines{t: t, answers: []string{"docs", "/mnt/disk/photos/docs", "~/Documents", "",
+		"/mnt/disk/photos", "~/Pictures/docs", "/mnt/disk/docs", ""}}
+	a.Ask = user
+	require.NoError(t, Init(a, InitRequest{Add: true}))
+	assert.Equal(t, []string{
+		`WORKING /mnt/disk/photos/docs is inside BACKUP /mnt/disk/photos of configuration "photos"`,
+		`BACKUP /mnt/disk/photos and BACKUP /mnt/disk/photos of configuration "photos" are both /mnt/disk/photos`,
+		`BACKUP ` + home + `/Pictures/docs is inside WORKING ` + home + `/Pictures of configuration "photos"`,
+	}, user.refused)
+	f, err := locations.Load(cfg)
+	require.NoError(t, err)
+	require.Len(t, f.Configs, 2)
+	assert.Equal(t, []string{"/mnt/disk/docs"}, rawPaths(f.Configs[1].Backup))
+}
+
 func TestInitInterviewInterrupted(t *testing.T) {
 	home, a, _ := setupHome(t)
 	user := &typedLines{t: t, answers: []string{"docs", "~/Documents", "", "^C"}}
