@@ -111,7 +111,7 @@ func TestBackupSkipsUnreachableBackup(t *testing.T) {
 	e.mkfile(t, "Documents/a.txt", "a")
 	r := e.run(t, "--backup", e.path("Documents/a.txt"))
 	require.Equal(t, 0, r.Code, r.Stderr)
-	assert.Contains(t, r.Stdout, "skipped BACKUP "+e.path("disk2/Documents")+": not reachable")
+	assert.Contains(t, r.Stdout, "skipped BACKUP "+e.path("disk2/Documents")+": does not exist (disc not mounted?)\n")
 	assert.Equal(t, "a", readFile(t, e.path("disk1/Documents/a.txt")))
 
 	require.NoError(t, os.RemoveAll(e.path("disk1")))
