@@ -53,6 +53,20 @@ func Load(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
+	return parse(path, data)
+}
+
+// Check validates data as the config file at path, which need not exist, as Load would.
+func Check(path string, data []byte) (*File, error) {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return parse(path, data)
+}
+
+// parse validates data, the content of the config file at path, an absolute path.
+func parse(path string, data []byte) (*File, error) {
 	// A UTF-8 byte-order mark, which some Windows editors write, is no reason to refuse a file.
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	if json.Valid(data) {

@@ -82,3 +82,19 @@ func unescapeMount(s string) string {
 	}
 	return b.String()
 }
+
+// NotCreated returns the directory that raw names, a location on this machine as written in a
+// config file in the directory dir, and whether it is not created yet (NotCreatedYet): it does
+// not exist, but its parent does, as on a disc that is there. Always false for a location on
+// another host, whose directory only ssh could look at.
+func NotCreated(raw, dir string) (string, bool) {
+	if raw == "" || IsRemote(raw) {
+		return "", false
+	}
+	p, err := absLocation(raw, dir)
+	if err != nil {
+		return "", false
+	}
+	p = evalExisting(p)
+	return p, Location{Path: p}.Unreachable() == NotCreatedYet
+}
