@@ -140,11 +140,15 @@ func toCreate(e locations.Entry, dir string, create bool) ([]string, error) {
 func mkdirs(ps []string) ([]string, error) {
 	var made []string
 	for _, p := range ps {
-		if err := os.Mkdir(p, 0o777); err != nil && !errors.Is(err, fs.ErrExist) {
+		err := os.Mkdir(p, 0o777)
+		switch {
+		case errors.Is(err, fs.ErrExist): // made meanwhile: not ours to remove
+		case err != nil:
 			unmake(made)
 			return nil, ui.Failure(fmt.Errorf("create %s: %w", ui.Show(p), err), "nothing was written")
+		default:
+			made = append(made, p)
 		}
-		made = append(made, p)
 	}
 	return made, nil
 }
