@@ -28,7 +28,7 @@ func DefaultPath() (string, error) {
 	return filepath.Join(home, ".micsync.json"), nil
 }
 
-// fileJSON is the config file as written; unknown keys are ignored so that old files still load.
+// fileJSON is the config file as written; checkKeys refuses the keys it does not hold.
 type fileJSON struct {
 	Configs []configJSON `json:"configs"`
 }
@@ -53,8 +53,32 @@ func Load(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
+	return parse(path, data)
+}
+
+// Check validates data as the config file at path, which need not exist, as Load would.
+func Check(path string, data []byte) (*File, error) {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return parse(path, data)
+}
+
+// parse validates data, the content of the config file at path, an absolute path.
+func parse(path string, data []byte) (*File, error) {
 	// A UTF-8 byte-order mark, which some Windows editors write, is no reason to refuse a file.
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if json.Valid(data) {
+		if ke := checkKeys(data); ke != nil {
+			line, col := position(data, int64(ke.offset)+1)
+			ce := &ConfigError{File: path, Problem: fmt.Sprintf("%s at line %d, column %d: %s", ke.what, line, col, ke.why)}
+			if ke.config >= 0 {
+				ce.Config = configLabel(configName(data, ke.config), ke.config)
+			}
+			return nil, ce
+		}
+	}
 	var raw fileJSON
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, jsonError(path, data, err)
@@ -75,6 +99,9 @@ func Load(path string) (*File, error) {
 		}
 		seen[rc.Name] = i
 		c, err := newConfig(rc, filepath.Dir(path), res)
+		if err == nil {
+			err = checkShared(c.All(), f.Configs)
+		}
 		if err != nil {
 			return nil, &ConfigError{File: path, Config: label, Problem: err.Error()}
 		}
@@ -116,6 +143,10 @@ func jsonError(path string, data []byte, err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
+		if c := trailingComma(data, int(se.Offset)-1); c >= 0 {
+			line, col := position(data, int64(c)+1)
+			return &ConfigError{File: path, Problem: fmt.Sprintf("trailing comma at line %d, column %d: JSON allows no comma after the last item of a list or an object", line, col)}
+		}
 		line, col := position(data, se.Offset)
 		return &ConfigError{File: path, Problem: fmt.Sprintf("invalid JSON at line %d, column %d: %s", line, col, se)}
 	case errors.As(err, &te):
@@ -157,6 +188,20 @@ func typeProblem(field string) string {
 		return `"ssh": "options" must be a list of strings`
 	}
 	return fmt.Sprintf("%q has the wrong type", key)
+}
+
+// configName returns the name of the i-th configuration, or "" when it has none that decodes.
+func configName(data []byte, i int) string {
+	var top struct {
+		Configs []json.RawMessage `json:"configs"`
+	}
+	var c struct {
+		Name string `json:"name"`
+	}
+	if json.Unmarshal(data, &top) != nil || i >= len(top.Configs) || json.Unmarshal(top.Configs[i], &c) != nil {
+		return ""
+	}
+	return c.Name
 }
 
 // failingConfig labels the first configuration that does not decode, the one a type error is in;
@@ -328,18 +373,50 @@ func evalExistingNow(p string) string {
 func checkOverlap(ls []Location) error {
 	for i, a := range ls {
 		for _, b := range ls[i+1:] {
-			if a.hostKey() != b.hostKey() {
-				continue
-			}
-			switch {
-			case a.Dir() == b.Dir():
-				return fmt.Errorf("%s %s and %s %s are both %s", a.Role, a.Raw, b.Role, b.Raw, a.Path)
-			case within(b.Dir(), a.Dir()):
-				return fmt.Errorf("%s %s is inside %s %s", b.Role, b.Path, a.Role, a.Path)
-			case within(a.Dir(), b.Dir()):
-				return fmt.Errorf("%s %s is inside %s %s", a.Role, a.Path, b.Role, b.Path)
+			if err := overlap(a, b, ""); err != nil {
+				return err
 			}
 		}
+	}
+	return nil
+}
+
+// checkShared refuses a BACKUP of ls, the locations of one configuration, that is equal to or
+// nested with a location of another configuration of others, and a WORKING of ls that is so
+// with another's BACKUP: a run of either would plan to delete the other's files, or pour them
+// into its own directories. WORKINGs of different configurations may be equal or nested: every
+// copy goes between a WORKING and a BACKUP of one configuration, so a folder (or a folder and
+// one inside it) backed up to different discs by two configurations is safe; resolving a path
+// then asks which configuration is meant.
+func checkShared(ls []Location, others []*Config) error {
+	for _, o := range others {
+		for _, b := range o.All() {
+			for _, a := range ls {
+				if a.Role == Work && b.Role == Work {
+					continue
+				}
+				if err := overlap(a, b, fmt.Sprintf(" of configuration %q", o.Name)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// overlap says how a and b are the same directory or nested, or returns nil; of names b's
+// configuration when it is another one.
+func overlap(a, b Location, of string) error {
+	if a.hostKey() != b.hostKey() {
+		return nil
+	}
+	switch {
+	case a.Dir() == b.Dir():
+		return fmt.Errorf("%s %s and %s %s%s are both %s", a.Role, a.Raw, b.Role, b.Raw, of, a.Path)
+	case within(a.Dir(), b.Dir()):
+		return fmt.Errorf("%s %s is inside %s %s%s", a.Role, a.Path, b.Role, b.Path, of)
+	case within(b.Dir(), a.Dir()):
+		return fmt.Errorf("%s %s%s is inside %s %s", b.Role, b.Path, of, a.Role, a.Path)
 	}
 	return nil
 }

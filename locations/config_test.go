@@ -54,9 +54,8 @@ func TestLoad(t *testing.T) {
 	t.Setenv("HOME", home)
 	cfg := filepath.Join(tmp, "conf", "micsync.json")
 	writeFile(t, cfg, fmt.Sprintf(`{
-  "version": 1,
   "configs": [
-    {"name": "documents", "comment": "unknown keys are ignored",
+    {"name": "documents",
      "work": ["~/Documents"], "backup": ["../disk/Docs", "%[1]s/unplugged/Docs/"]},
     {"name": "linked", "work": ["~/Documents", "~/link/w"], "backup": ["~/link/../link/new/Sub"]},
     {"name": "home", "work": ["~"], "backup": ["%[1]s/a/bc", "%[1]s/a/b"]}
@@ -145,8 +144,36 @@ func TestLoadErrors(t *testing.T) {
 		config  string // the configuration label, "" for none
 		problem string
 	}{
-		{name: "syntax", json: "{\n  \"configs\": [\n    {\"name\": \"a\",}\n  ]\n}",
-			problem: "invalid JSON at line 3, column 18: invalid character '}'"},
+		{name: "syntax", json: "{\n  \"configs\": [\n    {\"name\": \"a\" \"work\"}\n  ]\n}",
+			problem: "invalid JSON at line 3, column 18: invalid character '\"' after object key:value pair"},
+		{name: "trailing comma in an object", json: "{\n  \"configs\": [\n    {\"name\": \"a\",}\n  ]\n}",
+			problem: "trailing comma at line 3, column 17: JSON allows no comma after the last item of a list or an object"},
+		{name: "trailing comma in a list", json: "{\"configs\": [{\"name\": \"a\", \"work\": [\"/w\",\n  ], \"backup\": [\"/b\"]}]}",
+			problem: "trailing comma at line 1, column 41: JSON allows no comma"},
+		{name: "comma between items is no trailing comma", json: `{"configs": [1, , 2]}`,
+			problem: "invalid JSON at line 1, column 17: invalid character ','"},
+		{name: "unknown top-level key", json: `{"version": 1, "configs": [{"name": "a", "work": ["/w"], "backup": ["/b"]}]}`,
+			problem: `unknown key "version" at line 1, column 2: the top level holds only "configs"`},
+		{name: "misspelt top-level key", json: `{"config": [{"name": "a", "work": ["/w"], "backup": ["/b"]}]}`,
+			problem: `unknown key "config" at line 1, column 2: did you mean "configs"?`},
+		{name: "misspelt key of a configuration", json: "{\"configs\": [\n  {\"name\": \"a\", \"work\": [\"/w\"], \"backup\": [\"/b\"]},\n  {\"name\": \"b\", \"work\": [\"/w2\"],\n   \"bakup\": [\"/b2\"]}]}",
+			config: `configuration "b"`, problem: `unknown key "bakup" at line 4, column 4: did you mean "backup"?`},
+		{name: "key in another case", json: `{"configs": [{"Name": "a", "work": ["/w"], "backup": ["/b"]}]}`,
+			config: `configuration "a"`, problem: `unknown key "Name" at line 1, column 15: did you mean "name"?`},
+		{name: "unknown key far from any", json: `{"configs": [{"name": "a", "comment": "x", "work": ["/w"], "backup": ["/b"]}]}`,
+			config: `configuration "a"`, problem: `unknown key "comment" at line 1, column 28: the keys of a configuration are "name", "work", "backup" and "ssh"`},
+		{name: "misspelt ssh key", json: `{"configs": [{"name": "a", "work": ["/w"], "backup": ["/b"], "ssh": {"prot": 22}}]}`,
+			config: `configuration "a"`, problem: `unknown key "prot" at line 1, column 70: did you mean "port"?`},
+		{name: "unknown ssh key", json: `{"configs": [{"name": "a", "work": ["/w"], "backup": ["/b"], "ssh": {"user": "me"}}]}`,
+			config: `configuration "a"`, problem: `unknown key "user" at line 1, column 70: the keys of "ssh" are "port", "identity", "options" and "timeout"`},
+		{name: "key given twice", json: "{\"configs\": [{\"name\": \"a\",\n  \"work\": [\"/w\"],\n  \"backup\": [\"/b\"],\n  \"work\": [\"/w2\"]}]}",
+			config: `configuration "a"`, problem: `key "work" given twice at line 4, column 3: it is also at line 2, column 3; keep one`},
+		{name: "top-level key given twice", json: `{"configs": [{"name": "a", "work": ["/w"], "backup": ["/b"]}], "configs": []}`,
+			problem: `key "configs" given twice at line 1, column 64: it is also at line 1, column 2; keep one`},
+		{name: "ssh key given twice", json: `{"configs": [{"name": "a", "work": ["/w"], "backup": ["/b"], "ssh": {"port": 22, "port": 23}}]}`,
+			config: `configuration "a"`, problem: `key "port" given twice at line 1, column 82: it is also at line 1, column 70; keep one`},
+		{name: "escaped quote in an unknown key", json: `{"configs": [{"name": "a", "wo\"rk": ["/w"], "backup": ["/b"]}]}`,
+			config: `configuration "a"`, problem: `unknown key "wo\"rk" at line 1, column 28`},
 		{name: "truncated", json: `{"configs": [`,
 			problem: "invalid JSON at line 1, column 13: unexpected end of JSON input"},
 		{name: "empty file", json: "",
@@ -168,7 +195,7 @@ func TestLoadErrors(t *testing.T) {
 			problem: `wrong type at line 3, column 29: "work" must be a list of strings`},
 		{name: "backup not a list of strings", json: `{"configs": [{"name": "a", "work": ["/w"], "backup": ["/b", 2]}]}`,
 			config: `configuration "a"`, problem: `wrong type at line 1, column 61: "backup" must be a list of strings`},
-		{name: "no configs", json: `{"comment": "x"}`, problem: `no configurations: "configs" is missing or empty`},
+		{name: "no configs", json: `{}`, problem: `no configurations: "configs" is missing or empty`},
 		{name: "empty configs", json: `{"configs": []}`, problem: `no configurations: "configs" is missing or empty`},
 		{name: "null", json: `null`, problem: `no configurations: "configs" is missing or empty`},
 		{name: "no name", json: `{"configs": [{"name": "a", "work": ["/w"], "backup": ["/b"]}, {"work": ["/w"], "backup": ["/b"]}]}`,
@@ -218,6 +245,42 @@ func TestLoadErrors(t *testing.T) {
 			config: `configuration "a"`, problem: "WORKING %[1]s/real and BACKUP %[1]s/link are both %[1]s/real"},
 		{name: "nested through a symlink", json: `{"configs": [{"name": "a", "work": ["%[1]s/link/sub"], "backup": ["%[1]s/real"]}]}`,
 			config: `configuration "a"`, problem: "WORKING %[1]s/real/sub is inside BACKUP %[1]s/real"},
+		{name: "BACKUP equal to another configuration's BACKUP", json: `{"configs": [
+  {"name": "docs", "work": ["%[1]s/Documents"], "backup": ["%[1]s/disk/x"]},
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/disk/x/"]}]}`,
+			config: `configuration "photos"`, problem: `BACKUP %[1]s/disk/x/ and BACKUP %[1]s/disk/x of configuration "docs" are both %[1]s/disk/x`},
+		{name: "BACKUP inside another configuration's BACKUP", json: `{"configs": [
+  {"name": "docs", "work": ["%[1]s/Documents"], "backup": ["%[1]s/disk"]},
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/disk/photos"]}]}`,
+			config: `configuration "photos"`, problem: `BACKUP %[1]s/disk/photos is inside BACKUP %[1]s/disk of configuration "docs"`},
+		{name: "BACKUP around another configuration's BACKUP", json: `{"configs": [
+  {"name": "docs", "work": ["%[1]s/Documents"], "backup": ["%[1]s/disk/docs"]},
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/disk"]}]}`,
+			config: `configuration "photos"`, problem: `BACKUP %[1]s/disk/docs of configuration "docs" is inside BACKUP %[1]s/disk`},
+		{name: "BACKUP inside another configuration's WORKING", json: `{"configs": [
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/disk/photos"]},
+  {"name": "docs", "work": ["%[1]s/Documents"], "backup": ["%[1]s/Pictures/docs"]}]}`,
+			config: `configuration "docs"`, problem: `BACKUP %[1]s/Pictures/docs is inside WORKING %[1]s/Pictures of configuration "photos"`},
+		{name: "WORKING inside another configuration's BACKUP", json: `{"configs": [
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/disk/photos"]},
+  {"name": "docs", "work": ["%[1]s/disk/photos/docs"], "backup": ["%[1]s/disk/docs"]}]}`,
+			config: `configuration "docs"`, problem: `WORKING %[1]s/disk/photos/docs is inside BACKUP %[1]s/disk/photos of configuration "photos"`},
+		{name: "WORKING around another configuration's BACKUP", json: `{"configs": [
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/home/photos"]},
+  {"name": "docs", "work": ["%[1]s/home"], "backup": ["%[1]s/disk/docs"]}]}`,
+			config: `configuration "docs"`, problem: `BACKUP %[1]s/home/photos of configuration "photos" is inside WORKING %[1]s/home`},
+		{name: "WORKING equal to another configuration's BACKUP", json: `{"configs": [
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/disk/photos"]},
+  {"name": "docs", "work": ["%[1]s/disk/photos"], "backup": ["%[1]s/disk/docs"]}]}`,
+			config: `configuration "docs"`, problem: `WORKING %[1]s/disk/photos and BACKUP %[1]s/disk/photos of configuration "photos" are both %[1]s/disk/photos`},
+		{name: "BACKUP equal to another configuration's BACKUP through a symlink", json: `{"configs": [
+  {"name": "docs", "work": ["%[1]s/Documents"], "backup": ["%[1]s/real"]},
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/link"]}]}`,
+			config: `configuration "photos"`, problem: `BACKUP %[1]s/link and BACKUP %[1]s/real of configuration "docs" are both %[1]s/real`},
+		{name: "remote BACKUP equal to another configuration's on the same host", json: `{"configs": [
+  {"name": "docs", "work": ["%[1]s/Documents"], "backup": ["nas:/srv/b"]},
+  {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["me@nas:/srv/b/photos"]}]}`,
+			config: `configuration "photos"`, problem: `BACKUP me@nas:/srv/b/photos is inside BACKUP nas:/srv/b of configuration "docs"`},
 		{name: "first problem of a later configuration", json: `{"configs": [
   {"name": "ok", "work": ["/w"], "backup": ["/b"]},
   {"name": "bad", "work": ["/w"], "backup": ["/w/b"]},
@@ -255,4 +318,21 @@ func TestLoadErrors(t *testing.T) {
 			assert.NotContains(t, msg, "\n", "one line")
 		})
 	}
+}
+
+// Locations of different configurations may share directories only when both are WORKINGs:
+// every copy goes between a WORKING and a BACKUP of one configuration.
+func TestLoadAllowsSharedWorkings(t *testing.T) {
+	tmp := tempDir(t)
+	t.Setenv("HOME", filepath.Join(tmp, "home"))
+	cfg := filepath.Join(tmp, "micsync.json")
+	writeFile(t, cfg, strings.ReplaceAll(`{"configs": [
+  {"name": "usb", "work": ["~/Pictures"], "backup": ["%[1]s/disk1/photos", "nas:/srv/photos"]},
+  {"name": "nas", "work": ["%[1]s/home/Pictures/"], "backup": ["%[1]s/disk2/photos", "other:/srv/photos"]},
+  {"name": "home", "work": ["~"], "backup": ["/mnt/home"]},
+  {"name": "raw", "work": ["~/Pictures/raw"], "backup": ["/mnt/raw"]}
+]}`, "%[1]s", tmp))
+	f, err := Load(cfg)
+	require.NoError(t, err, "the same WORKING, a WORKING inside another one, the same path on other hosts")
+	assert.Len(t, f.Configs, 4)
 }

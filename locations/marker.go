@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -42,6 +43,10 @@ func ParseMarker(data []byte, name string) (Marker, error) {
 	return m, nil
 }
 
+// NotCreatedYet is why a location on this machine cannot be used when its directory was not
+// made yet, though what holds it is there (parentThere): mkdir makes it, mounting nothing does.
+const NotCreatedYet = "not created yet"
+
 // Reachable reports whether a location on this machine can be used now: its directory exists
 // and holds its marker, if it was marked.
 func (l Location) Reachable() bool { return l.Unreachable() == "" }
@@ -54,8 +59,14 @@ func (l Location) Unreachable() string {
 	}
 	fi, err := os.Stat(l.Path)
 	switch {
+	case errors.Is(err, fs.ErrNotExist) && parentThere(l.Path):
+		return NotCreatedYet
+	case errors.Is(err, fs.ErrNotExist):
+		return "does not exist (disc not mounted?)"
+	case errors.Is(err, syscall.ENOTDIR):
+		return "does not exist: a part of its path is a file"
 	case err != nil:
-		return "not reachable (disc not mounted?)"
+		return "cannot be looked at: " + errors.Unwrap(err).Error()
 	case !fi.IsDir():
 		return "not a directory"
 	case l.MarkerID == "":
@@ -72,11 +83,11 @@ func (l Location) CheckMarker(m Marker, err error) string {
 	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return "its marker " + MarkerName + " is missing: the disc is probably not mounted"
+		return "its marker " + MarkerName + " is missing, so its disc is probably not mounted"
 	case err != nil:
 		return err.Error()
 	case m.ID != l.MarkerID:
-		return "its marker " + MarkerName + " belongs to another location (" + m.Config + " " + m.Role + "): another disc is mounted there"
+		return "its marker " + MarkerName + " belongs to another location (" + m.Config + " " + m.Role + "), so another disc is mounted there"
 	}
 	return ""
 }
@@ -124,7 +135,7 @@ func NewMarker(c *Config, l Location) (Marker, []byte, error) {
 // marked before.
 func Mark(c *Config, l Location) (m Marker, adopted bool, err error) {
 	if why := (Location{Path: l.Path}).Unreachable(); why != "" {
-		return m, false, fmt.Errorf("%s %s is %s", l.Role, l.Path, why)
+		return m, false, fmt.Errorf("%s %s is unreachable: %s", l.Role, l.Path, why)
 	}
 	m, err = ReadMarker(l.Path)
 	switch {

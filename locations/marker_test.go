@@ -1,8 +1,10 @@
 package locations
 
 import (
+	"bufio"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -62,7 +64,7 @@ func TestMarkedLocationWithoutItsMarkerIsUnreachable(t *testing.T) {
 func TestMarkUnreachableLocationFails(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
 	_, _, err := Mark(&Config{Name: "c"}, Location{Path: "/nonexistent/disk", Role: Backup})
-	assert.ErrorContains(t, err, "BACKUP /nonexistent/disk is not reachable")
+	assert.EqualError(t, err, "BACKUP /nonexistent/disk is unreachable: does not exist (disc not mounted?)")
 }
 
 func TestDamagedMarkerList(t *testing.T) {
@@ -81,4 +83,45 @@ func writeMarker(t *testing.T, dir string, m Marker) {
 	t.Helper()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, MarkerName),
 		[]byte(`{"configuration": "`+m.Config+`", "role": "`+m.Role+`", "id": "`+m.ID+`"}`), 0o644))
+}
+
+// A location that does not exist is "not created yet" when its parent is a directory that a
+// mounted disc explains, and otherwise reads as a disc that is not mounted.
+func TestMissingLocationNotCreatedYetOrNotMounted(t *testing.T) {
+	tmp := tempDir(t)
+	for _, d := range []string{"mnt/disk", "full", "empty", "media/me/disk2", "media/me/other"} {
+		require.NoError(t, os.MkdirAll(filepath.Join(tmp, d), 0o755))
+	}
+	writeFile(t, filepath.Join(tmp, "full", "notes.txt"), "x")
+	mounted := map[string]bool{filepath.Join(tmp, "mnt/disk"): true, filepath.Join(tmp, "media/me/disk2"): true}
+	old := mountPoints
+	mountPoints = func() map[string]bool { return mounted }
+	t.Cleanup(func() { mountPoints = old })
+
+	notMounted := "does not exist (disc not mounted?)"
+	for rel, want := range map[string]string{
+		"mnt/disk/Documents": NotCreatedYet, // the disc is mounted: an empty mount point is enough
+		"full/Documents":     NotCreatedYet, // a directory with files and no mount point in it
+		"empty/Documents":    notMounted,    // an empty directory that is no mount point: an unmounted mount point
+		"media/me/disk1":     notMounted,    // beside a mounted disc: where this one would be mounted
+		"gone/Documents":     notMounted,    // no parent
+		"full/notes.txt/x":   "does not exist: a part of its path is a file",
+	} {
+		assert.Equal(t, want, Location{Path: filepath.Join(tmp, rel), Role: Backup}.Unreachable(), rel)
+	}
+}
+
+// The mount points come from /proc/self/mountinfo: /proc is one.
+func TestMountPointsOfThisMachine(t *testing.T) {
+	require.True(t, mountPoints()["/proc"], "/proc is mounted")
+	assert.Equal(t, NotCreatedYet, Location{Path: "/proc/micsync-none", Role: Backup}.Unreachable())
+}
+
+func TestParseMountinfo(t *testing.T) {
+	in := "22 27 0:21 / /proc rw,relatime - proc proc rw\n" +
+		`90 27 8:33 / /run/media/me/my\040disk rw - ext4 /dev/sdc1 rw` + "\n" +
+		`91 27 8:34 / /mnt/back\134slash rw - ext4 /dev/sdc2 rw` + "\n" +
+		"short line\n"
+	assert.Equal(t, map[string]bool{"/proc": true, "/run/media/me/my disk": true, `/mnt/back\slash`: true},
+		parseMountinfo(bufio.NewScanner(strings.NewReader(in))))
 }

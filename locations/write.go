@@ -59,9 +59,10 @@ func marshal(v any, indent string) ([]byte, error) {
 }
 
 // CheckLocations applies Load's rules for locations to the paths of one configuration known so
-// far, so that answers can be checked as they are typed: every path must make a location, and no
-// two may overlap. dir is the directory of the config file, against which relative paths count.
-func CheckLocations(work, backup []string, dir string) error {
+// far, so that answers can be checked as they are typed: every path must make a location, no
+// two may overlap, and none may share directories with the configurations others as Load
+// forbids. dir is the directory of the config file, against which relative paths count.
+func CheckLocations(work, backup []string, dir string, others []*Config) error {
 	var all []Location
 	for _, part := range []struct {
 		raws []string
@@ -77,7 +78,10 @@ func CheckLocations(work, backup []string, dir string) error {
 		}
 		all = append(all, ls...)
 	}
-	return checkOverlap(all)
+	if err := checkOverlap(all); err != nil {
+		return err
+	}
+	return checkShared(all, others)
 }
 
 // WriteFile replaces the config file at path with data, but only if data is a config file that

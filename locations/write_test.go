@@ -61,7 +61,29 @@ func TestCheckLocations(t *testing.T) {
 		{[]string{"rel"}, []string{tmp + "/conf/rel"}, "WORKING rel and BACKUP " + tmp + "/conf/rel are both " + tmp + "/conf/rel"},
 	}
 	for _, tt := range tests {
-		err := CheckLocations(tt.work, tt.backup, filepath.Join(tmp, "conf"))
+		err := CheckLocations(tt.work, tt.backup, filepath.Join(tmp, "conf"), nil)
+		if tt.err == "" {
+			assert.NoError(t, err, tt)
+		} else {
+			assert.EqualError(t, err, tt.err, tt)
+		}
+	}
+
+	// The answers are checked against the configurations there are already.
+	others := []*Config{{Name: "photos",
+		Work:   []Location{{Path: tmp + "/Pictures", Raw: "~/Pictures", Role: Work}},
+		Backup: []Location{{Path: "/mnt/disk/photos", Raw: "/mnt/disk/photos", Role: Backup}}}}
+	for _, tt := range []struct {
+		work, backup []string
+		err          string
+	}{
+		{[]string{"~/Pictures"}, []string{"/mnt/nas/photos"}, ""},
+		{[]string{"~/Pictures/raw"}, nil, ""},
+		{nil, []string{"/mnt/disk/photos/x"}, `BACKUP /mnt/disk/photos/x is inside BACKUP /mnt/disk/photos of configuration "photos"`},
+		{[]string{"/mnt/disk"}, nil, `BACKUP /mnt/disk/photos of configuration "photos" is inside WORKING /mnt/disk`},
+		{nil, []string{"~/Pictures"}, `BACKUP ~/Pictures and WORKING ~/Pictures of configuration "photos" are both ` + tmp + "/Pictures"},
+	} {
+		err := CheckLocations(tt.work, tt.backup, filepath.Join(tmp, "conf"), others)
 		if tt.err == "" {
 			assert.NoError(t, err, tt)
 		} else {

@@ -111,7 +111,7 @@ func TestBackupSkipsUnreachableBackup(t *testing.T) {
 	e.mkfile(t, "Documents/a.txt", "a")
 	r := e.run(t, "--backup", e.path("Documents/a.txt"))
 	require.Equal(t, 0, r.Code, r.Stderr)
-	assert.Contains(t, r.Stdout, "skipped BACKUP "+e.path("disk2/Documents")+": not reachable")
+	assert.Contains(t, r.Stdout, "skipped BACKUP "+e.path("disk2/Documents")+": does not exist (disc not mounted?)\n")
 	assert.Equal(t, "a", readFile(t, e.path("disk1/Documents/a.txt")))
 
 	require.NoError(t, os.RemoveAll(e.path("disk1")))
@@ -578,7 +578,15 @@ func TestConfigErrors(t *testing.T) {
 	e.writeConfig(t, "{\"configs\": [\n  {\"name\": \"x\",}\n]}")
 	r = e.run(t, "--backup", e.path("w/a.txt"))
 	assert.Equal(t, 2, r.Code)
-	assert.Contains(t, r.Stderr, "line 2, column")
+	assert.Contains(t, r.Stderr, "micsync: error: config "+e.path(".micsync.json")+": trailing comma at line 2, column 15: JSON allows no comma after the last item of a list or an object\n")
+
+	// A misspelt key is named, with the key it probably means, and nothing is copied.
+	require.NoError(t, os.MkdirAll(e.path("disk"), 0o755))
+	e.writeConfig(t, "{\"configs\": [\n  {\"name\": \"docs\", \"work\": [\"~/w\"],\n   \"bakup\": [\"~/disk\"]}\n]}")
+	r = e.run(t, "--backup", e.path("w/a.txt"))
+	assert.Equal(t, 2, r.Code)
+	assert.Equal(t, "micsync: error: config "+e.path(".micsync.json")+`: configuration "docs": unknown key "bakup" at line 3, column 4: did you mean "backup"?`+"\n", r.Stderr)
+	assert.False(t, exists(e.path("disk/a.txt")))
 
 	e.writeConfig(t, `{"configs": [{"name": "loop", "work": ["~/w"], "backup": ["~/w/backup"]}]}`)
 	r = e.run(t, "--backup", e.path("w/a.txt"))

@@ -190,13 +190,14 @@ func TestMarkedDiscThatIsNotMountedIsSkipped(t *testing.T) {
 	require.NoError(t, os.Remove(e.path("disk1/Documents/.micsync-location")))
 	r = e.run(t, "--backup", e.path("Documents/a.txt"))
 	require.Equal(t, 0, r.Code, r.Stderr)
-	assert.Contains(t, r.Stdout, "skipped BACKUP "+e.path("disk1/Documents")+": its marker .micsync-location is missing: the disc is probably not mounted")
+	assert.Contains(t, r.Stdout, "skipped BACKUP "+e.path("disk1/Documents")+": its marker .micsync-location is missing, so its disc is probably not mounted\n")
 	assert.False(t, exists(e.path("disk1/Documents/a.txt")), "nothing is written onto the mount point")
 	assert.True(t, exists(e.path("disk2/Documents/a.txt")))
 
 	r = e.run(t, "--work", "-D", "--from", e.path("disk1/Documents"), e.path("Documents"))
 	assert.Equal(t, 1, r.Code)
-	assert.Contains(t, r.Stderr, "is its marker .micsync-location is missing")
+	assert.Contains(t, r.Stderr, "micsync: error: BACKUP "+e.path("disk1/Documents")+" is unreachable: its marker .micsync-location is missing, so its disc is probably not mounted\n"+
+		"micsync: hint: mount the disc that holds it\n")
 	assert.True(t, exists(e.path("Documents/a.txt")))
 
 	r = e.run(t, "mark", e.path("Documents/a.txt"))

@@ -77,6 +77,43 @@ func TestInitFromFlags(t *testing.T) {
 	assert.Empty(t, r.Stderr)
 }
 
+// A BACKUP on a disc that is there but whose directory was never made is "not created yet", never
+// "disc not mounted": init refuses it without --create, a run says how to create it.
+func TestNotCreatedYet(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.mkfile(t, "Documents/a.txt", "a")
+	e.mkfile(t, "disk/other.txt", "the disc holds something: it is there")
+	r := e.run(t, "init", "--name", "docs", "--work", e.path("Documents"), "--backup", e.path("disk/Documents"))
+	assert.Equal(t, 2, r.Code, r)
+	assert.Equal(t, "micsync: error: "+e.path("disk/Documents")+" is not created yet: it does not exist, but its parent directory does\n"+
+		"micsync: hint: create it with micsync init --create (and the same options), or mkdir -p "+e.path("disk/Documents")+" first\n", r.Stderr)
+	assert.NoFileExists(t, e.path(".micsync.json"))
+
+	// Written by hand: every run says how to make it.
+	e.writeConfig(t, `{"configs": [{"name": "docs", "work": ["~/Documents"], "backup": ["~/disk/Documents"]}]}`)
+	r = e.run(t, "--backup", e.path("Documents/a.txt"))
+	assert.Equal(t, 1, r.Code, r)
+	assert.Equal(t, "skipped BACKUP "+e.path("disk/Documents")+": not created yet\n", lastLine(r.Stdout))
+	assert.Equal(t, "micsync: error: no BACKUP of configuration \"docs\" is reachable\n"+
+		"micsync: hint: BACKUP "+e.path("disk/Documents")+" is not created yet: mkdir -p "+e.path("disk/Documents")+"\n"+
+		"micsync: hint: mount the disc that holds one, or check the paths in the configuration\n", r.Stderr)
+	r = e.run(t, "check")
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "  BACKUP   "+e.path("disk/Documents")+"  unreachable: not created yet: create it with mkdir -p "+e.path("disk/Documents")+"\n")
+	assert.NotContains(t, r.Stdout, "not mounted")
+
+	// init --create makes it.
+	require.NoError(t, os.Remove(e.path(".micsync.json")))
+	r = e.run(t, "init", "--name", "docs", "--work", e.path("Documents"), "--backup", e.path("disk/Documents"), "--create")
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "created directory "+e.path("disk/Documents")+"\n")
+	assert.Contains(t, r.Stdout, "  BACKUP   "+e.path("disk/Documents")+"  reachable\n")
+	r = e.run(t, "--backup", e.path("Documents/a.txt"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Equal(t, "a", readFile(t, e.path("disk/Documents/a.txt")))
+}
+
 func TestInitRefusesAnExistingFile(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -94,7 +131,7 @@ func TestInitForceReplaces(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.writeConfig(t, `{"configs": [{"name": "old", "work": ["/w"], "backup": ["/b"]}]}`) // mode 0644
-	r := e.run(t, "init", "--force", "--name", "docs", "--work", e.path("Documents"), "--backup", e.path("disk"))
+	r := e.run(t, "init", "--force", "--name", "docs", "--work", e.path("Documents"), "--backup", e.path("disk"), "--create")
 	require.Equal(t, 0, r.Code, r)
 	assert.Equal(t, []string{"docs"}, readConfig(t, e.path(".micsync.json")).names())
 	assert.Contains(t, r.Stdout, "replaced "+e.path(".micsync.json"))
@@ -104,7 +141,7 @@ func TestInitAddKeepsTheOthers(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.writeConfig(t, `{"configs": [{"name": "old", "work": ["~/w"], "backup": ["/b"]}]}`)
-	r := e.run(t, "init", "--add", "--name", "docs", "--work", e.path("Documents"), "--backup", e.path("disk"))
+	r := e.run(t, "init", "--add", "--name", "docs", "--work", e.path("Documents"), "--backup", e.path("disk"), "--create")
 	require.Equal(t, 0, r.Code, r)
 	c := readConfig(t, e.path(".micsync.json"))
 	assert.Equal(t, []string{"old", "docs"}, c.names())
@@ -156,12 +193,12 @@ func TestInitAddRefusesATakenName(t *testing.T) {
 func TestInitHonoursConfigFileAndEnvironment(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	r := e.run(t, "--config-file", e.path("one.json"), "init", "--name", "one", "--work", "/w1", "--backup", "/b1")
+	r := e.run(t, "--config-file", e.path("one.json"), "init", "--name", "one", "--work", "/nonexistent/w1", "--backup", "/nonexistent/b1")
 	require.Equal(t, 0, r.Code, r)
 	assert.Equal(t, []string{"one"}, readConfig(t, e.path("one.json")).names())
 
 	e.Env = []string{"MICSYNC_CONFIG=" + e.path("two.json")}
-	r = e.run(t, "init", "--name", "two", "--work", "/w2", "--backup", "/b2")
+	r = e.run(t, "init", "--name", "two", "--work", "/nonexistent/w2", "--backup", "/nonexistent/b2")
 	require.Equal(t, 0, r.Code, r)
 	assert.Equal(t, []string{"two"}, readConfig(t, e.path("two.json")).names())
 	assert.False(t, exists(e.path(".micsync.json")))
@@ -170,7 +207,7 @@ func TestInitHonoursConfigFileAndEnvironment(t *testing.T) {
 func TestInitFailsWhereItCannotWrite(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	r := e.run(t, "--config-file", e.path("missing/micsync.json"), "init", "--name", "docs", "--work", "/w", "--backup", "/b")
+	r := e.run(t, "--config-file", e.path("missing/micsync.json"), "init", "--name", "docs", "--work", "/nonexistent/w", "--backup", "/nonexistent/b")
 	assert.Equal(t, 1, r.Code, r)
 	assert.Contains(t, r.Stderr, "micsync: error: write config: open "+e.path("missing")+"/")
 	assert.Empty(t, homeFiles(t, e))
@@ -181,7 +218,7 @@ func TestInitMakesRelativePathsAbsolute(t *testing.T) {
 	e := newEnv(t)
 	e.Dir = e.path("sub")
 	require.NoError(t, os.Mkdir(e.Dir, 0o755))
-	r := e.run(t, "init", "--name", "docs", "--work", "../Documents", "--backup", "disk")
+	r := e.run(t, "init", "--name", "docs", "--work", "../Documents", "--backup", "disk", "--create")
 	require.Equal(t, 0, r.Code, r)
 	c := readConfig(t, e.path(".micsync.json"))
 	assert.Equal(t, []string{e.path("Documents")}, c.Configs[0].Work, "relative to where micsync ran, as the shell means it")
@@ -206,7 +243,9 @@ func TestInitOnTerminal(t *testing.T) {
 	s.SendLine("docs")
 	s.Expect("WORKING location (a directory you work in):")
 	s.SendLine("~/Nope")
-	s.Expect("~/Nope is not a directory")
+	s.Expect(e.path("Nope") + " does not exist yet. Create it?")
+	s.SendLine("n")
+	s.Expect("WORKING location (a directory you work in):")
 	s.SendLine("~/Documents")
 	s.Expect("Another WORKING location (Enter when done):")
 	s.SendLine("")
@@ -479,4 +518,10 @@ func (e *env) startShell(t *testing.T, argv ...string) *ptySession {
 		<-s.exited
 	})
 	return s
+}
+
+// lastLine returns the last line of out, with its newline.
+func lastLine(out string) string {
+	lines := strings.SplitAfter(strings.TrimSuffix(out, "\n"), "\n")
+	return lines[len(lines)-1] + "\n"
 }

@@ -117,7 +117,7 @@ func TestCompletionWords(t *testing.T) {
 	cfg := filepath.Join(home, "cfg.json")
 	require.NoError(t, os.WriteFile(cfg, []byte(`{"configs": [
 		{"name": "docs", "work": ["~/Documents"], "backup": ["/mnt/a/Documents"]},
-		{"name": "photos", "work": ["~/Documents/../Pictures"], "backup": ["/mnt/a/Documents"]}]}`), 0o600))
+		{"name": "photos", "work": ["~/Documents/../Pictures", "~/Documents"], "backup": ["/mnt/a/Pictures"]}]}`), 0o600))
 
 	code, out, stderr := runMain(t, "--config-file", cfg, "completion-words", "configurations")
 	require.Equal(t, 0, code, stderr)
@@ -125,7 +125,7 @@ func TestCompletionWords(t *testing.T) {
 
 	code, out, stderr = runMain(t, "--config-file", cfg, "completion-words", "roots")
 	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, home+"/Documents\n/mnt/a/Documents\n"+home+"/Pictures\n", out, "each root once")
+	assert.Equal(t, home+"/Documents\n/mnt/a/Documents\n"+home+"/Pictures\n/mnt/a/Pictures\n", out, "each root once")
 
 	code, out, _ = runMain(t, "--config-file", filepath.Join(home, "none.json"), "completion-words", "roots")
 	assert.Equal(t, 2, code)

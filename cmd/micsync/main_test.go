@@ -59,11 +59,11 @@ func TestEveryCommandRuns(t *testing.T) {
 		code := Main(context.Background(), args, &stdout, &stderr, prompt.NoTerminal{})
 		return code, stdout.String(), stderr.String()
 	}
-	code, out, stderr := main("init", "--name", "docs", "--work", docs, "--backup", b1, "--backup", b2)
+	code, out, stderr := main("init", "--name", "docs", "--work", docs, "--backup", b1, "--backup", b2, "--create")
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, out, "created "+home+"/.micsync.json")
-	require.NoError(t, os.Mkdir(b1, 0o755))
-	require.NoError(t, os.Mkdir(b2, 0o755))
+	assert.DirExists(t, b1, "--create made it")
+	assert.DirExists(t, b2)
 
 	code, out, stderr = main("check")
 	require.Equal(t, 0, code, stderr)

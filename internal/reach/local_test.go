@@ -27,7 +27,7 @@ func hangDiscs(t *testing.T, timeout time.Duration, roots ...string) (release fu
 	for _, r := range roots {
 		stuck[r] = true
 	}
-	oldCheck, oldStat, oldTimeout := checkLocal, statLocal, hang.Timeout
+	oldCheck, oldTimeout := checkLocal, hang.Timeout
 	block := func(root string) {
 		mu.Lock()
 		n[root]++
@@ -37,11 +37,10 @@ func hangDiscs(t *testing.T, timeout time.Duration, roots ...string) (release fu
 		}
 	}
 	checkLocal = func(l locations.Location) string { block(l.Path); return oldCheck(l) }
-	statLocal = func(root string) error { block(root); return oldStat(root) }
 	hang.Timeout = timeout
 	t.Cleanup(func() {
 		release()
-		checkLocal, statLocal, hang.Timeout = oldCheck, oldStat, oldTimeout
+		checkLocal, hang.Timeout = oldCheck, oldTimeout
 	})
 	return release, func(root string) int {
 		mu.Lock()
@@ -81,13 +80,13 @@ func TestHungDiscIsNotRespondingAndTheOthersGoOn(t *testing.T) {
 	// Asked again in the same run, it is not waited for again: not even for an hour.
 	hang.Timeout = time.Hour
 	assert.Contains(t, within(t, func() string { return c.Unreachable(cfg.Backup[0]) }), "not responding")
-	assert.False(t, within(t, func() bool { return c.Missing(cfg.Backup[0]) }), "a disc that does not answer is not known to be missing")
+	assert.False(t, within(t, func() bool { return NotCreated(cfg.Backup[0]) }), "a disc that does not answer is not known to be there")
 	assert.Equal(t, 1, calls(hung), "asked once in a run")
 	hang.Timeout = 50 * time.Millisecond
 
 	// Another run while the first check is still stuck: no second one on that disc.
 	c2 := newChecker(t)
-	assert.False(t, within(t, func() bool { return c2.Missing(cfg.Backup[0]) }))
+	assert.False(t, within(t, func() bool { return NotCreated(cfg.Backup[0]) }))
 	assert.Contains(t, within(t, func() string { return c2.Unreachable(cfg.Backup[0]) }), "not responding")
 	assert.Equal(t, 1, calls(hung), "a check was started on a disc that has one stuck")
 	assert.Empty(t, within(t, func() string { return c2.Unreachable(cfg.Backup[1]) }))

@@ -118,5 +118,8 @@ func Hint(l locations.Location) string {
 	if hang.Stuck(l.Path) {
 		return "its disc stopped answering: unplug it and plug it in again, or wait for it"
 	}
+	if NotCreated(l) {
+		return "create it: " + MkdirCommand(l)
+	}
 	return "mount the disc that holds it"
 }

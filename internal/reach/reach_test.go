@@ -23,7 +23,9 @@ func TestLocalLocationIsLookedAtEveryTime(t *testing.T) {
 
 	assert.Empty(t, c.Unreachable(l))
 	require.NoError(t, os.Remove(disk))
-	assert.Equal(t, "not reachable (disc not mounted?)", c.Unreachable(l), "not the answer remembered from before")
+	assert.Equal(t, "not created yet", c.Unreachable(l), "not the answer remembered from before; HOME, its parent, is there and holds files")
+	assert.True(t, NotCreated(l))
+	assert.Equal(t, "create it: mkdir -p "+disk, Hint(l))
 	require.NoError(t, os.WriteFile(disk, nil, 0o644))
 	assert.Equal(t, "not a directory", c.Unreachable(l))
 	require.NoError(t, os.Remove(disk))
@@ -31,7 +33,7 @@ func TestLocalLocationIsLookedAtEveryTime(t *testing.T) {
 	assert.Empty(t, c.Unreachable(l))
 
 	l.MarkerID = "0123"
-	assert.Equal(t, "its marker .micsync-location is missing: the disc is probably not mounted", c.Unreachable(l))
+	assert.Equal(t, "its marker .micsync-location is missing, so its disc is probably not mounted", c.Unreachable(l))
 	writeMarker(t, disk, locations.Marker{Config: "docs", Role: "BACKUP", ID: "0123"})
 	assert.Empty(t, c.Unreachable(l))
 	assert.NoFileExists(t, f.path("calls"), "no ssh for a location here")
@@ -91,13 +93,13 @@ func TestReachableKeepsTheUsableLocationsInOrder(t *testing.T) {
 	f := newFixture(t)
 	work := mkdir(t, f.home, "w")
 	there := mkdir(t, f.home, "there")
-	backup := []string{"nas:" + there, filepath.Join(f.home, "unplugged"), "nas:" + filepath.Join(f.home, "gone"), "me@down:/srv/b", there}
+	backup := []string{"nas:" + there, filepath.Join(f.home, "media", "unplugged"), "nas:" + filepath.Join(f.home, "gone"), "me@down:/srv/b", there}
 	ls := f.load(t, []string{work}, backup, nil).Configs[0].All()
 	c := newChecker(t)
 
 	got := c.Reachable(ls)
 	assert.Equal(t, []locations.Location{ls[0], ls[1], ls[5]}, got)
-	assert.Equal(t, "not reachable (disc not mounted?)", c.Unreachable(ls[2]))
+	assert.Equal(t, "does not exist (disc not mounted?)", c.Unreachable(ls[2]))
 	assert.Equal(t, "does not exist on nas (disc not mounted there?)", c.Unreachable(ls[3]))
 	assert.Equal(t, "no connection: ssh: connect to host down port 22: Connection refused", c.Unreachable(ls[4]))
 	assert.Len(t, f.calls(t, "nas"), 2, "one connection for each location on the host")
@@ -135,7 +137,14 @@ func TestRunnerReachesTheHostWithTheConfiguredSSH(t *testing.T) {
 func TestHint(t *testing.T) {
 	assert.Equal(t, "check that me@nas is up and that ssh me@nas works without a password",
 		Hint(locations.Location{Path: "me@nas:/srv/b", Host: "me@nas"}))
-	assert.Equal(t, "mount the disc that holds it", Hint(locations.Location{Path: "/media/disk"}))
+	assert.Equal(t, "mount the disc that holds it", Hint(locations.Location{Path: "/nonexistent/media/disk"}))
+	assert.False(t, NotCreated(locations.Location{Path: "/nonexistent/media/disk"}))
+	assert.False(t, NotCreated(locations.Location{Path: "me@nas:/srv/b", Host: "me@nas"}))
+
+	// A location whose disc is there (/proc is a mount point) but whose directory is not.
+	l := locations.Location{Path: "/proc/micsync's backup", Role: locations.Backup}
+	assert.True(t, NotCreated(l))
+	assert.Equal(t, `create it: mkdir -p '/proc/micsync'\''s backup'`, Hint(l))
 }
 
 func TestCancelledRunReachesNoHost(t *testing.T) {

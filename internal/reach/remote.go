@@ -83,7 +83,7 @@ func (c *Checker) Mark(cfg *locations.Config, l locations.Location) (locations.M
 	why, m, err := c.remoteState(unmarked)
 	switch {
 	case why != "":
-		return m, false, fmt.Errorf("%s %s is %s", l.Role, l.Path, why)
+		return m, false, fmt.Errorf("%s %s is unreachable: %s", l.Role, l.Path, why)
 	case err == nil:
 		return m, true, locations.Remember(l, m)
 	case !errors.Is(err, fs.ErrNotExist):

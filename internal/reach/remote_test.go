@@ -30,9 +30,9 @@ func TestRemoteReasons(t *testing.T) {
 		{name: "a file", setup: func(t *testing.T, dir string) { require.NoError(t, os.WriteFile(dir, nil, 0o644)) },
 			why: "not a directory"},
 		{name: "marker missing", setup: mkdirT, markerID: "0123",
-			why: "its marker .micsync-location is missing: the disc is probably not mounted"},
+			why: "its marker .micsync-location is missing, so its disc is probably not mounted"},
 		{name: "marker of another location", setup: withMarker(other), markerID: "0123",
-			why: "its marker .micsync-location belongs to another location (x BACKUP): another disc is mounted there"},
+			why: "its marker .micsync-location belongs to another location (x BACKUP), so another disc is mounted there"},
 		{name: "marker damaged", markerID: "0123", setup: func(t *testing.T, dir string) {
 			mkdirT(t, dir)
 			require.NoError(t, os.WriteFile(filepath.Join(dir, locations.MarkerName), []byte("{"), 0o644))
@@ -152,8 +152,8 @@ func TestMarkRemoteFailures(t *testing.T) {
 		setup      func(t *testing.T, dir string)
 		err        string // DIR is the location's path
 	}{
-		{name: "missing", host: "nas", err: "BACKUP DIR is does not exist on nas (disc not mounted there?)"},
-		{name: "no key", host: "denied", setup: mkdirT, err: "BACKUP DIR is ssh could not log in to denied without a password"},
+		{name: "missing", host: "nas", err: "BACKUP DIR is unreachable: does not exist on nas (disc not mounted there?)"},
+		{name: "no key", host: "denied", setup: mkdirT, err: "BACKUP DIR is unreachable: ssh could not log in to denied without a password"},
 		{name: "damaged marker", host: "nas", setup: func(t *testing.T, dir string) {
 			mkdirT(t, dir)
 			require.NoError(t, os.WriteFile(filepath.Join(dir, locations.MarkerName), []byte("{"), 0o644))

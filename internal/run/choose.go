@@ -129,14 +129,22 @@ func (e *Env) chooseLocations(act Action, t locations.Target, o Options) (locati
 // usable fails when l cannot be used now, saying why and what to do.
 func (e *Env) usable(l locations.Location) error {
 	if why := e.Reach.Unreachable(l); why != "" {
-		return ui.Failure(fmt.Errorf("%s %s is %s", l.Role, ui.Show(l.Path), why), reach.Hint(l))
+		return ui.Failure(fmt.Errorf("%s %s is unreachable: %s", l.Role, ui.Show(l.Path), why), reach.Hint(l))
 	}
 	return nil
 }
 
+// noneReachable says that no location of role r is reachable, and how to create those that are
+// not created yet.
 func noneReachable(r locations.Role, cfg *locations.Config) error {
-	return ui.Failure(fmt.Errorf("no %s of configuration %q is reachable", r, cfg.Name),
-		"mount the disc that holds one, or check the paths in the configuration")
+	var hints []string
+	for _, l := range cfg.Locations(r) {
+		if reach.NotCreated(l) {
+			hints = append(hints, fmt.Sprintf("%s %s is not created yet: %s", l.Role, ui.Show(l.Path), reach.MkdirCommand(l)))
+		}
+	}
+	hints = append(hints, "mount the disc that holds one, or check the paths in the configuration")
+	return ui.Failure(fmt.Errorf("no %s of configuration %q is reachable", r, cfg.Name), hints...)
 }
 
 // chooseOne picks one reachable location of role r, other than not; it asks only when there

@@ -145,7 +145,7 @@ func TestFromThatIsNotReachable(t *testing.T) {
 	before := w.snapshot()
 	e, _, _ := w.env(scripted(t))
 	err := Run(e, w.req(Work, Options{From: w.path("b2")}, "w"))
-	requireFailure(t, err, "BACKUP "+w.path("b2")+" is not reachable (disc not mounted?)", "mount the disc that holds it")
+	requireFailure(t, err, "BACKUP "+w.path("b2")+" is unreachable: not created yet", "create it: mkdir -p "+w.path("b2"))
 	w.unchanged(before)
 }
 
@@ -170,8 +170,10 @@ func TestNoReachableSourceFails(t *testing.T) {
 	e, out, _ := w.env(scripted(t))
 	err := Run(e, w.req(Work, Options{}, "w"))
 	requireFailure(t, err, `no BACKUP of configuration "docs" is reachable`,
+		"BACKUP "+w.path("b1")+" is not created yet: mkdir -p "+w.path("b1"),
+		"BACKUP "+w.path("b2")+" is not created yet: mkdir -p "+w.path("b2"),
 		"mount the disc that holds one, or check the paths in the configuration")
-	assert.Contains(t, out.String(), "skipped BACKUP "+w.path("b1")+": not reachable (disc not mounted?)")
+	assert.Contains(t, out.String(), "skipped BACKUP "+w.path("b1")+": not created yet")
 	w.unchanged(before)
 }
 
@@ -205,7 +207,7 @@ func TestBackupGoesToEveryReachableBackupAndSkipsTheOthers(t *testing.T) {
 	w.write("w/a.txt", "a")
 	e, out, _ := w.env(scripted(t))
 	require.NoError(t, Run(e, w.req(Backup, Options{}, "w/a.txt")))
-	assert.True(t, hasLine(out.String(), "skipped BACKUP "+w.path("b2")+": not reachable (disc not mounted?)"), out)
+	assert.True(t, hasLine(out.String(), "skipped BACKUP "+w.path("b2")+": not created yet"), out)
 	assert.Equal(t, "a", w.read("b1/a.txt"))
 	assert.Equal(t, "a", w.read("b3/a.txt"))
 	assert.False(t, w.exists("b2"), "nothing is written where the disc is missing")
@@ -221,6 +223,7 @@ func TestBackupWithNoReachableBackupFails(t *testing.T) {
 	e, _, _ := w.env(scripted(t))
 	err := Run(e, w.req(Backup, Options{}, "w/a.txt"))
 	requireFailure(t, err, `no BACKUP of configuration "docs" is reachable`,
+		"BACKUP "+w.path("b1")+" is not created yet: mkdir -p "+w.path("b1"),
 		"mount the disc that holds one, or check the paths in the configuration")
 	w.unchanged(before)
 }
@@ -365,7 +368,7 @@ func TestToThatIsNotReachable(t *testing.T) {
 	before := w.snapshot()
 	e, _, _ := w.env(scripted(t))
 	err := Run(e, w.req(Backup, Options{To: []string{w.path("b2")}}, "w/a.txt"))
-	requireFailure(t, err, "BACKUP "+w.path("b2")+" is not reachable (disc not mounted?)", "mount the disc that holds it")
+	requireFailure(t, err, "BACKUP "+w.path("b2")+" is unreachable: not created yet", "create it: mkdir -p "+w.path("b2"))
 	w.unchanged(before)
 }
 

@@ -20,6 +20,7 @@ type InitRequest struct {
 	Work, Backup []string
 	Force        bool // replace the config file if it exists
 	Add          bool // add the configuration to the config file if it exists
+	Create       bool // create the locations that are not created yet
 }
 
 // Init creates the config file, or adds a configuration to it: from the request, for scripts, or
@@ -49,8 +50,10 @@ func Init(env *Env, c InitRequest) error {
 	}
 
 	var e locations.Entry
-	if c.Name == "" && len(c.Work) == 0 && len(c.Backup) == 0 {
-		if e, err = interview(env, path, prior); err != nil {
+	var create []string // the directories to create, once the configuration is known to be valid
+	asked := c.Name == "" && len(c.Work) == 0 && len(c.Backup) == 0
+	if asked {
+		if e, create, err = interview(env, path, prior); err != nil {
 			return err
 		}
 	} else {
@@ -66,13 +69,39 @@ func Init(env *Env, c InitRequest) error {
 	if err != nil {
 		return ui.Usage(fmt.Errorf("config %s: %w", ui.Show(path), err))
 	}
-	f, err := locations.WriteFile(path, data)
+	// The file must pass the checks of every run before anything is made for it.
 	var ce *locations.ConfigError
+	if _, err := locations.Check(path, data); errors.As(err, &ce) {
+		return ui.Usage(err, "nothing was written")
+	} else if err != nil {
+		return ui.Failure(err)
+	}
+	if !asked {
+		if create, err = toCreate(e, filepath.Dir(path), c.Create); err != nil {
+			return err
+		}
+	}
+	made, err := mkdirs(create)
+	if err != nil {
+		return err
+	}
+	written := false
+	defer func() {
+		if !written {
+			unmake(made)
+		}
+	}()
+
+	f, err := locations.WriteFile(path, data)
 	switch {
 	case errors.As(err, &ce):
 		return ui.Usage(err, "nothing was written")
 	case err != nil:
 		return ui.Failure(err)
+	}
+	written = true
+	for _, d := range made {
+		env.Out.Printf("created directory %s\n", ui.Show(d))
 	}
 	verb := "created"
 	switch {
@@ -88,8 +117,54 @@ func Init(env *Env, c InitRequest) error {
 	return nil
 }
 
-// interview asks for the configuration on the terminal, checking each answer as it is typed.
-func interview(env *Env, path string, prior *locations.File) (locations.Entry, error) {
+// toCreate returns the directories of e's locations that are not created yet, for create to
+// make; without create, such a location is refused: every run would skip it.
+func toCreate(e locations.Entry, dir string, create bool) ([]string, error) {
+	var out []string
+	for _, raw := range slices.Concat(e.Work, e.Backup) {
+		p, missing := locations.NotCreated(raw, dir)
+		switch {
+		case !missing || slices.Contains(out, p):
+		case !create:
+			return nil, ui.Usage(fmt.Errorf("%s is not created yet: it does not exist, but its parent directory does", ui.Show(p)),
+				"create it with micsync init --create (and the same options), or mkdir -p "+ui.Show(p)+" first")
+		default:
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// mkdirs creates the directories ps, whose parents exist, with the mode the umask leaves, and
+// returns those it made. When one fails, those made are removed again.
+func mkdirs(ps []string) ([]string, error) {
+	var made []string
+	for _, p := range ps {
+		err := os.Mkdir(p, 0o777)
+		switch {
+		case errors.Is(err, fs.ErrExist): // made meanwhile: not ours to remove
+		case err != nil:
+			unmake(made)
+			return nil, ui.Failure(fmt.Errorf("create %s: %w", ui.Show(p), err), "nothing was written")
+		default:
+			made = append(made, p)
+		}
+	}
+	return made, nil
+}
+
+// unmake removes the directories that init made, when the config file was not written after
+// all: nothing is left behind. They are empty; one that is not stays.
+func unmake(made []string) {
+	for i := len(made) - 1; i >= 0; i-- {
+		_ = os.Remove(made[i])
+	}
+}
+
+// interview asks for the configuration on the terminal, checking each answer as it is typed,
+// and returns it with the directories to create: a location that is not created yet is made
+// if the user says so.
+func interview(env *Env, path string, prior *locations.File) (locations.Entry, []string, error) {
 	ask := env.Ask
 	var e locations.Entry
 	dir := filepath.Dir(path)
@@ -104,9 +179,10 @@ func interview(env *Env, path string, prior *locations.File) (locations.Entry, e
 			return nil
 		})
 	if err != nil {
-		return e, initAskErr(err)
+		return e, nil, initAskErr(err)
 	}
 	e.Name = strings.TrimSpace(name)
+	var create []string
 
 	// Each location is checked with the ones before it: a BACKUP inside a WORKING is refused at once.
 	for _, q := range []struct {
@@ -116,7 +192,7 @@ func interview(env *Env, path string, prior *locations.File) (locations.Entry, e
 		help        string
 	}{
 		{locations.Work, &e.Work, "WORKING location (a directory you work in):", "Another WORKING location (Enter when done):",
-			"A directory whose files micsync copies to the BACKUPs, such as ~/Documents. It must exist."},
+			"A directory whose files micsync copies to the BACKUPs, such as ~/Documents. It must exist, or be created now."},
 		{locations.Backup, &e.Backup, "BACKUP location (where the copies go):", "Another BACKUP location (Enter when done):",
 			"A directory on another disc, such as /run/media/me/disk1/Documents. Its disc may be unplugged now."},
 	} {
@@ -133,31 +209,52 @@ func interview(env *Env, path string, prior *locations.File) (locations.Entry, e
 					}
 					return nil
 				}
-				return checkAnswer(q.role, absPath(s, env.Cwd), e, dir)
+				return checkAnswer(q.role, absPath(s, env.Cwd), e, dir, prior)
 			})
 			if err != nil {
-				return e, initAskErr(err)
+				return e, nil, initAskErr(err)
 			}
 			if answer = strings.TrimSpace(answer); answer == "" {
 				break
 			}
-			*q.list = append(*q.list, absPath(answer, env.Cwd))
+			p := absPath(answer, env.Cwd)
+			if dir, missing := locations.NotCreated(p, filepath.Dir(path)); missing {
+				yes, err := ask.Confirm(fmt.Sprintf("%s does not exist yet. Create it?", ui.Show(dir)), true)
+				if err != nil {
+					return e, nil, initAskErr(err)
+				}
+				switch {
+				case yes:
+					create = append(create, dir)
+				case q.role == locations.Work:
+					continue // a WORKING must exist: ask again
+				}
+			}
+			*q.list = append(*q.list, p)
 		}
 	}
-	return e, nil
+	return e, create, nil
 }
 
-// checkAnswer checks a location typed for e with the rules of the config file, and that a WORKING
-// exists: it is where the user works now, so a missing one is a typing mistake.
-func checkAnswer(r locations.Role, p string, e locations.Entry, dir string) error {
+// checkAnswer checks a location typed for e with the rules of the config file, also against the
+// configurations of prior, the file added to (or nil), and that a WORKING exists: it is where
+// the user works now, so a missing one is a typing mistake.
+func checkAnswer(r locations.Role, p string, e locations.Entry, dir string, prior *locations.File) error {
 	work, backup := e.Work, e.Backup
 	if r == locations.Work {
 		work = append(slices.Clip(work), p)
 	} else {
 		backup = append(slices.Clip(backup), p)
 	}
-	if err := locations.CheckLocations(work, backup, dir); err != nil {
+	var others []*locations.Config
+	if prior != nil {
+		others = prior.Configs
+	}
+	if err := locations.CheckLocations(work, backup, dir, others); err != nil {
 		return err
+	}
+	if _, missing := locations.NotCreated(p, dir); missing {
+		return nil // asked about once typed
 	}
 	if r == locations.Work && !locations.IsRemote(p) {
 		full := p

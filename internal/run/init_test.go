@@ -21,6 +21,18 @@ type typedLines struct {
 	answers           []string // "^C" presses Ctrl-C
 	asked             []string
 	refused           []string
+	confirms          []bool // the answers to Confirm, in turn
+	confirmed         []string
+}
+
+func (s *typedLines) Confirm(message string, _ bool) (bool, error) {
+	s.confirmed = append(s.confirmed, message)
+	if len(s.confirms) == 0 {
+		s.t.Fatalf("no answer left for %q", message)
+	}
+	yes := s.confirms[0]
+	s.confirms = s.confirms[1:]
+	return yes, nil
 }
 
 func (s *typedLines) Input(message, _ string, valid func(string) error) (string, error) {
@@ -59,14 +71,18 @@ func TestInitInterview(t *testing.T) {
 	docs := filepath.Join(home, "Documents")
 	user := &typedLines{t: t, answers: []string{
 		"  ", "docs", // a name is needed
-		"", "Nope", "Documents", "", // a WORKING is needed and must exist; relative to the current directory
-		"", docs + "/backup", "/mnt/disk/Documents", "disk2/Documents", "",
+		"", "Nope", "Documents", "", // a WORKING is needed and must exist (Nope is not created); relative to the current directory
+		"", docs + "/backup", "/nonexistent/disk/Documents", "disk2/Documents", "",
 	}}
+	user.confirms = []bool{false}
 	a.Ask = user
 	require.NoError(t, Init(a, InitRequest{}))
 
+	assert.Equal(t, []string{home + "/Nope does not exist yet. Create it?"}, user.confirmed)
+	assert.NoDirExists(t, filepath.Join(home, "Nope"))
 	assert.Equal(t, []string{
 		"Name of the configuration:",
+		"WORKING location (a directory you work in):",
 		"WORKING location (a directory you work in):",
 		"Another WORKING location (Enter when done):",
 		"BACKUP location (where the copies go):",
@@ -76,7 +92,6 @@ func TestInitInterview(t *testing.T) {
 	assert.Equal(t, []string{
 		"a configuration needs a name",
 		"a configuration needs at least one WORKING location",
-		home + "/Nope is not a directory; give one that exists (use --work for one that is not mounted now)",
 		"a configuration needs at least one BACKUP location",
 		"BACKUP " + docs + "/backup is inside WORKING " + docs,
 	}, user.refused)
@@ -86,15 +101,15 @@ func TestInitInterview(t *testing.T) {
 	c := f.Configs[0]
 	assert.Equal(t, "docs", c.Name)
 	assert.Equal(t, []string{docs}, rawPaths(c.Work))
-	assert.Equal(t, []string{"/mnt/disk/Documents", home + "/disk2/Documents"}, rawPaths(c.Backup))
+	assert.Equal(t, []string{"/nonexistent/disk/Documents", home + "/disk2/Documents"}, rawPaths(c.Backup))
 	assert.Contains(t, out.String(), "created "+home+"/.micsync.json")
 }
 
 func TestInitInterviewRefusesATakenName(t *testing.T) {
 	home, a, _ := setupHome(t)
 	cfg := filepath.Join(home, ".micsync.json")
-	require.NoError(t, os.WriteFile(cfg, []byte(`{"configs": [{"name": "docs", "work": ["/w"], "backup": ["/b"]}]}`), 0o600))
-	user := &typedLines{t: t, answers: []string{"docs", "photos", "~/Documents", "", "/mnt/p", ""}}
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"configs": [{"name": "docs", "work": ["/nonexistent/w"], "backup": ["/nonexistent/b"]}]}`), 0o600))
+	user := &typedLines{t: t, answers: []string{"docs", "photos", "~/Documents", "", "/nonexistent/p", ""}}
 	a.Ask = user
 	require.NoError(t, Init(a, InitRequest{Add: true}))
 	assert.Equal(t, []string{cfg + ` already has a configuration "docs"`}, user.refused)
@@ -102,6 +117,50 @@ func TestInitInterviewRefusesATakenName(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, f.Configs, 2)
 	assert.Equal(t, []string{"~/Documents"}, rawPaths(f.Configs[1].Work), "~ is kept as typed")
+}
+
+func TestInitInterviewRefusesAnotherConfigurationsDirectories(t *testing.T) {
+	home, a, _ := setupHome(t)
+	cfg := filepath.Join(home, ".micsync.json")
+	existing := `{"configs": [{"name": "photos", "work": ["~/Pictures"], "backup": ["/nonexistent/disk/photos"]}]}`
+	require.NoError(t, os.WriteFile(cfg, []byte(existing), 0o600))
+	require.NoError(t, os.Mkdir(filepath.Join(home, "Pictures"), 0o755))
+	user := &typedLines{t: t, answers: []string{"docs", "/nonexistent/disk/photos/docs", "~/Documents", "",
+		"/nonexistent/disk/photos", "~/Pictures/docs", "/nonexistent/disk/docs", ""}}
+	a.Ask = user
+	require.NoError(t, Init(a, InitRequest{Add: true}))
+	assert.Equal(t, []string{
+		`WORKING /nonexistent/disk/photos/docs is inside BACKUP /nonexistent/disk/photos of configuration "photos"`,
+		`BACKUP /nonexistent/disk/photos and BACKUP /nonexistent/disk/photos of configuration "photos" are both /nonexistent/disk/photos`,
+		`BACKUP ` + home + `/Pictures/docs is inside WORKING ` + home + `/Pictures of configuration "photos"`,
+	}, user.refused)
+	f, err := locations.Load(cfg)
+	require.NoError(t, err)
+	require.Len(t, f.Configs, 2)
+	assert.Equal(t, []string{"/nonexistent/disk/docs"}, rawPaths(f.Configs[1].Backup))
+}
+
+// An answer that is not created yet (its parent exists) is created if the user says so; a
+// BACKUP that the user does not want created is kept, a WORKING is asked again.
+func TestInitInterviewOffersToCreate(t *testing.T) {
+	home, a, out := setupHome(t)
+	user := &typedLines{t: t, answers: []string{"docs", "~/Work", "~/Work", "", "~/disk", "~/later", ""}}
+	user.confirms = []bool{false, true, true, false}
+	a.Ask = user
+	require.NoError(t, Init(a, InitRequest{}))
+	assert.Equal(t, []string{
+		home + "/Work does not exist yet. Create it?", home + "/Work does not exist yet. Create it?",
+		home + "/disk does not exist yet. Create it?", home + "/later does not exist yet. Create it?",
+	}, user.confirmed)
+	assert.DirExists(t, filepath.Join(home, "Work"))
+	assert.DirExists(t, filepath.Join(home, "disk"))
+	assert.NoDirExists(t, filepath.Join(home, "later"))
+	f, err := locations.Load(filepath.Join(home, ".micsync.json"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"~/Work"}, rawPaths(f.Configs[0].Work))
+	assert.Equal(t, []string{"~/disk", "~/later"}, rawPaths(f.Configs[0].Backup))
+	assert.True(t, hasLine(out.String(), "created directory "+home+"/Work"), out)
+	assert.True(t, hasLine(out.String(), "  BACKUP   "+home+"/later  unreachable: not created yet: create it with mkdir -p "+home+"/later"), out)
 }
 
 func TestInitInterviewInterrupted(t *testing.T) {
@@ -126,7 +185,7 @@ func TestInitWithoutTerminal(t *testing.T) {
 
 func TestInitFlagsNeedEachOther(t *testing.T) {
 	home, a, _ := setupHome(t)
-	for _, c := range []InitRequest{{Name: "docs"}, {Work: []string{"/w"}, Backup: []string{"/b"}}, {Name: "docs", Work: []string{"/w"}}} {
+	for _, c := range []InitRequest{{Name: "docs"}, {Work: []string{"/nonexistent/w"}, Backup: []string{"/nonexistent/b"}}, {Name: "docs", Work: []string{"/nonexistent/w"}}} {
 		err := Init(a, c)
 		assert.EqualError(t, err, "--name, --work and --backup are all needed")
 	}

@@ -1,6 +1,7 @@
 package run
 
 import (
+	"micsync/internal/reach"
 	"micsync/internal/ui"
 	"micsync/locations"
 )
@@ -37,8 +38,8 @@ func showConfig(e *Env, cfg *locations.Config) (total, reachable int) {
 		total++
 		state := "reachable"
 		if why := e.Reach.Unreachable(l); why != "" {
-			if e.Reach.Missing(l) {
-				why = "does not exist (disc not mounted?)"
+			if why == locations.NotCreatedYet {
+				why += ": create it with " + reach.MkdirCommand(l)
 			}
 			state = "unreachable: " + why
 		} else {

@@ -27,7 +27,7 @@ func TestCheckShowsEveryLocationAndWhetherItIsReachable(t *testing.T) {
 		"configuration \"docs\"\n"+
 		"  WORKING  "+w.path("w")+"  reachable\n"+
 		"  BACKUP   "+w.path("b1")+"  reachable\n"+
-		"  BACKUP   "+w.path("b2")+"  unreachable: does not exist (disc not mounted?)\n"+
+		"  BACKUP   "+w.path("b2")+"  unreachable: not created yet: create it with mkdir -p "+w.path("b2")+"\n"+
 		"\n"+
 		"configuration \"photos\"\n"+
 		"  WORKING  "+w.path("p")+"  reachable\n"+
@@ -98,7 +98,7 @@ func TestActionWithAnInvalidConfigIsAUsageError(t *testing.T) {
 	err := Run(e, w.req(Backup, Options{}, "w/a.txt"))
 	require.Error(t, err)
 	assert.True(t, isUsage(err))
-	assert.Regexp(t, regexp.MustCompile(`^config `+regexp.QuoteMeta(w.cfg)+`: invalid JSON at line 2, column \d+: `), err.Error())
+	assert.Regexp(t, regexp.MustCompile(`^config `+regexp.QuoteMeta(w.cfg)+`: trailing comma at line 2, column \d+: `), err.Error())
 	assert.Empty(t, ui.Hints(err))
 	w.unchanged(before)
 }
@@ -143,19 +143,19 @@ func TestMarkAndTheMarkerThatGoesMissing(t *testing.T) {
 	require.NoError(t, os.Remove(w.path("b1/.micsync-location")))
 	e, out, _ = w.env(prompt.NoTerminal{})
 	require.NoError(t, Run(e, w.req(Backup, Options{}, "w/a.txt")))
-	assert.True(t, hasLine(out.String(), "skipped BACKUP "+w.path("b1")+": its marker .micsync-location is missing: the disc is probably not mounted"), out)
+	assert.True(t, hasLine(out.String(), "skipped BACKUP "+w.path("b1")+": its marker .micsync-location is missing, so its disc is probably not mounted"), out)
 	assert.False(t, w.exists("b1/a.txt"), "nothing is written onto the mount point")
 	assert.Equal(t, "a", w.read("b2/a.txt"))
 
 	e, _, _ = w.env(prompt.NoTerminal{})
 	err = Run(e, w.req(Work, Options{DeleteNoAsk: true, From: w.path("b1")}, "w"))
-	requireFailure(t, err, "BACKUP "+w.path("b1")+" is its marker .micsync-location is missing: the disc is probably not mounted",
+	requireFailure(t, err, "BACKUP "+w.path("b1")+" is unreachable: its marker .micsync-location is missing, so its disc is probably not mounted",
 		"mount the disc that holds it")
 	assert.Equal(t, "a", w.read("w/a.txt"))
 
 	e, out, _ = w.env(prompt.NoTerminal{})
 	require.NoError(t, Check(e))
-	assert.Contains(t, out.String(), "  BACKUP   "+w.path("b1")+"  unreachable: its marker .micsync-location is missing: the disc is probably not mounted\n")
+	assert.Contains(t, out.String(), "  BACKUP   "+w.path("b1")+"  unreachable: its marker .micsync-location is missing, so its disc is probably not mounted\n")
 }
 
 func TestMarkOfAPathThatIsNoRoot(t *testing.T) {
@@ -177,6 +177,6 @@ func TestMarkOfAnUnreachableLocationFails(t *testing.T) {
 	before := w.snapshot()
 	e, _, _ := w.env(prompt.NoTerminal{})
 	err := Mark(e, w.path("b2"))
-	requireFailure(t, err, "BACKUP "+w.path("b2")+" is not reachable (disc not mounted?)")
+	requireFailure(t, err, "BACKUP "+w.path("b2")+" is unreachable: not created yet")
 	w.unchanged(before)
 }

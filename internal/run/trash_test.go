@@ -90,7 +90,7 @@ func TestListTrashOfALocationThatIsNoRoot(t *testing.T) {
 		"the locations are: "+w.path("w")+", "+w.path("b1")+", "+w.path("b2"))
 
 	err = ListTrash(e, w.path("b2"))
-	requireFailure(t, err, "BACKUP "+w.path("b2")+" is not reachable (disc not mounted?)", "mount the disc that holds it")
+	requireFailure(t, err, "BACKUP "+w.path("b2")+" is unreachable: not created yet", "create it: mkdir -p "+w.path("b2"))
 }
 
 // deletedByMistake is oneBackup after a work -D that deleted w/taxes/b.txt and w/taxes/c.txt:
