@@ -44,10 +44,16 @@ func (e *Env) plan(act Action, src locations.Location, d *dest, o Options) error
 	if err != nil {
 		return ui.Failure(err, rsyncHints(err, d)...)
 	}
-	if p.Has(rsyncplan.Deleted) && !o.AllowEmptySource && e.sourceEmpty(d.rsync, p) {
-		return ui.Failure(fmt.Errorf("refusing to delete %s from %s: the source %s is empty, which looks like a disc that is not mounted",
-			ui.Count(p.Totals[rsyncplan.Deleted].Count, "entry", "entries"), ui.Show(synced(d.job.DstDir, d.job)), ui.Show(synced(d.job.SrcDir, d.job))),
-			"check that the source disc is mounted; if the source is really empty, --allow-empty-source deletes anyway")
+	if p.Has(rsyncplan.Deleted) && !o.AllowEmptySource {
+		if empty, none := e.sourceEmpty(d.rsync, p); empty {
+			is, really := "is empty", "empty"
+			if none {
+				is, really = "does not exist", "gone"
+			}
+			return ui.Failure(fmt.Errorf("refusing to delete %s from %s: the source %s %s, which looks like a disc that is not mounted",
+				ui.Count(p.Totals[rsyncplan.Deleted].Count, "entry", "entries"), ui.Show(synced(d.job.DstDir, d.job)), ui.Show(synced(d.job.SrcDir, d.job)), is),
+				"check that the source disc is mounted; if the source is really "+really+", --allow-empty-source deletes anyway")
+		}
 	}
 	d.plan = p
 	if d.newer, err = e.newer(d); err != nil {
@@ -57,22 +63,23 @@ func (e *Env) plan(act Action, src locations.Location, d *dest, o Options) error
 }
 
 // sourceEmpty reports whether a plan's source holds nothing: the whole source directory, or
-// every named entry, is missing or an empty directory (micsync's own files aside).
-func (e *Env) sourceEmpty(r *rsyncplan.Runner, p *rsyncplan.Plan) bool {
+// every named entry, is missing or an empty directory (micsync's own files aside); none says
+// that none of the named entries exists at all.
+func (e *Env) sourceEmpty(r *rsyncplan.Runner, p *rsyncplan.Plan) (empty, none bool) {
 	j := p.Job
 	if j.Names == nil {
-		return e.emptyDir(r, j.SrcDir)
+		return e.emptyDir(r, j.SrcDir), false
 	}
 	found, err := r.Stat(e.Ctx, j.SrcDir, j.Names)
 	if err != nil {
-		return false
+		return false, false
 	}
 	for _, en := range found {
 		if !en.Dir() || !e.emptyDir(r, filepath.Join(j.SrcDir, en.Name)) {
-			return false
+			return false, false
 		}
 	}
-	return true
+	return true, len(found) == 0
 }
 
 func (e *Env) emptyDir(r *rsyncplan.Runner, dir string) bool {

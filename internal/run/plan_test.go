@@ -335,3 +335,17 @@ func TestRestoreByTheWorkingPath(t *testing.T) {
 	assert.Equal(t, []string{"to get it back from a BACKUP, run micsync --work " + w.path("w/letters/letter9.txt")}, ui.Hints(err))
 	assert.Equal(t, "dear", w.read("b1/letters/letter9.txt"))
 }
+
+func TestASourceThatDoesNotExistIsNotCalledEmpty(t *testing.T) {
+	t.Parallel()
+	w := oneBackup(t)
+	w.write("w/p/keep.txt", "mine")
+	w.write("b1/other.txt", "o")
+	before := w.snapshot()
+	e, _, _ := w.env(prompt.NoTerminal{})
+	err := Run(e, w.req(Work, Options{DeleteNoAsk: true, MaxDelete: "all"}, "w/p"))
+	requireFailure(t, err, "refusing to delete 2 entries from "+w.path("w/p")+": the source "+w.path("b1/p")+
+		" does not exist, which looks like a disc that is not mounted",
+		"check that the source disc is mounted; if the source is really gone, --allow-empty-source deletes anyway")
+	w.unchanged(before)
+}
