@@ -168,17 +168,20 @@ func TestRemoteLocations(t *testing.T) {
 		down := "ssh://" + srv.User + "@" + srv.Host + ":" + strconv.Itoa(port) + e.path("down/Documents")
 		e.mkfile(t, "Documents/f.txt", "f")
 		require.NoError(t, os.MkdirAll(e.path("disk/Documents"), 0o755))
-		remoteConfig(t, e, []string{"~/Documents"}, []string{"~/disk/Documents", down, at(srv, "/no/such/dir")}, sshSettings(srv, srv.IdentityFile))
+		require.NoError(t, os.MkdirAll(e.path("nas"), 0o755))
+		e.mkfile(t, "nas/other.txt", "the disc is there")
+		remoteConfig(t, e, []string{"~/Documents"}, []string{"~/disk/Documents", down, at(srv, "/no/such/dir"), at(srv, e.path("nas/Documents"))}, sshSettings(srv, srv.IdentityFile))
 
 		r := e.run(t, "--backup", e.path("Documents/f.txt"))
 		require.Equal(t, 0, r.Code, r)
+		assert.Contains(t, r.Stdout, "skipped BACKUP "+at(srv, e.path("nas/Documents"))+": not created yet on "+srv.User+"@"+srv.Host)
 		assert.Regexp(t, `skipped BACKUP `+srv.User+`@127\.0\.0\.1:\S+/down/Documents: no connection: ssh: connect to host 127\.0\.0\.1 port \d+: Connection refused`, r.Stdout)
 		assert.Contains(t, r.Stdout, "skipped BACKUP "+at(srv, "/no/such/dir")+": does not exist on "+srv.User+"@"+srv.Host)
 		assert.Equal(t, "f", readFile(t, e.path("disk/Documents/f.txt")))
 
 		r = e.run(t, "check")
 		require.Equal(t, 0, r.Code, r)
-		assert.Contains(t, r.Stdout, "2 of 4 locations reachable now")
+		assert.Contains(t, r.Stdout, "2 of 5 locations reachable now")
 	})
 
 	t.Run("a host that accepts the connection but never answers is skipped after the timeout", func(t *testing.T) {

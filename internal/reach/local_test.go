@@ -75,8 +75,8 @@ func TestHungDiscIsNotRespondingAndTheOthersGoOn(t *testing.T) {
 	require.Len(t, up, 1)
 	assert.Equal(t, good, up[0].Path)
 	assert.Equal(t, "not responding: its disc did not answer within 0.05 s", within(t, func() string { return c.Unreachable(cfg.Backup[0]) }))
-	assert.Equal(t, "its disc stopped answering: unplug it and plug it in again, or wait for it", Hint(cfg.Backup[0]))
-	assert.Equal(t, "mount the disc that holds it", Hint(cfg.Backup[1]))
+	assert.Equal(t, "its disc stopped answering: unplug it and plug it in again, or wait for it", Hint(cfg.Backup[0], ""))
+	assert.Equal(t, "mount the disc that holds it", Hint(cfg.Backup[1], ""))
 	// Asked again in the same run, it is not waited for again: not even for an hour.
 	hang.Timeout = time.Hour
 	assert.Contains(t, within(t, func() string { return c.Unreachable(cfg.Backup[0]) }), "not responding")

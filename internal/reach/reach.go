@@ -9,6 +9,8 @@ package reach
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"sync"
 
 	"micsync/internal/hang"
@@ -110,9 +112,25 @@ func (c *Checker) ProbeAll(f *locations.File) {
 	c.Probe(all...)
 }
 
-// Hint says what makes an unreachable location reachable.
-func Hint(l locations.Location) string {
+// sshMkdir is the command that creates the directory of l, a location on another host: ssh
+// with the configuration's port and key, and mkdir as the one word the other side's shell reads.
+func sshMkdir(l locations.Location) []string {
+	argv := []string{"ssh"}
+	if l.SSH != nil && l.SSH.Port != 0 {
+		argv = append(argv, "-p", strconv.Itoa(l.SSH.Port))
+	}
+	if l.SSH != nil && l.SSH.Identity != "" {
+		argv = append(argv, "-i", l.SSH.Identity)
+	}
+	return append(argv, l.Host, rsyncplan.Quote([]string{"mkdir", "-p", l.Dir()}))
+}
+
+// Hint says what makes an unreachable location reachable; why is what Unreachable said, or "".
+func Hint(l locations.Location, why string) string {
 	if l.Remote() {
+		if strings.HasPrefix(why, locations.NotCreatedYet) {
+			return "create it: " + rsyncplan.Quote(sshMkdir(l))
+		}
 		return "check that " + l.Host + " is up and that ssh " + l.Host + " works without a password"
 	}
 	if hang.Stuck(l.Path) {

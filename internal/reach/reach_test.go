@@ -25,7 +25,7 @@ func TestLocalLocationIsLookedAtEveryTime(t *testing.T) {
 	require.NoError(t, os.Remove(disk))
 	assert.Equal(t, "not created yet", c.Unreachable(l), "not the answer remembered from before; HOME, its parent, is there and holds files")
 	assert.True(t, NotCreated(l))
-	assert.Equal(t, "create it: mkdir -p "+disk, Hint(l))
+	assert.Equal(t, "create it: mkdir -p "+disk, Hint(l, ""))
 	require.NoError(t, os.WriteFile(disk, nil, 0o644))
 	assert.Equal(t, "not a directory", c.Unreachable(l))
 	require.NoError(t, os.Remove(disk))
@@ -58,9 +58,10 @@ func TestRemoteLocationIsAskedOncePerRun(t *testing.T) {
 	assert.Empty(t, c.Unreachable(l))
 	assert.Len(t, f.calls(t, "nas"), 1)
 
-	// The next run asks again.
-	assert.Equal(t, "does not exist on nas (disc not mounted there?)", newChecker(t).Unreachable(l))
-	assert.Len(t, f.calls(t, "nas"), 2)
+	// The next run asks again, and then about the parent: the directory is missing from a
+	// disc that is there.
+	assert.Equal(t, "not created yet on nas", newChecker(t).Unreachable(l))
+	assert.Len(t, f.calls(t, "nas"), 3)
 }
 
 func TestProbeAsksSeveralHostsAtOnce(t *testing.T) {
@@ -100,9 +101,9 @@ func TestReachableKeepsTheUsableLocationsInOrder(t *testing.T) {
 	got := c.Reachable(ls)
 	assert.Equal(t, []locations.Location{ls[0], ls[1], ls[5]}, got)
 	assert.Equal(t, "does not exist (disc not mounted?)", c.Unreachable(ls[2]))
-	assert.Equal(t, "does not exist on nas (disc not mounted there?)", c.Unreachable(ls[3]))
+	assert.Equal(t, "not created yet on nas", c.Unreachable(ls[3]))
 	assert.Equal(t, "no connection: ssh: connect to host down port 22: Connection refused", c.Unreachable(ls[4]))
-	assert.Len(t, f.calls(t, "nas"), 2, "one connection for each location on the host")
+	assert.Len(t, f.calls(t, "nas"), 3, "one connection for each location on the host, one for the missing one's parent")
 	assert.Len(t, f.calls(t, "down"), 1)
 }
 
@@ -136,15 +137,17 @@ func TestRunnerReachesTheHostWithTheConfiguredSSH(t *testing.T) {
 
 func TestHint(t *testing.T) {
 	assert.Equal(t, "check that me@nas is up and that ssh me@nas works without a password",
-		Hint(locations.Location{Path: "me@nas:/srv/b", Host: "me@nas"}))
-	assert.Equal(t, "mount the disc that holds it", Hint(locations.Location{Path: "/nonexistent/media/disk"}))
+		Hint(locations.Location{Path: "me@nas:/srv/b", Host: "me@nas"}, ""))
+	assert.Equal(t, `create it: ssh -p 2222 me@nas 'mkdir -p '\''/srv/my b'\'''`,
+		Hint(locations.Location{Path: "me@nas:/srv/my b", Host: "me@nas", SSH: &locations.SSH{Port: 2222}}, "not created yet on me@nas"))
+	assert.Equal(t, "mount the disc that holds it", Hint(locations.Location{Path: "/nonexistent/media/disk"}, ""))
 	assert.False(t, NotCreated(locations.Location{Path: "/nonexistent/media/disk"}))
 	assert.False(t, NotCreated(locations.Location{Path: "me@nas:/srv/b", Host: "me@nas"}))
 
 	// A location whose disc is there (/proc is a mount point) but whose directory is not.
 	l := locations.Location{Path: "/proc/micsync's backup", Role: locations.Backup}
 	assert.True(t, NotCreated(l))
-	assert.Equal(t, `create it: mkdir -p '/proc/micsync'\''s backup'`, Hint(l))
+	assert.Equal(t, `create it: mkdir -p '/proc/micsync'\''s backup'`, Hint(l, ""))
 }
 
 func TestCancelledRunReachesNoHost(t *testing.T) {

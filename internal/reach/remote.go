@@ -40,6 +40,9 @@ func (c *Checker) remoteState(l locations.Location) (why string, m locations.Mar
 		// ssh failed: rsync says 255, or 12 when ssh went away before rsync's first word.
 		return sshProblem(l, res.Stderr), m, errors.New(res.Stderr)
 	case res.Code != 0 && strings.Contains(res.Stderr, "No such file or directory"):
+		if c.parentHolds(ctx, l) {
+			return locations.NotCreatedYet + " on " + l.Host, m, fs.ErrNotExist
+		}
 		return "does not exist on " + l.Host + " (disc not mounted there?)", m, fs.ErrNotExist
 	case res.Code != 0 && strings.Contains(res.Stderr, "Not a directory"):
 		return "not a directory", m, fs.ErrNotExist
@@ -52,6 +55,20 @@ func (c *Checker) remoteState(l locations.Location) (why string, m locations.Mar
 		m, err = locations.ParseMarker(data, l.Path+"/"+locations.MarkerName)
 	}
 	return l.CheckMarker(m, err), m, err
+}
+
+// parentHolds reports whether the parent directory of l, a location on another host whose
+// directory is missing, exists there and holds something: the disc is there and the location
+// was not created yet. An empty or missing parent may be a mount point without its disc.
+func (c *Checker) parentHolds(ctx context.Context, l locations.Location) bool {
+	dir := l.Dir()
+	if dir == "/" || filepath.Dir(dir) == dir {
+		return false
+	}
+	r := c.Runner(l)
+	r.Stderr, r.Trace, r.Progress = nil, nil, nil
+	kids, err := r.Children(ctx, l.Host+":"+filepath.Dir(dir))
+	return err == nil && len(kids) > 0
 }
 
 // sshProblem says in one line why ssh could not reach a location's host.

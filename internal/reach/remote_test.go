@@ -22,11 +22,15 @@ func TestRemoteReasons(t *testing.T) {
 		setup    func(t *testing.T, dir string) // dir does not exist yet
 		markerID string                         // the marker the location must hold
 		why      string                         // what the user sees; DIR is the location's path
+		under    string                         // the directory below home that holds DIR
 	}{
 		{name: "there", setup: mkdirT},
 		{name: "marked and its marker there", setup: withMarker(mine), markerID: "0123"},
 		{name: "unmarked needs no marker", setup: withMarker(other)},
-		{name: "missing", why: "does not exist on nas (disc not mounted there?)"},
+		{name: "missing", under: "media/disk", why: "does not exist on nas (disc not mounted there?)"},
+		{name: "missing from an empty mount point", under: "empty", why: "does not exist on nas (disc not mounted there?)",
+			setup: func(t *testing.T, dir string) { mkdirT(t, filepath.Dir(dir)) }},
+		{name: "not created yet", why: "not created yet on nas"},
 		{name: "a file", setup: func(t *testing.T, dir string) { require.NoError(t, os.WriteFile(dir, nil, 0o644)) },
 			why: "not a directory"},
 		{name: "marker missing", setup: mkdirT, markerID: "0123",
@@ -49,7 +53,7 @@ func TestRemoteReasons(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			dir := filepath.Join(f.home, "nas")
+			dir := filepath.Join(f.home, tt.under, "nas")
 			if tt.setup != nil {
 				tt.setup(t, dir)
 			}
@@ -152,7 +156,7 @@ func TestMarkRemoteFailures(t *testing.T) {
 		setup      func(t *testing.T, dir string)
 		err        string // DIR is the location's path
 	}{
-		{name: "missing", host: "nas", err: "BACKUP DIR is unreachable: does not exist on nas (disc not mounted there?)"},
+		{name: "missing", host: "nas", err: "BACKUP DIR is unreachable: not created yet on nas"},
 		{name: "no key", host: "denied", setup: mkdirT, err: "BACKUP DIR is unreachable: ssh could not log in to denied without a password"},
 		{name: "damaged marker", host: "nas", setup: func(t *testing.T, dir string) {
 			mkdirT(t, dir)

@@ -129,7 +129,7 @@ func (e *Env) chooseLocations(act Action, t locations.Target, o Options) (locati
 // usable fails when l cannot be used now, saying why and what to do.
 func (e *Env) usable(l locations.Location) error {
 	if why := e.Reach.Unreachable(l); why != "" {
-		return ui.Failure(fmt.Errorf("%s %s is unreachable: %s", l.Role, ui.Show(l.Path), why), reach.Hint(l))
+		return ui.Failure(fmt.Errorf("%s %s is unreachable: %s", l.Role, ui.Show(l.Path), why), reach.Hint(l, why))
 	}
 	return nil
 }

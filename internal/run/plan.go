@@ -113,7 +113,7 @@ func (e *Env) reparent(act Action, src locations.Location, d *dest) error {
 	}
 	i := slices.IndexFunc(dirs, func(dir string) bool { return there[dir].Dir() })
 	if i < 1 {
-		return ui.Failure(fmt.Errorf("%s %s does not exist", d.loc.Role, ui.Show(d.loc.Path)), reach.Hint(d.loc))
+		return ui.Failure(fmt.Errorf("%s %s does not exist", d.loc.Role, ui.Show(d.loc.Path)), reach.Hint(d.loc, ""))
 	}
 	base, first := dirs[i], dirs[i-1]
 	if _, inTheWay := there[first]; inTheWay {
