@@ -81,7 +81,7 @@ type bench struct {
 	cur    string   // WORKING of config "backup": the source tree
 	old    string   // cur with 1% changes: what dst holds before a run; BACKUP of config "work"
 	dst    string   // BACKUP of config "backup", and the destination of the plain rsync runs
-	dst2   string   // with dst, the two BACKUPs of config "two"
+	dst2   string   // with dst, the two BACKUPs of config "backup"
 	wdst   string   // WORKING of config "work", holding a copy of cur before each run
 	aside  string   // where emptyDst moves the copies that the first-copy runs made
 	asides int
@@ -212,12 +212,11 @@ func (b *bench) setup(ctx context.Context, o options, progress io.Writer) error 
 
 	// Configurations such that every action copies between trees that differ by the changes:
 	// backup copies cur (WORKING) to dst (BACKUP), and work -D copies old (BACKUP) to wdst
-	// (WORKING), which holds a copy of cur. "two" backs cur up to dst and dst2 at once; cur is
-	// in two configurations, so the backups name theirs with --configuration.
+	// (WORKING), which holds a copy of cur. A backup to one BACKUP names dst with --to; one
+	// without --to copies to dst and dst2 at once.
 	cfg := map[string]any{"configs": []map[string]any{
-		{"name": "backup", "work": []string{b.cur}, "backup": []string{b.dst}},
+		{"name": "backup", "work": []string{b.cur}, "backup": []string{b.dst, b.dst2}},
 		{"name": "work", "work": []string{b.wdst}, "backup": []string{b.old}},
-		{"name": "two", "work": []string{b.cur}, "backup": []string{b.dst, b.dst2}},
 	}}
 	data, _ := json.MarshalIndent(cfg, "", "  ")
 	if err := os.WriteFile(filepath.Join(b.home, ".micsync.json"), data, 0o644); err != nil {

@@ -36,8 +36,8 @@ func (b *bench) scenarios() []scenario {
 	rsync := func(args ...string) []string { return append([]string{"rsync"}, args...) }
 	// syncfs of dst's filesystem, what micsync does before it says ok (GNU sync -f).
 	syncfs := []string{"sync", "-f", b.dst}
-	one := []string{"--configuration", "backup"}
-	two := []string{"--configuration", "two"}
+	one := []string{"--to", b.dst}
+	var two []string
 	cur, dst := b.cur+"/", b.dst+"/"
 	return []scenario{
 		{id: "backup", what: "(a) micsync backup", micsync: true,

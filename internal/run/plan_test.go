@@ -55,9 +55,10 @@ func TestEmptyNamedSourceRefusesDeletion(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		setup func(w *world)
+		is    string
 	}{
-		{"an empty directory", func(w *world) { require.NoError(t, os.Mkdir(w.path("b1/data"), 0o755)) }},
-		{"missing from the source", func(*world) {}},
+		{"an empty directory", func(w *world) { require.NoError(t, os.Mkdir(w.path("b1/data"), 0o755)) }, " is empty"},
+		{"missing from the source", func(*world) {}, " does not exist"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -69,7 +70,7 @@ func TestEmptyNamedSourceRefusesDeletion(t *testing.T) {
 			err := Run(e, w.req(Work, Options{DeleteNoAsk: true}, "w/data"))
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "refusing to delete")
-			assert.Contains(t, err.Error(), "from "+w.path("w/data")+": the source "+w.path("b1/data")+" is empty")
+			assert.Contains(t, err.Error(), "from "+w.path("w/data")+": the source "+w.path("b1/data")+c.is+", which looks like a disc that is not mounted")
 			w.unchanged(before)
 		})
 	}
