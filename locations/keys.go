@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"micsync/internal/spell"
 )
 
 // schema is the keys an object of the config file may hold, and for the keys whose value holds
@@ -134,7 +136,7 @@ func (w *keyWalker) keyStart(end int) int {
 func unknownKey(s *schema, key string) string {
 	best, dist := "", 3
 	for _, k := range s.keys {
-		if d := editDistance(strings.ToLower(key), k); d < dist {
+		if d := spell.Distance(strings.ToLower(key), k); d < dist {
 			best, dist = k, d
 		}
 	}
@@ -153,28 +155,6 @@ func unknownKey(s *schema, key string) string {
 		return fmt.Sprintf("%s holds only %s", s.what, keys)
 	}
 	return fmt.Sprintf("the keys of %s are %s", s.what, keys)
-}
-
-// editDistance is the Levenshtein distance between a and b, in characters.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // trailingComma returns the offset of a comma that stands just before the '}' or ']' at

@@ -9,6 +9,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"micsync/internal/spell"
 	"micsync/internal/ui"
 	"micsync/rsyncplan"
 )
@@ -183,7 +184,7 @@ func closest(flag string, names []string) []string {
 	// Farther than 2 edits is no misspelling, and so is changing half of a short name.
 	best := min(2, len(strings.TrimLeft(flag, "-"))/2) + 1
 	for _, n := range names {
-		d := editDistance(flag, n)
+		d := spell.Distance(flag, n)
 		if d < best {
 			near, best = nil, d
 		}
@@ -200,25 +201,4 @@ func orList(names []string) string {
 		return names[0]
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
