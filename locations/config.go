@@ -381,19 +381,20 @@ func checkOverlap(ls []Location) error {
 	return nil
 }
 
-// checkShared refuses a BACKUP of ls, the locations of one configuration, that is equal to or
-// nested with a location of another configuration of others, and a WORKING of ls that is so
-// with another's BACKUP: a run of either would plan to delete the other's files, or pour them
-// into its own directories. WORKINGs of different configurations may be equal or nested: every
-// copy goes between a WORKING and a BACKUP of one configuration, so a folder (or a folder and
-// one inside it) backed up to different discs by two configurations is safe; resolving a path
-// then asks which configuration is meant.
+// checkShared refuses a location of ls, the locations of one configuration, that is equal to or
+// nested with a location of another configuration of others, with the message of checkOverlap
+// naming that configuration: a run of either would plan to delete the other's files, or pour
+// them into its own directories. The one exception is a WORKING of ls that is the same folder
+// (same host, same directory) as a WORKING of another configuration: every copy goes between a
+// WORKING and a BACKUP of one configuration, so one folder backed up to different discs by two
+// configurations is safe; resolving a path in it then asks which configuration is meant. A
+// WORKING inside another configuration's WORKING is refused like any other overlap.
 func checkShared(ls []Location, others []*Config) error {
 	for _, o := range others {
 		for _, b := range o.All() {
 			for _, a := range ls {
-				if a.Role == Work && b.Role == Work {
-					continue
+				if a.Role == Work && b.Role == Work && a.hostKey() == b.hostKey() && a.Dir() == b.Dir() {
+					continue // one folder backed up by two configurations, to their own BACKUPs
 				}
 				if err := overlap(a, b, fmt.Sprintf(" of configuration %q", o.Name)); err != nil {
 					return err

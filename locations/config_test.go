@@ -58,7 +58,7 @@ func TestLoad(t *testing.T) {
     {"name": "documents",
      "work": ["~/Documents"], "backup": ["../disk/Docs", "%[1]s/unplugged/Docs/"]},
     {"name": "linked", "work": ["~/Documents", "~/link/w"], "backup": ["~/link/../link/new/Sub"]},
-    {"name": "home", "work": ["~"], "backup": ["%[1]s/a/bc", "%[1]s/a/b"]}
+    {"name": "misc", "work": ["%[1]s/misc"], "backup": ["%[1]s/a/bc", "%[1]s/a/b"]}
   ]
 }`, tmp))
 	t.Chdir(tmp)
@@ -68,7 +68,7 @@ func TestLoad(t *testing.T) {
 
 	assert.Equal(t, cfg, f.Path, "the path is made absolute")
 	require.Len(t, f.Configs, 3)
-	docs, linked, hm := f.Configs[0], f.Configs[1], f.Configs[2]
+	docs, linked, misc := f.Configs[0], f.Configs[1], f.Configs[2]
 	assert.Equal(t, &Config{
 		Name: "documents",
 		Work: []Location{{Path: filepath.Join(home, "Documents"), Raw: "~/Documents", Role: Work}},
@@ -85,14 +85,26 @@ func TestLoad(t *testing.T) {
 		},
 		Backup: []Location{{Path: filepath.Join(tmp, "real", "new", "Sub"), Raw: "~/link/../link/new/Sub", Role: Backup}},
 	}, linked, "symlinks are resolved, also in front of a part that does not exist")
-	assert.Equal(t, home, hm.Work[0].Path, `"~" alone is HOME`)
 	assert.Equal(t, []string{filepath.Join(tmp, "a", "bc"), filepath.Join(tmp, "a", "b")},
-		[]string{hm.Backup[0].Path, hm.Backup[1].Path}, "/a/bc is not inside /a/b")
+		[]string{misc.Backup[0].Path, misc.Backup[1].Path}, "/a/bc is not inside /a/b")
 
 	assert.True(t, docs.Work[0].Reachable())
 	assert.True(t, docs.Backup[0].Reachable())
 	assert.False(t, docs.Backup[1].Reachable(), "a location that does not exist is valid but not reachable")
 	assert.Same(t, linked, f.Lookup("linked"))
+}
+
+func TestLoadTildeAloneIsHome(t *testing.T) {
+	tmp := tempDir(t)
+	home := filepath.Join(tmp, "home")
+	require.NoError(t, os.MkdirAll(home, 0o755))
+	t.Setenv("HOME", home)
+	cfg := filepath.Join(tmp, "micsync.json")
+	writeFile(t, cfg, `{"configs": [{"name": "home", "work": ["~"], "backup": ["/mnt/home"]}]}`)
+
+	f, err := Load(cfg)
+	require.NoError(t, err)
+	assert.Equal(t, home, f.Configs[0].Work[0].Path, `"~" alone is HOME`)
 }
 
 // A file saved with a UTF-8 byte-order mark (some Windows editors write one) loads; errors
@@ -273,6 +285,22 @@ func TestLoadErrors(t *testing.T) {
   {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/disk/photos"]},
   {"name": "docs", "work": ["%[1]s/disk/photos"], "backup": ["%[1]s/disk/docs"]}]}`,
 			config: `configuration "docs"`, problem: `WORKING %[1]s/disk/photos and BACKUP %[1]s/disk/photos of configuration "photos" are both %[1]s/disk/photos`},
+		{name: "WORKING inside another configuration's WORKING", json: `{"configs": [
+  {"name": "home", "work": ["~"], "backup": ["%[1]s/disk/home"]},
+  {"name": "docs", "work": ["~/Documents"], "backup": ["%[1]s/disk/docs"]}]}`,
+			config: `configuration "docs"`, problem: `WORKING %[1]s/home/Documents is inside WORKING %[1]s/home of configuration "home"`},
+		{name: "WORKING around another configuration's WORKING", json: `{"configs": [
+  {"name": "docs", "work": ["~/Documents"], "backup": ["%[1]s/disk/docs"]},
+  {"name": "home", "work": ["~"], "backup": ["%[1]s/disk/home"]}]}`,
+			config: `configuration "home"`, problem: `WORKING %[1]s/home/Documents of configuration "docs" is inside WORKING %[1]s/home`},
+		{name: "WORKING inside another configuration's WORKING through a symlink", json: `{"configs": [
+  {"name": "real", "work": ["%[1]s/real"], "backup": ["%[1]s/disk/real"]},
+  {"name": "sub", "work": ["%[1]s/link/sub"], "backup": ["%[1]s/disk/sub"]}]}`,
+			config: `configuration "sub"`, problem: `WORKING %[1]s/real/sub is inside WORKING %[1]s/real of configuration "real"`},
+		{name: "remote WORKING inside another configuration's WORKING on the same host", json: `{"configs": [
+  {"name": "srv", "work": ["nas:/srv"], "backup": ["%[1]s/disk/srv"]},
+  {"name": "www", "work": ["me@nas:/srv/www"], "backup": ["%[1]s/disk/www"]}]}`,
+			config: `configuration "www"`, problem: `WORKING me@nas:/srv/www is inside WORKING nas:/srv of configuration "srv"`},
 		{name: "BACKUP equal to another configuration's BACKUP through a symlink", json: `{"configs": [
   {"name": "docs", "work": ["%[1]s/Documents"], "backup": ["%[1]s/real"]},
   {"name": "photos", "work": ["%[1]s/Pictures"], "backup": ["%[1]s/link"]}]}`,
@@ -320,19 +348,24 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
-// Locations of different configurations may share directories only when both are WORKINGs:
-// every copy goes between a WORKING and a BACKUP of one configuration.
+// Locations of different configurations may share directories only when both are WORKINGs and
+// the same folder: every copy goes between a WORKING and a BACKUP of one configuration. Paths
+// on other hosts share nothing.
 func TestLoadAllowsSharedWorkings(t *testing.T) {
 	tmp := tempDir(t)
 	t.Setenv("HOME", filepath.Join(tmp, "home"))
+	require.NoError(t, os.MkdirAll(filepath.Join(tmp, "home", "Pictures"), 0o755))
+	require.NoError(t, os.Symlink(filepath.Join(tmp, "home", "Pictures"), filepath.Join(tmp, "pics")))
 	cfg := filepath.Join(tmp, "micsync.json")
 	writeFile(t, cfg, strings.ReplaceAll(`{"configs": [
   {"name": "usb", "work": ["~/Pictures"], "backup": ["%[1]s/disk1/photos", "nas:/srv/photos"]},
   {"name": "nas", "work": ["%[1]s/home/Pictures/"], "backup": ["%[1]s/disk2/photos", "other:/srv/photos"]},
-  {"name": "home", "work": ["~"], "backup": ["/mnt/home"]},
-  {"name": "raw", "work": ["~/Pictures/raw"], "backup": ["/mnt/raw"]}
+  {"name": "link", "work": ["%[1]s/pics"], "backup": ["%[1]s/disk3/photos"]},
+  {"name": "remote", "work": ["nas:/srv/www"], "backup": ["%[1]s/disk1/www"]},
+  {"name": "remote2", "work": ["me@nas:/srv/www/"], "backup": ["%[1]s/disk2/www"]}
 ]}`, "%[1]s", tmp))
 	f, err := Load(cfg)
-	require.NoError(t, err, "the same WORKING, a WORKING inside another one, the same path on other hosts")
-	assert.Len(t, f.Configs, 4)
+	require.NoError(t, err, "the same WORKING, also through a symlink or on another host, the same path on other hosts")
+	require.Len(t, f.Configs, 5)
+	assert.Equal(t, f.Configs[0].Work[0].Path, f.Configs[2].Work[0].Path)
 }

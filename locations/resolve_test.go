@@ -10,15 +10,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// resolveFixture loads a config file with two configurations that share files:
-// "docs" (WORKING ~/Documents, BACKUP disk/Docs) and "home" (WORKING ~, BACKUP bk/home).
+// resolveFixture loads a config file with three configurations: "docs" (WORKING ~/Documents,
+// BACKUP disk/Docs) and "usb" (the same WORKING ~/Documents, BACKUP usb/Docs) share files;
+// "misc" (WORKING ~/misc, BACKUP bk/misc) shares nothing, and holds symlinks into ~/Documents.
 func resolveFixture(t *testing.T) (*File, string) {
 	t.Helper()
 	tmp := tempDir(t)
 	home := filepath.Join(tmp, "home")
 	for _, p := range []string{
 		"home/Documents/a.txt", "home/Documents/b c.txt", "home/Documents/sub/x", "home/Documents/sub/y",
-		"home/notes.txt", "disk/Docs/a.txt", "outside/f", "outside/g",
+		"home/misc/notes.txt", "disk/Docs/a.txt", "outside/f", "outside/g",
 		"disk/Docs/odd/ lead", "disk/Docs/odd/new\nline", "disk/Docs/odd/-dash", "disk/Docs/odd/caf\xe9",
 	} {
 		writeFile(t, filepath.Join(tmp, p), "x")
@@ -26,8 +27,8 @@ func resolveFixture(t *testing.T) (*File, string) {
 	for link, to := range map[string]string{
 		"home/Documents/link.txt": "a.txt",
 		"home/Documents/dangling": "missing",
-		"home/sublink":            "Documents/sub",
-		"home/docs-link":          "Documents",
+		"home/misc/sublink":       "../Documents/sub",
+		"home/misc/docs-link":     "../Documents",
 	} {
 		require.NoError(t, os.Symlink(to, filepath.Join(tmp, link)))
 	}
@@ -35,7 +36,8 @@ func resolveFixture(t *testing.T) (*File, string) {
 	cfg := filepath.Join(tmp, "micsync.json")
 	writeFile(t, cfg, fmt.Sprintf(`{"configs": [
   {"name": "docs", "work": ["~/Documents"], "backup": ["%[1]s/disk/Docs"]},
-  {"name": "home", "work": ["~"], "backup": ["%[1]s/bk/home"]}
+  {"name": "usb", "work": ["~/Documents"], "backup": ["%[1]s/usb/Docs"]},
+  {"name": "misc", "work": ["~/misc"], "backup": ["%[1]s/bk/misc"]}
 ]}`, tmp))
 	f, err := Load(cfg)
 	require.NoError(t, err)
@@ -60,19 +62,19 @@ func TestResolve(t *testing.T) {
 	}{
 		{name: "file", paths: []string{"home/Documents/a.txt"}, want: []found{
 			{"docs", Work, "home/Documents", "", []string{"a.txt"}},
-			{"home", Work, "home", "Documents", []string{"a.txt"}},
+			{"usb", Work, "home/Documents", "", []string{"a.txt"}},
 		}},
 		{name: "several files in the order given", paths: []string{"home/Documents/sub/y", "home/Documents/sub/x"}, want: []found{
 			{"docs", Work, "home/Documents", "sub", []string{"y", "x"}},
-			{"home", Work, "home", "Documents/sub", []string{"y", "x"}},
+			{"usb", Work, "home/Documents", "sub", []string{"y", "x"}},
 		}},
 		{name: "directory", paths: []string{"home/Documents/sub/"}, want: []found{
 			{"docs", Work, "home/Documents", "", []string{"sub"}},
-			{"home", Work, "home", "Documents", []string{"sub"}},
+			{"usb", Work, "home/Documents", "", []string{"sub"}},
 		}},
 		{name: "location root", paths: []string{"home/Documents"}, want: []found{
 			{"docs", Work, "home/Documents", "", nil},
-			{"home", Work, "home", "", []string{"Documents"}},
+			{"usb", Work, "home/Documents", "", nil},
 		}},
 		{name: "BACKUP root with a trailing slash", paths: []string{"disk/Docs/"}, want: []found{
 			{"docs", Backup, "disk/Docs", "", nil},
@@ -80,41 +82,42 @@ func TestResolve(t *testing.T) {
 		{name: "file in a BACKUP", paths: []string{"disk/Docs/a.txt"}, want: []found{
 			{"docs", Backup, "disk/Docs", "", []string{"a.txt"}},
 		}},
-		{name: "HOME as root", paths: []string{"home"}, want: []found{
-			{"home", Work, "home", "", nil},
+		{name: "WORKING of one configuration as root", paths: []string{"home/misc"}, want: []found{
+			{"misc", Work, "home/misc", "", nil},
 		}},
-		{name: "symlinked parent", paths: []string{"home/sublink/x"}, want: []found{
+		{name: "symlinked parent", paths: []string{"home/misc/sublink/x"}, want: []found{
 			{"docs", Work, "home/Documents", "sub", []string{"x"}},
-			{"home", Work, "home", "Documents/sub", []string{"x"}},
+			{"usb", Work, "home/Documents", "sub", []string{"x"}},
 		}},
 		{name: "path that is a symlink", paths: []string{"home/Documents/link.txt"}, want: []found{
 			{"docs", Work, "home/Documents", "", []string{"link.txt"}},
-			{"home", Work, "home", "Documents", []string{"link.txt"}},
+			{"usb", Work, "home/Documents", "", []string{"link.txt"}},
 		}},
 		{name: "dangling symlink", paths: []string{"home/Documents/dangling"}, want: []found{
 			{"docs", Work, "home/Documents", "", []string{"dangling"}},
-			{"home", Work, "home", "Documents", []string{"dangling"}},
+			{"usb", Work, "home/Documents", "", []string{"dangling"}},
 		}},
-		{name: "symlink to a location root given alone", paths: []string{"home/docs-link"}, want: []found{
+		{name: "symlink to a location root given alone", paths: []string{"home/misc/docs-link"}, want: []found{
 			{"docs", Work, "home/Documents", "", nil},
-			{"home", Work, "home", "", []string{"docs-link"}},
+			{"usb", Work, "home/Documents", "", nil},
+			{"misc", Work, "home/misc", "", []string{"docs-link"}},
 		}},
-		{name: "symlink to a location root among other paths", paths: []string{"home/notes.txt", "home/docs-link"}, want: []found{
-			{"home", Work, "home", "", []string{"notes.txt", "docs-link"}},
+		{name: "symlink to a location root among other paths", paths: []string{"home/misc/notes.txt", "home/misc/docs-link"}, want: []found{
+			{"misc", Work, "home/misc", "", []string{"notes.txt", "docs-link"}},
 		}},
 		{name: "relative to cwd", cwd: "home/Documents/sub", paths: []string{"x", "./y"}, want: []found{
 			{"docs", Work, "home/Documents", "sub", []string{"x", "y"}},
-			{"home", Work, "home", "Documents/sub", []string{"x", "y"}},
+			{"usb", Work, "home/Documents", "sub", []string{"x", "y"}},
 		}},
 		{name: "relative with ..", cwd: "home/Documents/sub", paths: []string{"../b c.txt"}, want: []found{
 			{"docs", Work, "home/Documents", "", []string{"b c.txt"}},
-			{"home", Work, "home", "Documents", []string{"b c.txt"}},
+			{"usb", Work, "home/Documents", "", []string{"b c.txt"}},
 		}},
 		{name: "root as .", cwd: "disk/Docs", paths: []string{"."}, want: []found{
 			{"docs", Backup, "disk/Docs", "", nil},
 		}},
-		{name: "duplicates kept once", cwd: "home", paths: []string{"notes.txt", "./notes.txt", "sublink", "../home/notes.txt"}, want: []found{
-			{"home", Work, "home", "", []string{"notes.txt", "sublink"}},
+		{name: "duplicates kept once", cwd: "home/misc", paths: []string{"notes.txt", "./notes.txt", "sublink", "../misc/notes.txt"}, want: []found{
+			{"misc", Work, "home/misc", "", []string{"notes.txt", "sublink"}},
 		}},
 		{name: "odd names", paths: []string{"disk/Docs/odd/ lead", "disk/Docs/odd/new\nline", "disk/Docs/odd/-dash", "disk/Docs/odd/caf\xe9"}, want: []found{
 			{"docs", Backup, "disk/Docs", "odd", []string{" lead", "new\nline", "-dash", "caf\xe9"}},
@@ -160,9 +163,9 @@ func TestResolveErrors(t *testing.T) {
 		{name: "nonexistent", paths: []string{"outside/nope.txt"}, want: "path outside/nope.txt does not exist"},
 		{name: "nonexistent among others", paths: []string{"outside/f", "outside/nope"}, want: "path outside/nope does not exist"},
 		{name: "nonexistent below a missing directory", paths: []string{"outside/no/such/file"}, want: "path outside/no/such/file does not exist"},
-		{name: "different parents", paths: []string{"home/notes.txt", "home/Documents/a.txt"},
-			want: "home/notes.txt and home/Documents/a.txt are not in the same directory"},
-		{name: "root with another path", paths: []string{"home/Documents", "home/notes.txt"},
+		{name: "different parents", paths: []string{"home/misc/notes.txt", "home/Documents/a.txt"},
+			want: "home/misc/notes.txt and home/Documents/a.txt are not in the same directory"},
+		{name: "root with another path", paths: []string{"home/Documents", "home/misc/notes.txt"},
 			want: "home/Documents is the root of a location: give it alone, without other paths"},
 		{name: "root with a path below it", paths: []string{"disk/Docs/a.txt", "disk/Docs/"},
 			want: "disk/Docs/ is the root of a location: give it alone, without other paths"},
@@ -184,9 +187,9 @@ func TestResolveAbsentPathsNameTheirPlace(t *testing.T) {
 
 	// Deleted in WORKING, with its directory: placed by the nearest parent that exists, through
 	// the symlink that leads there.
-	ts, err := f.Resolve([]string{"home/docs-link/letters/letter9.txt"}, tmp)
+	ts, err := f.Resolve([]string{"home/misc/docs-link/letters/letter9.txt"}, tmp)
 	require.NoError(t, err)
-	require.Len(t, ts, 2, "the docs WORKING, and the home WORKING that holds it")
+	require.Len(t, ts, 2, "the WORKING of docs, which is also the WORKING of usb")
 	assert.Equal(t, f.Lookup("docs").Work[0], ts[0].Location)
 	assert.Equal(t, "letters", ts[0].Rel)
 	assert.Equal(t, []string{"letter9.txt"}, ts[0].Names)
@@ -211,6 +214,7 @@ func TestResolveNoLocation(t *testing.T) {
 		{name: "one path", paths: []string{"outside/f"}, want: "outside/f is not inside any location of config "},
 		{name: "several paths", paths: []string{"outside/f", "outside/g"}, want: "outside/f, outside/g are not inside any location of config "},
 		{name: "the parent of a location", paths: []string{"disk"}, want: "disk is not inside any location of config "},
+		{name: "the parent of WORKINGs", paths: []string{"home"}, want: "home is not inside any location of config "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -78,7 +78,9 @@ func TestCheckLocations(t *testing.T) {
 		err          string
 	}{
 		{[]string{"~/Pictures"}, []string{"/mnt/nas/photos"}, ""},
-		{[]string{"~/Pictures/raw"}, nil, ""},
+		{[]string{"~/Pictures/"}, nil, ""},
+		{[]string{"~/Pictures/raw"}, nil, `WORKING ` + tmp + `/Pictures/raw is inside WORKING ` + tmp + `/Pictures of configuration "photos"`},
+		{[]string{"~"}, nil, `WORKING ` + tmp + `/Pictures of configuration "photos" is inside WORKING ` + tmp},
 		{nil, []string{"/mnt/disk/photos/x"}, `BACKUP /mnt/disk/photos/x is inside BACKUP /mnt/disk/photos of configuration "photos"`},
 		{[]string{"/mnt/disk"}, nil, `BACKUP /mnt/disk/photos of configuration "photos" is inside WORKING /mnt/disk`},
 		{nil, []string{"~/Pictures"}, `BACKUP ~/Pictures and WORKING ~/Pictures of configuration "photos" are both ` + tmp + "/Pictures"},

@@ -468,27 +468,66 @@ func TestOneFailingDestinationDoesNotStopTheOthers(t *testing.T) {
 	assert.Equal(t, "g", readFile(t, e.path("disk2/Documents/g.txt")))
 }
 
+// One WORKING backed up by two configurations, to their own BACKUPs: a path in it names the
+// configuration to use.
 func TestSeveralConfigurations(t *testing.T) {
 	e := newEnv(t)
 	e.writeConfig(t, `{"configs": [
-		{"name": "all", "work": ["~/w"], "backup": ["~/b-all"]},
-		{"name": "sub", "work": ["~/w/sub"], "backup": ["~/b-sub"]}]}`)
-	for _, d := range []string{"w/sub", "b-all/sub", "b-sub"} {
+		{"name": "usb", "work": ["~/w"], "backup": ["~/b-usb"]},
+		{"name": "nas", "work": ["~/w/"], "backup": ["~/b-nas"]}]}`)
+	for _, d := range []string{"w/sub", "b-usb/sub", "b-nas/sub"} {
 		require.NoError(t, os.MkdirAll(e.path(d), 0o755))
 	}
 	e.mkfile(t, "w/sub/f.txt", "f")
 	r := e.run(t, "--backup", e.path("w/sub/f.txt"))
 	assert.Equal(t, 2, r.Code)
-	assert.Contains(t, r.Stderr, "micsync: hint: answer with --configuration NAME (one of: all, sub)")
+	assert.Contains(t, r.Stderr, "micsync: hint: answer with --configuration NAME (one of: usb, nas)")
 
-	r = e.run(t, "--backup", "--configuration", "sub", e.path("w/sub/f.txt"))
+	r = e.run(t, "--backup", "--configuration", "nas", e.path("w/sub/f.txt"))
 	require.Equal(t, 0, r.Code, r.Stderr)
-	assert.True(t, exists(e.path("b-sub/f.txt")))
-	assert.False(t, exists(e.path("b-all/sub/f.txt")))
+	assert.True(t, exists(e.path("b-nas/sub/f.txt")))
+	assert.False(t, exists(e.path("b-usb/sub/f.txt")))
 
 	r = e.run(t, "--backup", "--configuration", "nope", e.path("w/sub/f.txt"))
 	assert.Equal(t, 2, r.Code)
 	assert.Contains(t, r.Stderr, `configuration "nope" has no location holding the paths`)
+}
+
+// A WORKING inside another configuration's WORKING is refused, whichever comes first in the
+// file, and init --add refuses to write one.
+func TestNestedWorkingsOfTwoConfigurationsAreRefused(t *testing.T) {
+	e := newEnv(t)
+	require.NoError(t, os.MkdirAll(e.path("w/sub"), 0o755))
+	for _, tt := range []struct{ config, problem string }{
+		{`{"configs": [
+		{"name": "all", "work": ["~/w"], "backup": ["~/b-all"]},
+		{"name": "sub", "work": ["~/w/sub"], "backup": ["~/b-sub"]}]}`,
+			`configuration "sub": WORKING ` + e.path("w/sub") + ` is inside WORKING ` + e.path("w") + ` of configuration "all"`},
+		{`{"configs": [
+		{"name": "sub", "work": ["~/w/sub"], "backup": ["~/b-sub"]},
+		{"name": "all", "work": ["~/w"], "backup": ["~/b-all"]}]}`,
+			`configuration "all": WORKING ` + e.path("w/sub") + ` of configuration "sub" is inside WORKING ` + e.path("w")},
+	} {
+		e.writeConfig(t, tt.config)
+		r := e.run(t, "check")
+		assert.Equal(t, 2, r.Code, r)
+		assert.Empty(t, r.Stdout)
+		assert.Equal(t, "micsync: error: config "+e.path(".micsync.json")+": "+tt.problem+"\n"+
+			"micsync: hint: fix the file, then run micsync check again\n", r.Stderr)
+	}
+
+	old := `{"configs": [{"name": "all", "work": ["~/w"], "backup": ["~/b-all"]}]}`
+	e.writeConfig(t, old)
+	r := e.run(t, "init", "--add", "--name", "sub", "--work", e.path("w/sub"), "--backup", "/nonexistent/b-sub")
+	assert.Equal(t, 2, r.Code, r)
+	assert.Contains(t, r.Stderr, `micsync: error: `)
+	assert.Contains(t, r.Stderr, `configuration "sub": WORKING `+e.path("w/sub")+` is inside WORKING `+e.path("w")+` of configuration "all"`)
+	assert.Contains(t, r.Stderr, "micsync: hint: nothing was written")
+	assert.Equal(t, old, readFile(t, e.path(".micsync.json")), "the file is unchanged")
+
+	r = e.run(t, "init", "--add", "--name", "nas", "--work", e.path("w"), "--backup", "/nonexistent/b-nas")
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, `added configuration "nas" to `+e.path(".micsync.json"), "the same WORKING is fine")
 }
 
 func TestBadInputIsOneClearError(t *testing.T) {

@@ -117,9 +117,9 @@ func TestTerminalChooseSourceLocation(t *testing.T) {
 func TestTerminalChooseConfiguration(t *testing.T) {
 	e := newEnv(t)
 	e.writeConfig(t, `{"configs": [
-		{"name": "all", "work": ["~/w"], "backup": ["~/b-all"]},
-		{"name": "sub", "work": ["~/w/sub"], "backup": ["~/b-sub"]}]}`)
-	for _, d := range []string{"b-all/sub", "b-sub"} {
+		{"name": "usb", "work": ["~/w"], "backup": ["~/b-usb"]},
+		{"name": "nas", "work": ["~/w"], "backup": ["~/b-nas"]}]}`)
+	for _, d := range []string{"b-usb/sub", "b-nas/sub"} {
 		require.NoError(t, os.MkdirAll(e.path(d), 0o755))
 	}
 	e.mkfile(t, "w/sub/f.txt", "f")
@@ -129,8 +129,8 @@ func TestTerminalChooseConfiguration(t *testing.T) {
 	s.Send(keyEnter)
 	s.Expect("1 file copied")
 	require.Equal(t, 0, s.Wait())
-	assert.True(t, exists(e.path("b-sub/f.txt")))
-	assert.False(t, exists(e.path("b-all/sub/f.txt")))
+	assert.True(t, exists(e.path("b-nas/sub/f.txt")))
+	assert.False(t, exists(e.path("b-usb/sub/f.txt")))
 }
 
 func TestTerminalChooseSeveralDestinations(t *testing.T) {

@@ -136,8 +136,8 @@ func TestCompletionWordsStamps(t *testing.T) {
 	home := setupHome(t)
 	cfg := filepath.Join(home, "cfg.json")
 	require.NoError(t, os.WriteFile(cfg, []byte(`{"configs": [
-		{"name": "docs", "work": ["~/Documents"], "backup": ["/mnt/a/Documents", "~/b1", "~/b2"]},
-		{"name": "more", "work": ["~/b2"], "backup": ["host:/srv/b"]}]}`), 0o600))
+		{"name": "docs", "work": ["~/Documents"], "backup": ["/mnt/a/Documents", "~/b1"]},
+		{"name": "more", "work": ["~/Documents"], "backup": ["~/b2", "host:/srv/b"]}]}`), 0o600))
 	for _, d := range []string{"b1/.micsync-trash/20260102T030405Z", "b1/.micsync-trash/20250101T000000Z",
 		"b2/.micsync-trash/20260102T030405Z", "b2/.micsync-trash/not-a-run", "Documents/.micsync-trash/20240101T000000Z"} {
 		require.NoError(t, os.MkdirAll(filepath.Join(home, d), 0o755))
@@ -147,7 +147,7 @@ func TestCompletionWordsStamps(t *testing.T) {
 	code, out, stderr := runMain(t, "--config-file", cfg, "completion-words", "stamps")
 	require.Equal(t, 0, code, stderr)
 	assert.Equal(t, "20240101T000000Z\n20250101T000000Z\n20260102T030405Z\n", out,
-		"every run once, sorted; not a file, not another directory, nothing from /mnt/a (missing) or the other host")
+		"every run once, also from a WORKING in two configurations, sorted; not a file, not another directory, nothing from /mnt/a (missing) or the other host")
 }
 
 // A disc that does not answer leaves its trash runs out of the completion; it does not keep the

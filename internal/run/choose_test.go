@@ -11,54 +11,55 @@ import (
 	"micsync/prompt"
 )
 
-// nestedWorld has two configurations whose WORKINGs nest: a path in w/sub is in both.
-func nestedWorld(t *testing.T) *world {
+// sharedWorld has two configurations with the same WORKING, each with its own BACKUP: a path in
+// w is in both.
+func sharedWorld(t *testing.T) *world {
 	t.Helper()
 	w := newWorld(t, `{"configs": [
-		{"name": "all", "work": ["w"], "backup": ["b-all"]},
-		{"name": "sub", "work": ["w/sub"], "backup": ["b-sub"]}]}`, "w/sub", "b-all/sub", "b-sub")
+		{"name": "usb", "work": ["w"], "backup": ["b-usb"]},
+		{"name": "nas", "work": ["w/"], "backup": ["b-nas"]}]}`, "w/sub", "b-usb/sub", "b-nas/sub")
 	w.write("w/sub/f.txt", "f")
 	return w
 }
 
 func TestPathsInSeveralConfigurationsAskWhichOne(t *testing.T) {
 	t.Parallel()
-	w := nestedWorld(t)
+	w := sharedWorld(t)
 	ask := scripted(t, "1")
 	e, _, _ := w.env(ask)
 	require.NoError(t, Run(e, w.req(Backup, Options{}, "w/sub/f.txt")))
-	assert.Equal(t, []string{"The paths are in several configurations. Which one? all|sub"}, ask.asked)
-	assert.Equal(t, "f", w.read("b-sub/f.txt"))
-	assert.False(t, w.exists("b-all/sub/f.txt"), "the other configuration is not touched")
+	assert.Equal(t, []string{"The paths are in several configurations. Which one? usb|nas"}, ask.asked)
+	assert.Equal(t, "f", w.read("b-nas/sub/f.txt"))
+	assert.False(t, w.exists("b-usb/sub/f.txt"), "the other configuration is not touched")
 }
 
 func TestConfigurationFlagChoosesAmongSeveral(t *testing.T) {
 	t.Parallel()
-	w := nestedWorld(t)
+	w := sharedWorld(t)
 	e, out, _ := w.env(scripted(t))
-	require.NoError(t, Run(e, w.req(Backup, Options{Configuration: "all"}, "w/sub/f.txt")))
-	assert.Equal(t, "f", w.read("b-all/sub/f.txt"))
-	assert.False(t, w.exists("b-sub/f.txt"))
-	assert.NotContains(t, out.String(), `configuration "sub"`)
+	require.NoError(t, Run(e, w.req(Backup, Options{Configuration: "usb"}, "w/sub/f.txt")))
+	assert.Equal(t, "f", w.read("b-usb/sub/f.txt"))
+	assert.False(t, w.exists("b-nas/sub/f.txt"))
+	assert.NotContains(t, out.String(), `configuration "nas"`)
 }
 
 func TestConfigurationFlagWithAWrongNameIsAUsageError(t *testing.T) {
 	t.Parallel()
-	w := nestedWorld(t)
+	w := sharedWorld(t)
 	before := w.snapshot()
 	e, _, _ := w.env(scripted(t))
 	err := Run(e, w.req(Backup, Options{Configuration: "nope"}, "w/sub/f.txt"))
-	requireUsage(t, err, `configuration "nope" has no location holding the paths`, "the paths are in: all, sub")
+	requireUsage(t, err, `configuration "nope" has no location holding the paths`, "the paths are in: usb, nas")
 	w.unchanged(before)
 }
 
 func TestSeveralConfigurationsWithoutTerminalNameTheFlag(t *testing.T) {
 	t.Parallel()
-	w := nestedWorld(t)
+	w := sharedWorld(t)
 	before := w.snapshot()
 	e, _, _ := w.env(prompt.NoTerminal{})
 	err := Run(e, w.req(Backup, Options{}, "w/sub/f.txt"))
-	requireNoTerminal(t, err, "the paths are in several configurations", "--configuration NAME (one of: all, sub)")
+	requireNoTerminal(t, err, "the paths are in several configurations", "--configuration NAME (one of: usb, nas)")
 	w.unchanged(before)
 }
 

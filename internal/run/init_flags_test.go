@@ -112,6 +112,28 @@ func TestInitAddRefusesDirectoriesOfAnotherConfiguration(t *testing.T) {
 		"the same WORKING backed up to another disc")
 }
 
+// A WORKING of the configuration added may be another configuration's WORKING, but not inside
+// it or around it.
+func TestInitAddRefusesAWorkingNestedWithAnotherConfigurationsWorking(t *testing.T) {
+	t.Parallel()
+	w := initWorld(t)
+	require.NoError(t, os.MkdirAll(w.path("home/Pictures/raw"), 0o755))
+	existing := `{"configs": [{"name": "photos", "work": ["` + w.path("home/Pictures") + `"], "backup": ["/nonexistent/disk/photos"]}]}`
+	require.NoError(t, os.WriteFile(w.cfg, []byte(existing), 0o600))
+	for work, problem := range map[string]string{
+		w.path("home/Pictures/raw"): `WORKING ` + w.path("home/Pictures/raw") + ` is inside WORKING ` + w.path("home/Pictures") + ` of configuration "photos"`,
+		w.path("home"):              `WORKING ` + w.path("home/Pictures") + ` of configuration "photos" is inside WORKING ` + w.path("home"),
+	} {
+		e, _, _ := w.env(prompt.NoTerminal{})
+		err := Init(e, InitRequest{Name: "raw", Work: []string{work}, Backup: []string{"/nonexistent/disk/raw"}, Add: true})
+		require.Error(t, err, work)
+		assert.True(t, isUsage(err), "exit status 2")
+		assert.Contains(t, err.Error(), `configuration "raw": `+problem)
+		assert.Equal(t, []string{"nothing was written"}, hintsOrNil(err))
+		assert.Equal(t, existing, w.read("micsync.json"), "the file is unchanged")
+	}
+}
+
 // A location whose parent exists but which does not is not created yet: init refuses it, for
 // every run would skip it, unless --create makes it; nothing is written or left behind.
 func TestInitCreate(t *testing.T) {

@@ -124,13 +124,15 @@ func TestInitInterviewRefusesAnotherConfigurationsDirectories(t *testing.T) {
 	cfg := filepath.Join(home, ".micsync.json")
 	existing := `{"configs": [{"name": "photos", "work": ["~/Pictures"], "backup": ["/nonexistent/disk/photos"]}]}`
 	require.NoError(t, os.WriteFile(cfg, []byte(existing), 0o600))
-	require.NoError(t, os.Mkdir(filepath.Join(home, "Pictures"), 0o755))
-	user := &typedLines{t: t, answers: []string{"docs", "/nonexistent/disk/photos/docs", "~/Documents", "",
+	require.NoError(t, os.MkdirAll(filepath.Join(home, "Pictures", "raw"), 0o755))
+	user := &typedLines{t: t, answers: []string{"docs", "/nonexistent/disk/photos/docs", "~/Pictures/raw", "~", "~/Documents", "",
 		"/nonexistent/disk/photos", "~/Pictures/docs", "/nonexistent/disk/docs", ""}}
 	a.Ask = user
 	require.NoError(t, Init(a, InitRequest{Add: true}))
 	assert.Equal(t, []string{
 		`WORKING /nonexistent/disk/photos/docs is inside BACKUP /nonexistent/disk/photos of configuration "photos"`,
+		`WORKING ` + home + `/Pictures/raw is inside WORKING ` + home + `/Pictures of configuration "photos"`,
+		`WORKING ` + home + `/Pictures of configuration "photos" is inside WORKING ` + home,
 		`BACKUP /nonexistent/disk/photos and BACKUP /nonexistent/disk/photos of configuration "photos" are both /nonexistent/disk/photos`,
 		`BACKUP ` + home + `/Pictures/docs is inside WORKING ` + home + `/Pictures of configuration "photos"`,
 	}, user.refused)
