@@ -1,11 +1,15 @@
 package rsyncplan
 
 import (
+	"time"
+
 	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"micsync/internal/disc"
 	"path"
 	"path/filepath"
 	"strings"
@@ -36,7 +40,37 @@ type Job struct {
 	// the destination keeps the times it is given exactly, so that a file saved twice in one
 	// second with the same size is seen as changed.
 	ExactTimes bool
+	// CoarseTimes compares them to within a second either way (--modify-window=1): set when
+	// the destination keeps times in steps of two seconds (FAT).
+	CoarseTimes bool
+	// DstModes, when set, says that the destination keeps no permissions and shows every file
+	// and directory with these modes, whatever it is given: the runs set no permissions, owners
+	// or groups, and ask (--chmod) for exactly the modes it shows, so that rsync has nothing to
+	// change (fusefat fails every chmod, and rsync with it).
+	DstModes *Modes
+	// SrcNoPerms says that the source keeps no permissions, so that the modes it shows mean
+	// nothing: the runs set none at the destination either; new entries get the user's usual
+	// modes (0666 for files and 0777 for directories, less the umask), existing ones keep theirs.
+	SrcNoPerms bool
+	// FixTimes says that the destination loses the time rsync gives a file when rsync renames
+	// it into place: execution sets the copied files' times again.
+	FixTimes bool
 }
+
+// Keep sets how the job's runs compare times and set attributes for a destination whose
+// filesystem keeps what caps says.
+func (j *Job) Keep(caps disc.Caps) {
+	j.ExactTimes = caps.TimeStep <= time.Nanosecond
+	j.CoarseTimes = caps.TimeStep >= 2*time.Second
+	j.DstModes = nil
+	if !caps.Perms {
+		j.DstModes = &Modes{File: caps.FileMode, Dir: caps.DirMode}
+	}
+	j.FixTimes = !caps.RenameKeepsTimes
+}
+
+// Modes are the modes a filesystem that keeps no permissions shows.
+type Modes struct{ File, Dir fs.FileMode }
 
 // Class is what a planned change does to the destination.
 type Class uint8
@@ -139,12 +173,43 @@ func withSlash(dir string) string {
 	return dir + "/"
 }
 
-// timeArgs returns how the job's runs compare modification times.
+// timeArgs returns how the job's runs compare modification times, and which attributes they
+// set besides (-a sets them all).
 func (j Job) timeArgs() []string {
-	if j.ExactTimes {
-		return []string{"--modify-window=-1"}
+	var args []string
+	switch {
+	case j.CoarseTimes:
+		args = append(args, "--modify-window=1")
+	case j.ExactTimes:
+		args = append(args, "--modify-window=-1")
 	}
-	return nil
+	switch {
+	case j.DstModes != nil:
+		args = append(args, "--no-perms", "--no-owner", "--no-group",
+			"--chmod="+chmodOf("D", j.DstModes.Dir)+","+chmodOf("F", j.DstModes.File))
+	case j.SrcNoPerms:
+		// --chmod sets what the source is taken to say; --no-perms then applies the umask
+		// to new entries and leaves existing ones as they are.
+		args = append(args, "--no-perms", "--no-owner", "--no-group", "--chmod=Dugo=rwx,Fugo=rw")
+	}
+	return args
+}
+
+// chmodOf writes mode as rsync's --chmod takes it for the kind of entry (D or F) that it
+// prefixes to every part: "Du=rwx,Dg=,Do=" for a directory's 0700.
+func chmodOf(kind string, m fs.FileMode) string {
+	var parts []string
+	for i, who := range []string{"u", "g", "o"} {
+		bits := (m.Perm() >> (6 - 3*i)) & 7
+		p := kind + who + "="
+		for j, c := range "rwx" {
+			if bits&(4>>j) != 0 {
+				p += string(c)
+			}
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, ",")
 }
 
 // treeFilter keeps directories and nothing else.

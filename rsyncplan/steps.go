@@ -28,9 +28,10 @@ func (a Approval) Overwrites(name string) bool { return a.Overwrite && !a.skips(
 func (a Approval) Deletes(name string) bool { return a.Delete && !a.skips(name) }
 
 // Step is one rsync run of an execution. Steps run in order: delete, newdirs, copy, for each
-// part, then root.
+// part (each of newdirs and copy followed by times where the destination loses the times rsync
+// gives, Job.FixTimes), then root.
 type Step struct {
-	Name string   // "delete", "newdirs", "copy" or "root"
+	Name string   // "delete", "newdirs", "copy", "times", "directory" or "root"
 	Args []string // rsync's arguments
 	// Part is, for a step that may run at the same time as the steps of other parts, its part
 	// (1, 2, ...): the parts hold different top-level entries of the destination. 0 for the
@@ -146,6 +147,11 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 			}
 			steps = append(steps, Step{Name: "newdirs", Part: g + 1, List: list, newTrees: trees, tops: tops,
 				Args: p.stepArgs(list, true)})
+			if p.Job.FixTimes {
+				// --existing: what is not there after the copy is never made here.
+				steps = append(steps, Step{Name: "times", Part: g + 1, List: list,
+					Args: p.stepArgs(list, false, "--recursive", "--existing", "--size-only")})
+			}
 		}
 		var cs []string
 		for _, n := range copies {
@@ -166,6 +172,10 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 				extra = append(extra, treeFilter...)
 			}
 			steps = append(steps, Step{Name: "copy", Part: g + 1, List: list, Args: p.stepArgs(list, false, extra...)})
+			if p.Job.FixTimes {
+				steps = append(steps, Step{Name: "times", Part: g + 1, List: list,
+					Args: p.stepArgs(list, false, append(extra, "--existing", "--size-only")...)})
+			}
 		}
 	}
 	if below != "" {

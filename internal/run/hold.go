@@ -229,7 +229,8 @@ func (e *Env) setUp(h *held, d *dest) error {
 		// A dry run takes no lock and makes no directory, but plans as the run would, where
 		// an earlier run made micsync's directory to probe in.
 		if dir := onDisc(d.loc); isDir(dir) {
-			d.job.ExactTimes = disc.KeepsNanoseconds(dir)
+			d.caps, _ = disc.Learn(dir)
+			d.job.Keep(d.caps)
 		}
 		return nil
 	}
@@ -241,8 +242,27 @@ func (e *Env) setUp(h *held, d *dest) error {
 	if d.job.TempDir, err = l.TempDir(); err != nil {
 		return ui.Failure(err)
 	}
-	d.job.ExactTimes = disc.KeepsNanoseconds(l.Disc)
+	d.caps, _ = disc.Learn(l.Disc)
+	d.job.Keep(d.caps)
 	return nil
+}
+
+// learnSource learns what the source's filesystem keeps, where micsync has its directory
+// there, or may make it (on a BACKUP, which micsync writes to anyway; a WORKING gets no
+// directory of micsync's for a backup): a source that keeps no permissions (a BACKUP on exFAT)
+// must not give its 0777 to the destination.
+func (e *Env) learnSource(src locations.Location, o Options) disc.Caps {
+	dir := onDisc(src)
+	if dir == "" {
+		return disc.Everything
+	}
+	if !o.DryRun && src.Role == locations.Backup && !isDir(dir) {
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return disc.Everything
+		}
+	}
+	caps, _ := disc.Learn(dir)
+	return caps
 }
 
 func isDir(path string) bool {

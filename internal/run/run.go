@@ -65,8 +65,10 @@ type dest struct {
 	// location's trash, in a directory named once the run holds the location.
 	keep     bool
 	trashRel string
-	stamp    string // the name of this run's directory in the trash
-	flushed  bool   // what was written is on the device
+	stamp    string    // the name of this run's directory in the trash
+	caps     disc.Caps // what the destination's filesystem keeps
+	srcCaps  disc.Caps // what the source's keeps
+	flushed  bool      // what was written is on the device
 	// skipped says why the user's answer left this destination as it was; "" when its
 	// approved plan is carried out.
 	skipped string
@@ -162,7 +164,10 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 	// Named while the run holds the locations: no other run writes there, so the trash
 	// directory is this run's alone.
 	stamp := trash.NewStamp(e.Ctx, e.Reach, locs(dests)...)
+	srcCaps := e.learnSource(src, o)
 	for _, d := range dests {
+		d.caps, d.srcCaps = disc.Everything, srcCaps
+		d.job.SrcNoPerms = !srcCaps.Perms
 		d.stamp = stamp
 		if d.keep {
 			d.job.Trash = trash.Dir(d.loc.Path, stamp, d.trashRel)

@@ -1,0 +1,131 @@
+package disc
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Caps is what a location's filesystem keeps of what rsync gives it, learned by trying it in
+// micsync's own directory there (Learn): the driver decides, kernel or FUSE, not the name of the
+// filesystem.
+type Caps struct {
+	// Perms says that permission bits set with chmod are kept. A filesystem that does not keep
+	// them (FAT, exFAT, NTFS through ntfs-3g) shows every file with FileMode and every directory
+	// with DirMode, whatever it is given; owners are not kept there either.
+	Perms             bool
+	FileMode, DirMode fs.FileMode
+	Symlinks          bool // a symlink can be made
+	CaseSensitive     bool // "A" and "a" are two names
+	// TimeStep is the resolution that modification times keep: a nanosecond (ext4, btrfs,
+	// xfs), a second for the filesystems that keep fractions coarsely or not at all (NTFS:
+	// 100 ns, exFAT: 10 ms, as rsync compares whole seconds), two seconds on FAT.
+	TimeStep time.Duration
+	// RenameKeepsTimes says that a file renamed keeps the modification time it was given
+	// before. rsync sets the time of its temporary file and then renames it; fusefat loses it.
+	RenameKeepsTimes bool
+	// BadChars are the characters of NameChars that a name may not hold there.
+	BadChars string
+}
+
+// NameChars are the characters that some filesystems refuse in names, as Learn tries them.
+const NameChars = `:?*<>|"\`
+
+// Everything is what a filesystem that keeps all of it has: what is assumed of a location that
+// cannot be tried (on another host, or where micsync cannot write).
+var Everything = Caps{Perms: true, Symlinks: true, CaseSensitive: true, TimeStep: time.Nanosecond, RenameKeepsTimes: true}
+
+// Learn tries what the filesystem of dir keeps, with entries of its own made in dir (micsync's
+// directory in the location, ROOT/.micsync) and removed again. ok is false when dir cannot be
+// written: then caps is Everything.
+func Learn(dir string) (caps Caps, ok bool) {
+	try, err := os.MkdirTemp(dir, "probe-")
+	if err != nil {
+		return Everything, false
+	}
+	defer os.RemoveAll(try)
+	file := filepath.Join(try, "File")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		return Everything, false
+	}
+	caps.Perms = keepsMode(file, 0o640) && keepsMode(file, 0o600) && keepsMode(try, 0o750)
+	if !caps.Perms {
+		if fi, err := os.Stat(file); err == nil {
+			caps.FileMode = fi.Mode().Perm()
+		}
+		if fi, err := os.Stat(try); err == nil {
+			caps.DirMode = fi.Mode().Perm()
+		}
+	}
+	caps.Symlinks = os.Symlink("File", filepath.Join(try, "link")) == nil
+	_, err = os.Lstat(filepath.Join(try, "file"))
+	caps.CaseSensitive = err != nil
+	caps.TimeStep = timeStep(file)
+	caps.RenameKeepsTimes = renameKeepsTimes(try, caps.TimeStep)
+	for _, c := range NameChars {
+		name := filepath.Join(try, "n"+string(c))
+		if os.WriteFile(name, nil, 0o600) != nil || !listed(try, "n"+string(c)) {
+			caps.BadChars += string(c)
+		}
+	}
+	return caps, true
+}
+
+// keepsMode reports whether path takes mode and shows it back.
+func keepsMode(path string, mode fs.FileMode) bool {
+	if os.Chmod(path, mode) != nil {
+		return false
+	}
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().Perm() == mode
+}
+
+// probeTime has an odd second and a fraction, so that both a lost fraction and FAT's two
+// seconds show.
+var probeTime = time.Date(2021, 3, 4, 5, 6, 7, 123456789, time.UTC)
+
+func timeStep(path string) time.Duration {
+	if os.Chtimes(path, probeTime, probeTime) != nil {
+		return 2 * time.Second // times cannot even be set: compare them as loosely as rsync can
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return 2 * time.Second
+	case fi.ModTime().Equal(probeTime):
+		return time.Nanosecond
+	case fi.ModTime().Unix() == probeTime.Unix():
+		return time.Second
+	}
+	return 2 * time.Second
+}
+
+// renameKeepsTimes sets a time on a new file and renames it, as rsync does with its temporary
+// file, and reports whether the time is still there, to within step.
+func renameKeepsTimes(dir string, step time.Duration) bool {
+	from, to := filepath.Join(dir, "before"), filepath.Join(dir, "after")
+	if os.WriteFile(from, []byte("x"), 0o600) != nil || os.Chtimes(from, probeTime, probeTime) != nil || os.Rename(from, to) != nil {
+		return false
+	}
+	fi, err := os.Stat(to)
+	return err == nil && fi.ModTime().Sub(probeTime).Abs() < step
+}
+
+// listed reports whether dir lists name exactly: a driver may take a name and store another.
+func listed(dir, name string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if e.Name() == name {
+			return true
+		}
+	}
+	return false
+}
+
+// CanName reports whether the filesystem can hold an entry called name (one component).
+func (c Caps) CanName(name string) bool { return !strings.ContainsAny(name, c.BadChars) }
