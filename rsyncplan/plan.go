@@ -58,15 +58,18 @@ type Job struct {
 }
 
 // Keep sets how the job's runs compare times and set attributes for a destination whose
-// filesystem keeps what caps says.
-func (j *Job) Keep(caps disc.Caps) {
-	j.ExactTimes = caps.TimeStep <= time.Nanosecond
-	j.CoarseTimes = caps.TimeStep >= 2*time.Second
+// filesystem keeps what dst says, from a source whose filesystem keeps what src says: times
+// are compared as finely as the coarser of the two keeps them.
+func (j *Job) Keep(dst, src disc.Caps) {
+	step := max(dst.TimeStep, src.TimeStep)
+	j.ExactTimes = step <= time.Nanosecond
+	j.CoarseTimes = step >= 2*time.Second
 	j.DstModes = nil
-	if !caps.Perms {
-		j.DstModes = &Modes{File: caps.FileMode, Dir: caps.DirMode}
+	if !dst.Perms {
+		j.DstModes = &Modes{File: dst.FileMode, Dir: dst.DirMode}
 	}
-	j.FixTimes = !caps.RenameKeepsTimes
+	j.SrcNoPerms = !src.Perms
+	j.FixTimes = !dst.RenameKeepsTimes
 }
 
 // Modes are the modes a filesystem that keeps no permissions shows.

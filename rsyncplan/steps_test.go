@@ -7,9 +7,12 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"micsync/internal/disc"
 )
 
 func TestArgs(t *testing.T) {
@@ -86,4 +89,26 @@ func TestNewTreeRunNeverOverwrites(t *testing.T) {
 	assert.Equal(t, "mine\n", readFile(t, late), "never overwritten")
 	assert.Equal(t, 599, done.Files, "everything else is copied")
 	assert.Equal(t, "x", readFile(t, filepath.Join(dst, "new1", "sub4", "f4")))
+}
+
+func TestKeepAsksRsyncForWhatTheDiscsKeep(t *testing.T) {
+	exfat := disc.Caps{FileMode: 0o777, DirMode: 0o777, TimeStep: time.Second, RenameKeepsTimes: true}
+	fat := disc.Caps{FileMode: 0o700, DirMode: 0o700, TimeStep: 2 * time.Second}
+	for _, c := range []struct {
+		name     string
+		dst, src disc.Caps
+		want     []string
+		fixTimes bool
+	}{
+		{"ext4 to ext4", disc.Everything, disc.Everything, []string{"--modify-window=-1"}, false},
+		{"to exFAT", exfat, disc.Everything, []string{"--no-perms", "--no-owner", "--no-group", "--chmod=Du=rwx,Dg=rwx,Do=rwx,Fu=rwx,Fg=rwx,Fo=rwx"}, false},
+		{"to FAT", fat, disc.Everything, []string{"--modify-window=1", "--no-perms", "--no-owner", "--no-group", "--chmod=Du=rwx,Dg=,Do=,Fu=rwx,Fg=,Fo="}, true},
+		{"from exFAT", disc.Everything, exfat, []string{"--no-perms", "--no-owner", "--no-group", "--chmod=Dugo=rwx,Fugo=rw"}, false},
+		{"from FAT", disc.Everything, fat, []string{"--modify-window=1", "--no-perms", "--no-owner", "--no-group", "--chmod=Dugo=rwx,Fugo=rw"}, false},
+	} {
+		var j Job
+		j.Keep(c.dst, c.src)
+		assert.Equal(t, c.want, j.timeArgs(), c.name)
+		assert.Equal(t, c.fixTimes, j.FixTimes, c.name)
+	}
 }

@@ -77,11 +77,18 @@ type Space struct {
 	Block int64 // the size a file's space is rounded up to
 }
 
+// ErrNoSize means that a filesystem does not tell its size.
+var ErrNoSize = errors.New("the filesystem does not tell its size")
+
 // SpaceOf reads the free space of the filesystem that holds dir.
 func SpaceOf(dir string) (Space, error) {
 	var st unix.Statfs_t
 	if err := unix.Statfs(dir, &st); err != nil {
 		return Space{}, fmt.Errorf("read the free space of %s: %w", dir, err)
+	}
+	if st.Blocks == 0 {
+		// fusefat says nothing of its size: zero blocks, none of them free.
+		return Space{}, fmt.Errorf("read the free space of %s: %w", dir, ErrNoSize)
 	}
 	return Space{Free: int64(st.Bavail) * int64(st.Bsize), Block: int64(st.Bsize)}, nil
 }

@@ -222,15 +222,17 @@ func (h *held) release() {
 // the disc keeps them.
 func (e *Env) setUp(h *held, d *dest) error {
 	if d.loc.Remote() {
+		d.job.Keep(d.caps, d.srcCaps)
 		return nil
 	}
 	l := h.lock[d.loc.Path]
 	if l == nil {
+		d.job.Keep(d.caps, d.srcCaps)
 		// A dry run takes no lock and makes no directory, but plans as the run would, where
 		// an earlier run made micsync's directory to probe in.
 		if dir := onDisc(d.loc); isDir(dir) {
 			d.caps, _ = disc.Learn(dir)
-			d.job.Keep(d.caps)
+			d.job.Keep(d.caps, d.srcCaps)
 		}
 		return nil
 	}
@@ -243,7 +245,7 @@ func (e *Env) setUp(h *held, d *dest) error {
 		return ui.Failure(err)
 	}
 	d.caps, _ = disc.Learn(l.Disc)
-	d.job.Keep(d.caps)
+	d.job.Keep(d.caps, d.srcCaps)
 	return nil
 }
 
@@ -330,7 +332,7 @@ func (e *Env) fits(h *held, d *dest) error {
 	var whole int64
 	for _, it := range d.plan.Items {
 		writes := it.Class == rsyncplan.NewFile ||
-			(d.approval.Overwrite && !it.Dir && (it.Class == rsyncplan.Modified || it.Class == rsyncplan.Replaced))
+			(d.approval.Overwrites(it.Name) && !it.Dir && (it.Class == rsyncplan.Modified || it.Class == rsyncplan.Replaced))
 		if writes {
 			items = append(items, it)
 			whole += space.Takes(it.Size, -1, false)

@@ -167,7 +167,6 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 	srcCaps := e.learnSource(src, o)
 	for _, d := range dests {
 		d.caps, d.srcCaps = disc.Everything, srcCaps
-		d.job.SrcNoPerms = !srcCaps.Perms
 		d.stamp = stamp
 		if d.keep {
 			d.job.Trash = trash.Dir(d.loc.Path, stamp, d.trashRel)
