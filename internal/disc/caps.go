@@ -28,6 +28,13 @@ type Caps struct {
 	RenameKeepsTimes bool
 	// BadChars are the characters of NameChars that a name may not hold there.
 	BadChars string
+	// MinTime and MaxTime, when not zero, bound the modification times the filesystem keeps
+	// (1980 to 2107 on FAT and exFAT): a time outside comes back as another one (see timeRange).
+	MinTime, MaxTime time.Time
+	// MaxFileSize, when not zero, is the largest file the filesystem holds: 4 GiB less a byte
+	// on FAT, whose directory entries keep a file's size in 32 bits and its time in steps of
+	// two seconds, which is how Learn knows it.
+	MaxFileSize int64
 }
 
 // NameChars are the characters that some filesystems refuse in names, as Learn tries them.
@@ -64,6 +71,10 @@ func Learn(dir string) (caps Caps, ok bool) {
 	caps.CaseSensitive = err != nil
 	caps.TimeStep = timeStep(file)
 	caps.RenameKeepsTimes = renameKeepsTimes(try, caps.TimeStep)
+	if caps.TimeStep >= 2*time.Second {
+		caps.MaxFileSize = 1<<32 - 1
+	}
+	caps.MinTime, caps.MaxTime = timeRange(dir, try)
 	for _, c := range NameChars {
 		name := filepath.Join(try, "n"+string(c))
 		if os.WriteFile(name, nil, 0o600) != nil || !listed(try, "n"+string(c)) {
@@ -111,6 +122,55 @@ func renameKeepsTimes(dir string, step time.Duration) bool {
 	}
 	fi, err := os.Stat(to)
 	return err == nil && fi.ModTime().Sub(probeTime).Abs() < step
+}
+
+// The times at the edges that Learn asks a filesystem to keep.
+var (
+	earliest = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	latest   = time.Date(2150, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// timeRange learns whether the filesystem of dir keeps a time as early as 1970 and as late as
+// 2150, from two files of micsync's that were given those times: a kernel driver changes a time
+// it cannot keep at once, a FUSE driver (exfat-fuse) only once the disc was unmounted, so the
+// files stay in dir, where a later run, after the disc was plugged in again, finds what the disc
+// made of them; try is where a file is tried at once. What comes back is no bound (FAT and
+// exFAT drivers wrap the year around): a filesystem that does not keep an edge is taken to keep
+// what FAT and exFAT keep, 1980 to 2107 (a day less at each end, for their local times).
+func timeRange(dir, try string) (minTime, maxTime time.Time) {
+	for _, edge := range []struct {
+		name  string
+		when  time.Time
+		bound time.Time
+		got   *time.Time
+	}{
+		{"time-1970", earliest, time.Date(1980, 1, 2, 0, 0, 0, 0, time.UTC), &minTime},
+		{"time-2150", latest, time.Date(2107, 12, 30, 0, 0, 0, 0, time.UTC), &maxTime},
+	} {
+		kept := filepath.Join(dir, edge.name)
+		if _, err := os.Lstat(kept); err != nil && !given(kept, edge.when) {
+			os.Remove(kept)
+		}
+		for _, p := range []string{kept, filepath.Join(try, edge.name)} {
+			if p != kept && !given(p, edge.when) {
+				continue
+			}
+			if fi, err := os.Stat(p); err == nil && !fi.ModTime().Equal(edge.when) {
+				*edge.got = edge.bound
+			}
+		}
+	}
+	return minTime, maxTime
+}
+
+// given makes the file p with the modification time t.
+func given(p string, t time.Time) bool {
+	return os.WriteFile(p, nil, 0o644) == nil && os.Chtimes(p, t, t) == nil
+}
+
+// KeepsTime reports whether the filesystem keeps the modification time t.
+func (c Caps) KeepsTime(t time.Time) bool {
+	return (c.MinTime.IsZero() || !t.Before(c.MinTime)) && (c.MaxTime.IsZero() || !t.After(c.MaxTime))
 }
 
 // listed reports whether dir lists name exactly: a driver may take a name and store another.
