@@ -129,11 +129,18 @@ type Plan struct {
 	// shows are only some of them, and which of the destination's entries the unreadable ones
 	// hold is unknown.
 	DeletionsSkipped bool
+	// Refused lists the entries of the source that the destination cannot hold (see Refuse):
+	// they are left out of the plan, with what they hold; Kept those that the source cannot
+	// hold, whose deletion or overwrite at the destination is left out (see Keep).
+	Refused, Kept []Refused
 }
 
-// Empty reports whether the plan has nothing to do: it changes nothing, and it could read
-// every entry (an entry it could not read makes the destination's result a failure).
-func (p *Plan) Empty() bool { return len(p.Items) == 0 && len(p.Unreadable) == 0 }
+// Empty reports whether the plan has nothing to do: it changes nothing, it could read every
+// entry, and the destination can hold every entry (an entry it could not read or that the
+// destination cannot hold makes the destination's result a failure).
+func (p *Plan) Empty() bool {
+	return len(p.Items) == 0 && len(p.Unreadable) == 0 && len(p.Refused) == 0
+}
 
 // Has reports whether the plan holds changes of class c.
 func (p *Plan) Has(c Class) bool { return p.Totals[c].Count > 0 }

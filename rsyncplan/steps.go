@@ -98,7 +98,11 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 		}
 	}
 
+	all := copies
 	copies, newTrees := p.splitNewTrees(copies)
+	// What the destination cannot hold is not in the plan's items, so not in the lists; a new
+	// tree that holds some of it is copied entry by entry instead.
+	copies, newTrees = p.untree(all, copies, newTrees)
 
 	// Each part's runs touch other top-level entries than the other parts' runs, so that the
 	// parts can run at the same time (see Execute).

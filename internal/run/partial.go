@@ -6,13 +6,20 @@ import (
 
 // partial returns the failure of a destination whose execution did everything else but left
 // entries out (rsyncplan.Done.Incomplete): those that rsync could not read, and files that
-// changed while they were copied. The summary lists each; nil when there are none.
+// changed while they were copied; and those that the destination cannot hold, which its plan
+// listed (a *ui.LeftOutError). The summary lists each; nil when there are none.
 func partial(d *dest) error {
 	err := d.done.Incomplete()
-	if err == nil {
+	refused := len(d.plan.Refused)
+	if err == nil && refused == 0 {
 		return nil
 	}
 	var hints []string
+	if refused > 0 {
+		err = &ui.LeftOutError{Refused: refused, Incomplete: err}
+		hints = append(hints, "the disc of "+ui.Show(d.loc.Path)+" cannot hold the entries listed with the plan: they were not copied, none overwrote another, and everything else was copied",
+			"rename them, or keep this BACKUP on a disc formatted ext4 (or NTFS), which holds them all")
+	}
 	if len(d.done.Unreadable) > 0 {
 		hints = append(hints, "rsync could not read or write the entries named above: check their permissions; everything else was copied")
 	}

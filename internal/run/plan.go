@@ -44,6 +44,9 @@ func (e *Env) plan(act Action, src locations.Location, d *dest, o Options) error
 	if err != nil {
 		return ui.Failure(err, rsyncHints(err, d)...)
 	}
+	if err := e.cannot(d, p); err != nil {
+		return ui.Failure(err, rsyncHints(err, d)...)
+	}
 	if p.Has(rsyncplan.Deleted) && !o.AllowEmptySource {
 		if empty, none := e.sourceEmpty(d.rsync, p); empty {
 			is, really := "is empty", "empty"

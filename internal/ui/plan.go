@@ -91,7 +91,8 @@ next:
 // samePlan reports whether two plans show the same apart from their items.
 func samePlan(a, b *rsyncplan.Plan) bool {
 	return a.Job.Delete == b.Job.Delete && a.DeletionsSkipped == b.DeletionsSkipped &&
-		slices.Equal(a.Missing, b.Missing) && slices.Equal(a.Warnings, b.Warnings) && slices.Equal(a.Unreadable, b.Unreadable)
+		slices.Equal(a.Missing, b.Missing) && slices.Equal(a.Warnings, b.Warnings) && slices.Equal(a.Unreadable, b.Unreadable) &&
+		slices.Equal(a.Refused, b.Refused) && slices.Equal(a.Kept, b.Kept)
 }
 
 // planBody prints what a plan changes: the totals of each class, then the lists.
@@ -114,6 +115,7 @@ func (o *Output) planBody(p *rsyncplan.Plan, l Lists) {
 			o.Printf("    ? %s: %s\n", Show(u.Name), OneLine(u.Reason))
 		}
 	}
+	o.refusedLists(p, l)
 	if p.DeletionsSkipped {
 		o.Printf("  no deletions planned: rsync deletes nothing when it cannot read all of the source\n")
 	}
@@ -229,14 +231,22 @@ func (o *Output) Summary(outcomes []Outcome) {
 		if d.Flushed {
 			flushed = ", flushed to the disc"
 		}
-		var incomplete *rsyncplan.IncompleteError
+		var incomplete error // what the runs left out, when they went to their end
+		var io *rsyncplan.IncompleteError
+		var lo *LeftOutError
+		switch {
+		case errors.As(d.Err, &lo):
+			incomplete = lo
+		case errors.As(d.Err, &io):
+			incomplete = io
+		}
 		switch {
 		case d.Skipped != "":
 			o.Printf("SKIPPED %s: %s\n", dir, d.Skipped)
 		case d.Err != nil && Interrupted(d.Err):
 			// rsync names a file when it starts copying it, so an unfinished run's counts prove nothing.
 			o.Printf("STOPPED %s: interrupted; run the same command again to finish\n", dir)
-		case d.Ran && errors.As(d.Err, &incomplete):
+		case d.Ran && incomplete != nil:
 			// Every run went to its end, so that the counts are what was done.
 			if done := doneText(d); done != "" {
 				o.Printf("FAILED  %s: %s; %s\n", dir, incomplete, done)
@@ -310,6 +320,9 @@ func doneText(d Outcome) string {
 	}
 	if stay > 0 {
 		parts = append(parts, Count(stay, "entry", "entries")+" not deleted, as picked")
+	}
+	if k := len(d.Plan.Kept); k > 0 {
+		parts = append(parts, Count(k, "entry", "entries")+" the source cannot hold left as they were")
 	}
 	return strings.Join(parts, ", ")
 }
