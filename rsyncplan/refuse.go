@@ -21,6 +21,11 @@ const (
 	BadChars
 	// NoSymlink: the entry is a symlink, and the filesystem holds none.
 	NoSymlink
+	// OutOfTime: the file's modification time is outside the range the filesystem keeps: it
+	// would come back as another time, and be copied again at every run.
+	OutOfTime
+	// TooBig: the file is larger than the filesystem's largest file.
+	TooBig
 )
 
 // Refused is an entry that a plan leaves alone, with everything below it, because the
@@ -35,12 +40,14 @@ type Refused struct {
 	// Group is, for SameFolded, the same for every entry of one directory whose names are
 	// equal when case is ignored.
 	Group string
+	Entry Entry // for OutOfTime and TooBig: the file, with its time and size
 }
 
 // Limited reports whether a filesystem that keeps caps cannot hold some entries: it ignores
 // case, holds no symlinks or refuses characters in names.
 func Limited(caps disc.Caps) bool {
-	return !caps.CaseSensitive || !caps.Symlinks || caps.BadChars != ""
+	return !caps.CaseSensitive || !caps.Symlinks || caps.BadChars != "" ||
+		!caps.MinTime.IsZero() || !caps.MaxTime.IsZero() || caps.MaxFileSize > 0
 }
 
 // DirsToCheck returns the directories whose entries Cannot needs to see: the parent of every
@@ -101,9 +108,11 @@ func Cannot(items []Item, inSource bool, dirs map[string][]Entry, caps disc.Caps
 		}
 	}
 	types := map[string]byte{}
+	all := map[string]Entry{}
 	for dir, entries := range dirs {
 		for _, e := range entries {
 			types[path.Join(dir, e.Name)] = e.Type
+			all[path.Join(dir, e.Name)] = e
 		}
 	}
 	for _, it := range items {
@@ -117,6 +126,14 @@ func Cannot(items []Item, inSource bool, dirs map[string][]Entry, caps disc.Caps
 			byName[it.Name] = Refused{Name: it.Name, Reason: BadChars, Chars: bad}
 		} else if !caps.Symlinks && (it.Class == NewLink || types[it.Name] == 'L') {
 			byName[it.Name] = Refused{Name: it.Name, Reason: NoSymlink}
+		} else if e, ok := all[it.Name]; ok && inSource && e.Type == 'f' {
+			// A directory's time is no reason to leave out what it holds.
+			switch {
+			case caps.MaxFileSize > 0 && e.Size > caps.MaxFileSize:
+				byName[it.Name] = Refused{Name: it.Name, Reason: TooBig, Entry: e}
+			case !caps.KeepsTime(e.ModTime):
+				byName[it.Name] = Refused{Name: it.Name, Reason: OutOfTime, Entry: e}
+			}
 		}
 	}
 	names := map[string]bool{}

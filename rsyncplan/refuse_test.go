@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -181,4 +182,24 @@ func TestCannotAtTheDestination(t *testing.T) {
 	assert.Equal(t, []Refused{{Name: "Report.txt", Reason: SameFolded, Group: "REPORT.TXT"}, {Name: "a:b", Reason: BadChars, Chars: ":"},
 		{Name: "link", Reason: NoSymlink}, {Name: "report.txt", Reason: SameFolded, Group: "REPORT.TXT"}},
 		Cannot(items, false, dirs, exfat), "new entries are not at the destination")
+}
+
+func TestCannotTimesAndSizes(t *testing.T) {
+	fat := disc.Caps{FileMode: 0o700, DirMode: 0o700, TimeStep: 2 * time.Second, BadChars: disc.NameChars,
+		MinTime: time.Date(1980, 1, 2, 0, 0, 0, 0, time.UTC), MaxTime: time.Date(2107, 12, 30, 0, 0, 0, 0, time.UTC), MaxFileSize: 1<<32 - 1}
+	now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	old := time.Unix(0, 0)
+	big := Entry{Name: "big.iso", Type: 'f', Size: 1 << 32, ModTime: now}
+	dated := Entry{Name: "from-a-zip.txt", Type: 'f', Size: 3, ModTime: old}
+	dirs := map[string][]Entry{
+		".":   {big, dated, {Name: "fine.txt", Type: 'f', Size: 1, ModTime: now}, {Name: "olddir", Type: 'd', ModTime: old}},
+		"old": {},
+	}
+	items := []Item{{Name: "big.iso", Class: NewFile, Size: 1 << 32}, {Name: "from-a-zip.txt", Class: Modified, Size: 3},
+		{Name: "fine.txt", Class: NewFile, Size: 1}, {Name: "olddir", Class: NewDir, Dir: true}}
+	assert.True(t, Limited(disc.Caps{CaseSensitive: true, Symlinks: true, MaxFileSize: 1}))
+	assert.Equal(t, []Refused{{Name: "big.iso", Reason: TooBig, Entry: big}, {Name: "from-a-zip.txt", Reason: OutOfTime, Entry: dated}},
+		Cannot(items, true, dirs, fat), "a directory's time is no reason to leave it out")
+	assert.Empty(t, Cannot(items, false, dirs, fat), "at the destination, a time or a size is no reason to keep an entry")
+	assert.Empty(t, Cannot(items, true, dirs, disc.Everything))
 }

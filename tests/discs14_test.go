@@ -188,3 +188,49 @@ func TestDiscs14LearnsWhatEachDiscKeeps(t *testing.T) {
 		})
 	}
 }
+
+// TestDiscs14TimesAndSizesTheDiscCannotKeep backs up a file dated 1970 (as files from old
+// archives are) and, to FAT32, a file of 4 GiB: both are listed before any question and left
+// out, the rest is copied, and the run exits 1. exfat-fuse shows what it cannot keep only after
+// a re-plug: the first backup copies the 1970 file, and from then on it is listed, never copied
+// again and again.
+func TestDiscs14TimesAndSizesTheDiscCannotKeep(t *testing.T) {
+	for _, fsys := range []string{fat32, exfat} {
+		t.Run(fsys, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			d := newDisc(t, fsys, 64)
+			w, b := e.path("w"), d.path("b")
+			require.NoError(t, os.Mkdir(b, 0o755))
+			discConfig(t, e, w, b)
+			e.mkfile(t, "w/fine.txt", "fine")
+			e.mkfile(t, "w/from-a-zip.txt", "old")
+			setMtime(t, e.path("w/from-a-zip.txt"), time.Unix(0, 0))
+			if fsys == fat32 {
+				big, err := os.Create(e.path("w/big.iso"))
+				require.NoError(t, err)
+				require.NoError(t, big.Truncate(1<<32)) // sparse here: nothing is written
+				require.NoError(t, big.Close())
+			}
+
+			if fsys == exfat {
+				r := e.run(t, "--backup", w)
+				require.Equal(t, 0, r.Code, "the first run cannot know yet: %v", r)
+				d.Remount()
+			}
+			r := e.run(t, "--backup", "-m", w)
+			assert.Equal(t, 1, r.Code, r)
+			assert.Contains(t, r.Stdout, "    ! from-a-zip.txt: its time, "+time.Unix(0, 0).Local().Format("2006-01-02 15:04:05")+", is outside the times kept there\n")
+			assert.Contains(t, r.Stderr, "touch FILE")
+			assert.NotContains(t, r.Stderr, "rsync:", "no raw rsync message")
+			assert.Equal(t, "fine", readFile(t, filepath.Join(b, "fine.txt")))
+			if fsys == fat32 {
+				assert.Contains(t, r.Stdout, "    ! big.iso: 4.3 GB, larger than the largest file there\n")
+				assert.Contains(t, r.Stderr, "FAT32 holds no file of 4 GiB or more")
+				assert.False(t, exists(filepath.Join(b, "big.iso")))
+				assert.False(t, exists(filepath.Join(b, "from-a-zip.txt")))
+			}
+			assert.False(t, exists(filepath.Join(b, ".micsync-trash")), "nothing copied over again")
+		})
+	}
+}

@@ -2,6 +2,7 @@ package run
 
 import (
 	"micsync/internal/ui"
+	"micsync/rsyncplan"
 )
 
 // partial returns the failure of a destination whose execution did everything else but left
@@ -17,8 +18,27 @@ func partial(d *dest) error {
 	var hints []string
 	if refused > 0 {
 		err = &ui.LeftOutError{Refused: refused, Incomplete: err}
-		hints = append(hints, "the disc of "+ui.Show(d.loc.Path)+" cannot hold the entries listed with the plan: they were not copied, none overwrote another, and everything else was copied",
-			"rename them, or keep this BACKUP on a disc formatted ext4 (or NTFS), which holds them all")
+		hints = append(hints, "the disc of "+ui.Show(d.loc.Path)+" cannot hold the entries listed with the plan: they were not copied, none overwrote another, and everything else was copied")
+		var named, timed, big bool
+		for _, r := range d.plan.Refused {
+			switch r.Reason {
+			case rsyncplan.OutOfTime:
+				timed = true
+			case rsyncplan.TooBig:
+				big = true
+			default:
+				named = true
+			}
+		}
+		if big {
+			hints = append(hints, "FAT32 holds no file of 4 GiB or more: keep such files on a disc formatted exFAT, NTFS or ext4")
+		}
+		if named {
+			hints = append(hints, "rename them, or keep this BACKUP on a disc formatted ext4 (or NTFS), which holds them all")
+		}
+		if timed {
+			hints = append(hints, "a file whose time the disc cannot keep is copied once it has one it keeps: touch FILE gives it the time of now")
+		}
 	}
 	if len(d.done.Unreadable) > 0 {
 		hints = append(hints, "rsync could not read or write the entries named above: check their permissions; everything else was copied")

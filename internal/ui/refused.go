@@ -82,6 +82,10 @@ func refusedLine(rs []rsyncplan.Refused, i int, where string) string {
 			cs = append(cs, q)
 		}
 		return fmt.Sprintf("%s: %s cannot be in a name %s", Show(r.Name), andList(cs), where)
+	case rsyncplan.OutOfTime:
+		return fmt.Sprintf("%s: its time, %s, is outside the times kept %s", Show(r.Name), r.Entry.ModTime.Local().Format("2006-01-02 15:04:05"), where)
+	case rsyncplan.TooBig:
+		return fmt.Sprintf("%s: %s, larger than the largest file %s", Show(r.Name), HumanBytes(r.Entry.Size), where)
 	}
 	return Show(r.Name) + ": no symlinks " + where
 }
