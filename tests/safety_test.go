@@ -209,8 +209,11 @@ func TestLargeDeletionNeedsASecondYes(t *testing.T) {
 	e := docsOneBackup(t)
 	for i := 0; i < 10; i++ {
 		e.mkfile(t, fmt.Sprintf("Documents/p/f%d.txt", i), "x")
+		setMtime(t, e.path(fmt.Sprintf("Documents/p/f%d.txt", i)), past)
 		if i < 4 {
+			// The same file on both sides: the same time too, not two writes a tick apart.
 			e.mkfile(t, fmt.Sprintf("disk1/Documents/p/f%d.txt", i), "x")
+			setMtime(t, e.path(fmt.Sprintf("disk1/Documents/p/f%d.txt", i)), past)
 		}
 	}
 	before := tree(t, e.Home)
