@@ -98,7 +98,7 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 		}
 	}
 
-	copies, newTrees := p.splitNewTrees(copies)
+	copies, newTrees := p.splitNewTrees(p.withLinks(copies))
 
 	// Each part's runs touch other top-level entries than the other parts' runs, so that the
 	// parts can run at the same time (see Execute).
