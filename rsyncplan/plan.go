@@ -317,13 +317,20 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 	if j.Names != nil && len(present)+len(missing) == 0 {
 		return p, nil
 	}
+	// The source's linked files are looked for while rsync plans, which takes longer.
+	walked := make(chan struct{})
+	go func() {
+		defer close(walked)
+		p.links = linkGroups(j, present)
+	}()
 	runs := dryRunArgs(j, src, present, missing)
-	if p.links = linkGroups(j, present); len(p.links) > 0 {
-		// Dry runs of parts would each see only some names of a file, and plan the others
-		// as copies of their own.
-		runs = []planRun{{args: PlanArgs(j, present, missing)}}
-	}
 	parts, unread, err := dryRuns(ctx, r, j, runs)
+	<-walked
+	if err == nil && len(p.links) > 0 && len(runs) > 1 {
+		// Dry runs of parts each saw only some names of a file, and planned the others as
+		// copies of their own.
+		parts, unread, err = dryRuns(ctx, r, j, []planRun{{args: PlanArgs(j, present, missing)}})
+	}
 	if err != nil {
 		return nil, err
 	}
