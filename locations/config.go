@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"micsync/internal/hang"
+	"micsync/internal/spell"
 )
 
 // DefaultPath returns the config file's path: $MICSYNC_CONFIG if set, else $HOME/.micsync.json.
@@ -38,6 +39,7 @@ type configJSON struct {
 	Work   []string `json:"work"`
 	Backup []string `json:"backup"`
 	SSH    *SSH     `json:"ssh"`
+	Keep   []string `json:"keep"`
 }
 
 // Load reads and validates the config file at path.
@@ -186,6 +188,8 @@ func typeProblem(field string) string {
 		return `"ssh": "identity" must be a string`
 	case "options":
 		return `"ssh": "options" must be a list of strings`
+	case "keep":
+		return `"keep" must be a list of strings: ["xattrs", "acls"]`
 	}
 	return fmt.Sprintf("%q has the wrong type", key)
 }
@@ -237,11 +241,46 @@ func newConfig(rc configJSON, dir string, res resolved) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Config{Name: rc.Name, Work: work, Backup: backup, SSH: s}
+	keep, err := newKeep(rc.Keep)
+	if err != nil {
+		return nil, err
+	}
+	c := &Config{Name: rc.Name, Work: work, Backup: backup, SSH: s, Keep: keep}
 	if err := checkOverlap(c.All()); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// newKeep reads "keep": the names of what to keep, each once.
+func newKeep(names []string) (Keep, error) {
+	var k Keep
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			return Keep{}, fmt.Errorf(`"keep" holds %q twice`, n)
+		}
+		seen[n] = true
+		switch n {
+		case "xattrs":
+			k.Xattrs = true
+		case "acls":
+			k.ACLs = true
+		default:
+			hint := `it may hold "xattrs" and "acls"`
+			best, dist := "", 3
+			for _, v := range KeepNames {
+				if d := spell.Distance(strings.ToLower(n), v); d < dist {
+					best, dist = v, d
+				}
+			}
+			if best != "" {
+				hint = fmt.Sprintf("did you mean %q?", best)
+			}
+			return Keep{}, fmt.Errorf(`"keep" holds %q, which micsync does not know: %s`, n, hint)
+		}
+	}
+	return k, nil
 }
 
 // newLocations makes the locations of one role from their paths as written; res holds the

@@ -47,7 +47,19 @@ type Config struct {
 	Work   []Location
 	Backup []Location
 	SSH    *SSH // settings for the locations on other hosts; nil when not given
+	// Keep says which attributes beyond rsync -a every copy keeps ("keep"): refused where a
+	// destination cannot keep them.
+	Keep Keep
 }
+
+// Keep is what a configuration's "keep" asks for.
+type Keep struct {
+	Xattrs bool // "xattrs": extended attributes (rsync -X)
+	ACLs   bool // "acls": POSIX ACLs (rsync -A)
+}
+
+// KeepNames are the values that "keep" may hold.
+var KeepNames = []string{"xattrs", "acls"}
 
 // Locations returns the config's locations of role r.
 func (c *Config) Locations(r Role) []Location {

@@ -43,6 +43,10 @@ func (p *Plan) parts(copies []string, deletes map[string]bool, newTrees map[stri
 			keys, weight, key, below = ks, w, inDir, dir
 		}
 	}
+	if p.linksApart(copies, key) {
+		// rsync links only the names of a file that one run lists.
+		return func(string) int { return 0 }, 1, ""
+	}
 	k = max(1, min(planParts, len(keys)))
 	load := make([]int, k)
 	parts := make(map[string]int, len(keys))
@@ -104,7 +108,7 @@ func (p *Plan) splitNewTrees(copies []string) (rest []string, trees map[string][
 			rest = append(rest, name)
 		}
 	}
-	if inTree < newTreeMin {
+	if inTree < newTreeMin || p.linksApart(copies, func(n string) string { return topNew(n, newDirs) }) {
 		return copies, nil
 	}
 	return rest, trees

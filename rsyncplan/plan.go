@@ -55,6 +55,27 @@ type Job struct {
 	// FixTimes says that the destination loses the time rsync gives a file when rsync renames
 	// it into place: execution sets the copied files' times again.
 	FixTimes bool
+	// HardLinks keeps the files of the source that have several names as one file with those
+	// names in the destination (-H): set where the destination can make hard links. A plan then
+	// keeps every name of such a file in one run (Plan.links).
+	HardLinks bool
+	// Xattrs and ACLs keep extended attributes (-X) and POSIX ACLs (-A): set when the
+	// configuration asks for them ("keep"), and refused (Unkept) where the destination cannot
+	// keep them.
+	Xattrs, ACLs bool
+}
+
+// Unkept returns what the job keeps that a destination that keeps what dst says cannot keep,
+// as the configuration names it ("xattrs", "acls"), or nil.
+func (j Job) Unkept(dst disc.Caps) []string {
+	var lost []string
+	if j.Xattrs && !dst.Xattrs {
+		lost = append(lost, "xattrs")
+	}
+	if j.ACLs && !dst.ACLs {
+		lost = append(lost, "acls")
+	}
+	return lost
 }
 
 // Keep sets how the job's runs compare times and set attributes for a destination whose
@@ -70,6 +91,7 @@ func (j *Job) Keep(dst, src disc.Caps) {
 	}
 	j.SrcNoPerms = !src.Perms
 	j.FixTimes = !dst.RenameKeepsTimes
+	j.HardLinks = dst.HardLinks
 }
 
 // Modes are the modes a filesystem that keeps no permissions shows.
@@ -133,6 +155,9 @@ type Plan struct {
 	// they are left out of the plan, with what they hold; Kept those that the source cannot
 	// hold, whose deletion or overwrite at the destination is left out (see Keep).
 	Refused, Kept []Refused
+	// links holds the names of each file that has several in the source, when the job keeps
+	// hard links (linkGroups): the runs keep them together.
+	links [][]string
 }
 
 // Empty reports whether the plan has nothing to do: it changes nothing, it could read every
@@ -201,6 +226,15 @@ func (j Job) timeArgs() []string {
 		// --chmod sets what the source is taken to say; --no-perms then applies the umask
 		// to new entries and leaves existing ones as they are.
 		args = append(args, "--no-perms", "--no-owner", "--no-group", "--chmod=Dugo=rwx,Fugo=rw")
+	}
+	if j.HardLinks {
+		args = append(args, "--hard-links")
+	}
+	if j.Xattrs {
+		args = append(args, "--xattrs")
+	}
+	if j.ACLs {
+		args = append(args, "--acls")
 	}
 	return args
 }
@@ -290,7 +324,20 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 	if j.Names != nil && len(present)+len(missing) == 0 {
 		return p, nil
 	}
-	parts, unread, err := dryRuns(ctx, r, j, dryRunArgs(j, src, present, missing))
+	// The source's linked files are looked for while rsync plans, which takes longer.
+	walked := make(chan struct{})
+	go func() {
+		defer close(walked)
+		p.links = linkGroups(j, present)
+	}()
+	runs := dryRunArgs(j, src, present, missing)
+	parts, unread, err := dryRuns(ctx, r, j, runs)
+	<-walked
+	if err == nil && len(p.links) > 0 && len(runs) > 1 {
+		// Dry runs of parts each saw only some names of a file, and planned the others as
+		// copies of their own.
+		parts, unread, err = dryRuns(ctx, r, j, []planRun{{args: PlanArgs(j, present, missing)}})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -414,9 +461,13 @@ func (c *classifier) add(items *[]Item, it rawItem) {
 	case strings.HasPrefix(code[2:], "+++++++++"):
 		item.Class = newClass(code[1])
 		c.lookups = append(c.lookups, len(*items))
-		if code[1] == 'f' {
+		if code[1] == 'f' && code[0] != 'h' { // a hard link ("hf") is a name, not a copy: no bytes
 			item.Size = it.size
 		}
+	case code[0] == 'h' && (code[3] == 's' || code[4] == 't'):
+		// Another name of a file that is sent ("hf.st"): what the destination holds under it
+		// is overwritten by a link to that file.
+		item.Class = Modified
 	case code[0] == '>' || code[0] == '<' || (code[0] == 'c' && code[2] == 'c'):
 		item.Class = Modified
 		if code[1] == 'f' {

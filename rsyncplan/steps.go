@@ -98,6 +98,7 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 		}
 	}
 
+	copies = p.withLinks(copies)
 	all := copies
 	copies, newTrees := p.splitNewTrees(copies)
 	// What the destination cannot hold is not in the plan's items, so not in the lists; a new

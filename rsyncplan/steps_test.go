@@ -100,11 +100,11 @@ func TestKeepAsksRsyncForWhatTheDiscsKeep(t *testing.T) {
 		want     []string
 		fixTimes bool
 	}{
-		{"ext4 to ext4", disc.Everything, disc.Everything, []string{"--modify-window=-1"}, false},
+		{"ext4 to ext4", disc.Everything, disc.Everything, []string{"--modify-window=-1", "--hard-links"}, false},
 		{"to exFAT", exfat, disc.Everything, []string{"--no-perms", "--no-owner", "--no-group", "--chmod=Du=rwx,Dg=rwx,Do=rwx,Fu=rwx,Fg=rwx,Fo=rwx"}, false},
 		{"to FAT", fat, disc.Everything, []string{"--modify-window=1", "--no-perms", "--no-owner", "--no-group", "--chmod=Du=rwx,Dg=,Do=,Fu=rwx,Fg=,Fo="}, true},
-		{"from exFAT", disc.Everything, exfat, []string{"--no-perms", "--no-owner", "--no-group", "--chmod=Dugo=rwx,Fugo=rw"}, false},
-		{"from FAT", disc.Everything, fat, []string{"--modify-window=1", "--no-perms", "--no-owner", "--no-group", "--chmod=Dugo=rwx,Fugo=rw"}, false},
+		{"from exFAT", disc.Everything, exfat, []string{"--no-perms", "--no-owner", "--no-group", "--chmod=Dugo=rwx,Fugo=rw", "--hard-links"}, false},
+		{"from FAT", disc.Everything, fat, []string{"--modify-window=1", "--no-perms", "--no-owner", "--no-group", "--chmod=Dugo=rwx,Fugo=rw", "--hard-links"}, false},
 	} {
 		var j Job
 		j.Keep(c.dst, c.src)

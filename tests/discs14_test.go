@@ -156,7 +156,7 @@ func TestDiscs14LearnsWhatEachDiscKeeps(t *testing.T) {
 		{ext4, disc.Everything},
 		{exfat, disc.Caps{FileMode: 0o777, DirMode: 0o777, TimeStep: time.Second, RenameKeepsTimes: true, BadChars: disc.NameChars,
 			MinTime: fatMin, MaxTime: fatMax}},
-		{ntfs, disc.Caps{FileMode: 0o777, DirMode: 0o777, Symlinks: true, CaseSensitive: true, TimeStep: time.Second, RenameKeepsTimes: true}},
+		{ntfs, disc.Caps{FileMode: 0o777, DirMode: 0o777, Symlinks: true, CaseSensitive: true, TimeStep: time.Second, RenameKeepsTimes: true, HardLinks: true, Xattrs: true}},
 		{fat32, disc.Caps{FileMode: 0o700, DirMode: 0o700, TimeStep: 2 * time.Second, BadChars: disc.NameChars,
 			MinTime: fatMin, MaxTime: fatMax, MaxFileSize: 1<<32 - 1}},
 	} {

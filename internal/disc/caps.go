@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Caps is what a location's filesystem keeps of what rsync gives it, learned by trying it in
@@ -35,6 +37,10 @@ type Caps struct {
 	// on FAT, whose directory entries keep a file's size in 32 bits and its time in steps of
 	// two seconds, which is how Learn knows it.
 	MaxFileSize int64
+
+	HardLinks bool // a second name can be given to a file (rsync -H)
+	Xattrs    bool // extended attributes in the user namespace are kept (rsync -X)
+	ACLs      bool // POSIX ACLs are kept (rsync -A)
 }
 
 // NameChars are the characters that some filesystems refuse in names, as Learn tries them.
@@ -42,7 +48,8 @@ const NameChars = `:?*<>|"\`
 
 // Everything is what a filesystem that keeps all of it has: what is assumed of a location that
 // cannot be tried (on another host, or where micsync cannot write).
-var Everything = Caps{Perms: true, Symlinks: true, CaseSensitive: true, TimeStep: time.Nanosecond, RenameKeepsTimes: true}
+var Everything = Caps{Perms: true, Symlinks: true, CaseSensitive: true, TimeStep: time.Nanosecond, RenameKeepsTimes: true,
+	HardLinks: true, Xattrs: true, ACLs: true}
 
 // Learn tries what the filesystem of dir keeps, with entries of its own made in dir (micsync's
 // directory in the location, ROOT/.micsync) and removed again. ok is false when dir cannot be
@@ -75,6 +82,9 @@ func Learn(dir string) (caps Caps, ok bool) {
 		caps.MaxFileSize = 1<<32 - 1
 	}
 	caps.MinTime, caps.MaxTime = timeRange(dir, try)
+	caps.HardLinks = hardLinks(file, filepath.Join(try, "hard"))
+	caps.Xattrs = keepsXattr(file)
+	caps.ACLs = keepsACL(file)
 	for _, c := range NameChars {
 		name := filepath.Join(try, "n"+string(c))
 		if os.WriteFile(name, nil, 0o600) != nil || !listed(try, "n"+string(c)) {
@@ -82,6 +92,52 @@ func Learn(dir string) (caps Caps, ok bool) {
 		}
 	}
 	return caps, true
+}
+
+// hardLinks reports whether file can get the second name link, and shows two links then.
+func hardLinks(file, link string) bool {
+	if os.Link(file, link) != nil {
+		return false
+	}
+	var st unix.Stat_t
+	return unix.Lstat(file, &st) == nil && st.Nlink == 2
+}
+
+// keepsXattr reports whether path takes a user extended attribute and shows it back.
+func keepsXattr(path string) bool {
+	if unix.Setxattr(path, "user.micsync", []byte("probe"), 0) != nil {
+		return false
+	}
+	buf := make([]byte, 16)
+	n, err := unix.Getxattr(path, "user.micsync", buf)
+	return err == nil && string(buf[:n]) == "probe"
+}
+
+// probeACL is a POSIX ACL in the kernel's xattr form (version 2, then tag, permissions and id
+// of each entry) that no mode can stand for: user::rw-, user:UID:r--, group::r--, mask::r--,
+// other::---.
+func probeACL() []byte {
+	entry := func(tag, perm uint16, id uint32) []byte {
+		return []byte{byte(tag), byte(tag >> 8), byte(perm), byte(perm >> 8), byte(id), byte(id >> 8), byte(id >> 16), byte(id >> 24)}
+	}
+	const undefined = 0xffffffff
+	acl := []byte{2, 0, 0, 0}
+	acl = append(acl, entry(0x01, 6, undefined)...)           // ACL_USER_OBJ
+	acl = append(acl, entry(0x02, 4, uint32(os.Getuid()))...) // ACL_USER
+	acl = append(acl, entry(0x04, 4, undefined)...)           // ACL_GROUP_OBJ
+	acl = append(acl, entry(0x10, 4, undefined)...)           // ACL_MASK
+	return append(acl, entry(0x20, 0, undefined)...)          // ACL_OTHER
+}
+
+// keepsACL reports whether path takes a POSIX ACL and shows it back.
+func keepsACL(path string) bool {
+	const name = "system.posix_acl_access"
+	if unix.Setxattr(path, name, probeACL(), 0) != nil {
+		return false
+	}
+	buf := make([]byte, 128)
+	n, err := unix.Getxattr(path, name, buf)
+	return err == nil && n > 4
 }
 
 // keepsMode reports whether path takes mode and shows it back.

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"micsync/internal/disc"
@@ -234,7 +235,7 @@ func (e *Env) setUp(h *held, d *dest) error {
 			d.caps, _ = disc.Learn(dir)
 			d.job.Keep(d.caps, d.srcCaps)
 		}
-		return nil
+		return unkept(d)
 	}
 	if left := l.RemoveLeftovers(); left.Files > 0 {
 		e.Out.Printf("removed %s (%s) left by an interrupted run in %s\n",
@@ -246,7 +247,28 @@ func (e *Env) setUp(h *held, d *dest) error {
 	}
 	d.caps, _ = disc.Learn(l.Disc)
 	d.job.Keep(d.caps, d.srcCaps)
-	return nil
+	return unkept(d)
+}
+
+// unkept refuses a destination whose filesystem cannot keep what the configuration asks to
+// keep, before anything is copied there.
+func unkept(d *dest) error {
+	lost := d.job.Unkept(d.caps)
+	if len(lost) == 0 {
+		return nil
+	}
+	what := strings.Join(lost, " and ")
+	return ui.Failure(fmt.Errorf("%s %s cannot keep %s: its filesystem does not take them; nothing was copied there",
+		d.loc.Role, ui.Show(d.loc.Path), what),
+		fmt.Sprintf(`remove %s from "keep" in the configuration, or use a location on a filesystem that keeps them (ext4, btrfs, xfs)`, quoted(lost)))
+}
+
+func quoted(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, " and ")
 }
 
 // learnSource learns what the source's filesystem keeps, where micsync has its directory

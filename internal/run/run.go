@@ -126,6 +126,8 @@ func Run(e *Env, req Request) error {
 			Names:  t.Names,
 			Delete: act.MayDelete && o.deleting(),
 			Tree:   act.Tree,
+			Xattrs: t.Config.Keep.Xattrs,
+			ACLs:   t.Config.Keep.ACLs,
 		}
 		if t.Rel == "" {
 			// micsync's own files in a location's root are never copied or deleted.
