@@ -1,6 +1,7 @@
 package tests
 
-// Issue 14 on real discs: what a disc formatted exFAT cannot hold.
+// Issue 14 on real discs: what a disc formatted exFAT or FAT32 cannot hold, and that NTFS
+// holds it all.
 
 import (
 	"os"
@@ -15,19 +16,52 @@ import (
 // destination fails with the count, nothing on the disc is overwritten with the wrong file,
 // and --work -D back from the disc deletes none of it from WORKING.
 func TestDisc14WhatExFATCannotHold(t *testing.T) {
-	e := newEnv(t)
-	h := newDisc(t, exfat, 64)
-	w, b := e.path("w"), h.path("b")
-	require.NoError(t, os.Mkdir(b, 0o755))
-	discConfig(t, e, w, b)
+	for _, fsys := range []string{exfat, fat32} {
+		t.Run(fsys, func(t *testing.T) {
+			t.Parallel()
+			whatTheDiscCannotHold(t, fsys)
+		})
+	}
+}
+
+// oddTree writes what exFAT and FAT32 cannot hold into w, with two plain files.
+func oddTree(t *testing.T, e *env, w string) {
+	t.Helper()
 	for name, content := range map[string]string{
 		"Report.txt": "upper", "report.txt": "lower", "Dir/same": "upper dir", "dir/same": "lower dir",
 		"a:b": "colon", "q?": "question", "st*r": "star", "l<t": "less", "p|p/in.txt": "pipe dir",
 		"plain.txt": "plain", "sub/ok.txt": "ok",
 	} {
-		e.mkfile(t, filepath.Join("w", name), content)
+		e.mkfile(t, filepath.Join(w, name), content)
 	}
 	require.NoError(t, os.Symlink("plain.txt", filepath.Join(w, "link")))
+}
+
+// TestDisc14NTFSHoldsItAll backs the same tree up to NTFS, which holds every one of those
+// names and the symlink: all is copied, and the second run is up to date.
+func TestDisc14NTFSHoldsItAll(t *testing.T) {
+	e := newEnv(t)
+	h := newDisc(t, ntfs, 64)
+	w, b := e.path("w"), h.path("b")
+	require.NoError(t, os.Mkdir(b, 0o755))
+	discConfig(t, e, w, b)
+	oddTree(t, e, w)
+	r := e.run(t, "--backup", w)
+	require.Equal(t, 0, r.Code, r)
+	assert.NotContains(t, r.Stdout, "cannot hold")
+	assert.Equal(t, h.asOn(locationFiles(t, w)), locationFiles(t, b))
+	r = e.run(t, "--backup", "-m", w)
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "nothing to do: up to date")
+}
+
+func whatTheDiscCannotHold(t *testing.T, fsys string) {
+	e := newEnv(t)
+	h := newDisc(t, fsys, 64)
+	w, b := e.path("w"), h.path("b")
+	require.NoError(t, os.Mkdir(b, 0o755))
+	discConfig(t, e, w, b)
+	oddTree(t, e, w)
 	work := locationFiles(t, w)
 
 	r := e.run(t, "--backup", w)
