@@ -1,6 +1,8 @@
 package disc
 
 import (
+	"cmp"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -190,7 +192,7 @@ var (
 // 2150, from two files of micsync's that were given those times: a kernel driver changes a time
 // it cannot keep at once, a FUSE driver (exfat-fuse) only once the disc was unmounted, so the
 // files stay in dir, where a later run, after the disc was plugged in again, finds what the disc
-// made of them; try is where a file is tried at once. What comes back is no bound (FAT and
+// made of them; try is where a file is tried at once ("": only the kept files are looked at). What comes back is no bound (FAT and
 // exFAT drivers wrap the year around): a filesystem that does not keep an edge is taken to keep
 // what FAT and exFAT keep, 1980 to 2107 (a day less at each end, for their local times).
 func timeRange(dir, try string) (minTime, maxTime time.Time) {
@@ -208,7 +210,7 @@ func timeRange(dir, try string) (minTime, maxTime time.Time) {
 			os.Remove(kept)
 		}
 		for _, p := range []string{kept, filepath.Join(try, edge.name)} {
-			if p != kept && !given(p, edge.when) {
+			if p != kept && (try == "" || !given(p, edge.when)) {
 				continue
 			}
 			if fi, err := os.Stat(p); err == nil && !fi.ModTime().Equal(edge.when) {
@@ -245,3 +247,43 @@ func listed(dir, name string) bool {
 
 // CanName reports whether the filesystem can hold an entry called name (one component).
 func (c Caps) CanName(name string) bool { return !strings.ContainsAny(name, c.BadChars) }
+
+// cached is what a cache file holds: the caps learned on a filesystem of type FSType.
+type cached struct {
+	FSType int64 `json:"fs_type"`
+	Caps   Caps  `json:"caps"`
+}
+
+// LearnOnce is Learn for a location that has a marker: what was learned on its disc is kept in
+// cache (a file of micsync's state on this machine, named by the marker's id) and taken from
+// there while the disc's filesystem is of the same type; only the range of times is looked at
+// anew each run, since a disc shows what it could not keep after a re-plug (see timeRange).
+// A reformatted disc has lost its marker, and so its cache.
+func LearnOnce(dir, cache string) (Caps, bool) {
+	var st unix.Statfs_t
+	if unix.Statfs(dir, &st) != nil {
+		return Learn(dir)
+	}
+	var c cached
+	if data, err := os.ReadFile(cache); err == nil && json.Unmarshal(data, &c) == nil && c.FSType == int64(st.Type) {
+		caps := c.Caps
+		minTime, maxTime := timeRange(dir, "")
+		if (caps.MinTime.IsZero() && !minTime.IsZero()) || (caps.MaxTime.IsZero() && !maxTime.IsZero()) {
+			caps.MinTime, caps.MaxTime = cmp.Or(caps.MinTime, minTime), cmp.Or(caps.MaxTime, maxTime)
+			remember(cache, int64(st.Type), caps)
+		}
+		return caps, true
+	}
+	caps, ok := Learn(dir)
+	if ok {
+		remember(cache, int64(st.Type), caps)
+	}
+	return caps, ok
+}
+
+// remember writes caps into the cache file; one that cannot be written is learned again.
+func remember(cache string, fsType int64, caps Caps) {
+	if data, err := json.Marshal(cached{FSType: fsType, Caps: caps}); err == nil && os.MkdirAll(filepath.Dir(cache), 0o700) == nil {
+		os.WriteFile(cache, data, 0o600)
+	}
+}

@@ -1,7 +1,9 @@
 package disc
 
 import (
+	"encoding/json"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -34,4 +36,42 @@ func TestKeepsTimeAndCanName(t *testing.T) {
 	assert.False(t, fat.CanName("a:b"))
 	assert.True(t, fat.CanName("a b"))
 	assert.True(t, Everything.CanName(`a:b?"`))
+}
+
+func TestLearnOnceRemembersADisc(t *testing.T) {
+	dir, cache := t.TempDir(), filepath.Join(t.TempDir(), "discs", "0123.json")
+	caps, ok := LearnOnce(dir, cache)
+	require.True(t, ok)
+	assert.Equal(t, Everything, caps)
+	require.FileExists(t, cache)
+
+	// The next run takes what was learned from the cache: a cache that says otherwise wins.
+	var c cached
+	data, err := os.ReadFile(cache)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &c))
+	c.Caps.Symlinks = false
+	data, _ = json.Marshal(c)
+	require.NoError(t, os.WriteFile(cache, data, 0o600))
+	caps, ok = LearnOnce(dir, cache)
+	require.True(t, ok)
+	assert.False(t, caps.Symlinks, "taken from the cache")
+
+	// A time the disc did not keep shows at the next run, and is remembered.
+	require.NoError(t, os.Chtimes(filepath.Join(dir, "time-1970"), time.Unix(100, 0), time.Unix(100, 0)))
+	caps, _ = LearnOnce(dir, cache)
+	assert.Equal(t, time.Date(1980, 1, 2, 0, 0, 0, 0, time.UTC), caps.MinTime)
+	data, err = os.ReadFile(cache)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &c))
+	assert.Equal(t, caps.MinTime, c.Caps.MinTime.UTC())
+
+	// Another filesystem under the same marker (a disc image copied to a new disc) is learned
+	// anew.
+	c.FSType++
+	data, _ = json.Marshal(c)
+	require.NoError(t, os.WriteFile(cache, data, 0o600))
+	require.NoError(t, os.Chtimes(filepath.Join(dir, "time-1970"), time.Unix(0, 0), time.Unix(0, 0)))
+	caps, _ = LearnOnce(dir, cache)
+	assert.True(t, caps.Symlinks)
 }

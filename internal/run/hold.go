@@ -232,7 +232,7 @@ func (e *Env) setUp(h *held, d *dest) error {
 		// A dry run takes no lock and makes no directory, but plans as the run would, where
 		// an earlier run made micsync's directory to probe in.
 		if dir := onDisc(d.loc); isDir(dir) {
-			d.caps, _ = disc.Learn(dir)
+			d.caps = learn(d.loc, dir)
 			d.job.Keep(d.caps, d.srcCaps)
 		}
 		return unkept(d)
@@ -245,7 +245,7 @@ func (e *Env) setUp(h *held, d *dest) error {
 	if d.job.TempDir, err = l.TempDir(); err != nil {
 		return ui.Failure(err)
 	}
-	d.caps, _ = disc.Learn(l.Disc)
+	d.caps = learn(d.loc, l.Disc)
 	d.job.Keep(d.caps, d.srcCaps)
 	return unkept(d)
 }
@@ -283,6 +283,18 @@ func (e *Env) learnSource(src locations.Location, o Options) disc.Caps {
 	if !o.DryRun && src.Role == locations.Backup && !isDir(dir) {
 		if err := os.Mkdir(dir, 0o755); err != nil {
 			return disc.Everything
+		}
+	}
+	return learn(src, dir)
+}
+
+// learn learns what the filesystem of l keeps, in dir, micsync's directory there: once for a
+// disc with a marker, whose id names what this machine remembers of it.
+func learn(l locations.Location, dir string) disc.Caps {
+	if l.MarkerID != "" && !strings.ContainsAny(l.MarkerID, `/\.`) {
+		if state, err := locations.StateDir(); err == nil {
+			caps, _ := disc.LearnOnce(dir, filepath.Join(state, "discs", l.MarkerID+".json"))
+			return caps
 		}
 	}
 	caps, _ := disc.Learn(dir)
