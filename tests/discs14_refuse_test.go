@@ -40,11 +40,7 @@ func oddTree(t *testing.T, e *env, w string) {
 // TestDisc14NTFSHoldsItAll backs the same tree up to NTFS, which holds every one of those
 // names and the symlink: all is copied, and the second run is up to date.
 func TestDisc14NTFSHoldsItAll(t *testing.T) {
-	e := newEnv(t)
-	h := newDisc(t, ntfs, 64)
-	w, b := e.path("w"), h.path("b")
-	require.NoError(t, os.Mkdir(b, 0o755))
-	discConfig(t, e, w, b)
+	e, h, w, b := backupOnDisc(t, ntfs)
 	oddTree(t, e, w)
 	r := e.run(t, "--backup", w)
 	require.Equal(t, 0, r.Code, r)
@@ -56,11 +52,7 @@ func TestDisc14NTFSHoldsItAll(t *testing.T) {
 }
 
 func whatTheDiscCannotHold(t *testing.T, fsys string) {
-	e := newEnv(t)
-	h := newDisc(t, fsys, 64)
-	w, b := e.path("w"), h.path("b")
-	require.NoError(t, os.Mkdir(b, 0o755))
-	discConfig(t, e, w, b)
+	e, h, w, b := backupOnDisc(t, fsys)
 	oddTree(t, e, w)
 	work := locationFiles(t, w)
 
@@ -100,11 +92,7 @@ func whatTheDiscCannotHold(t *testing.T, fsys string) {
 // A pair of names that differ only in case, one of them on the disc already: the other is not
 // copied over it, and neither goes to the trash.
 func TestDisc14CasePairNeverOverwrites(t *testing.T) {
-	e := newEnv(t)
-	h := newDisc(t, exfat, 64)
-	w, b := e.path("w"), h.path("b")
-	require.NoError(t, os.Mkdir(b, 0o755))
-	discConfig(t, e, w, b)
+	e, _, w, b := backupOnDisc(t, exfat)
 	e.mkfile(t, "w/Report.txt", "upper")
 	r := e.run(t, "--backup", w)
 	require.Equal(t, 0, r.Code, r)

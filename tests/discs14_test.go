@@ -20,6 +20,18 @@ import (
 // of what the location holds.
 var micsyncsOwn = []string{".micsync", ".micsync-location", ".micsync-trash"}
 
+// backupOnDisc is a configuration whose WORKING w is here and whose BACKUP b is a directory on
+// a new disc d of filesystem fsys.
+func backupOnDisc(t *testing.T, fsys string) (e *env, d *loopDisc, w, b string) {
+	t.Helper()
+	e = newEnv(t)
+	d = newDisc(t, fsys, 64)
+	w, b = e.path("w"), d.path("b")
+	require.NoError(t, os.Mkdir(b, 0o755))
+	discConfig(t, e, w, b)
+	return e, d, w, b
+}
+
 // workTree writes a small tree with the modes and times that the discs treat differently:
 // private and executable files, a private directory, and times with fractions of a second and
 // odd seconds, which FAT rounds.
@@ -45,11 +57,7 @@ func TestDiscs14AnUnchangedTreeIsUpToDateTheSecondTime(t *testing.T) {
 	for _, fsys := range []string{ext4, exfat, ntfs, fat32} {
 		t.Run(fsys, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t)
-			d := newDisc(t, fsys, 64)
-			w, b := e.path("w"), d.path("b")
-			require.NoError(t, os.Mkdir(b, 0o755))
-			discConfig(t, e, w, b)
+			e, d, w, b := backupOnDisc(t, fsys)
 			workTree(t, e, w)
 
 			r := e.run(t, "--backup", w)
@@ -80,11 +88,7 @@ func TestDiscs14CopyingBackKeepsWorkingsModes(t *testing.T) {
 	for _, fsys := range []string{exfat, ntfs, fat32} {
 		t.Run(fsys, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t)
-			d := newDisc(t, fsys, 64)
-			w, b := e.path("w"), d.path("b")
-			require.NoError(t, os.Mkdir(b, 0o755))
-			discConfig(t, e, w, b)
+			e, _, w, b := backupOnDisc(t, fsys)
 			workTree(t, e, w)
 			r := e.run(t, "--backup", w)
 			require.Equal(t, 0, r.Code, r)
@@ -198,11 +202,7 @@ func TestDiscs14TimesAndSizesTheDiscCannotKeep(t *testing.T) {
 	for _, fsys := range []string{fat32, exfat} {
 		t.Run(fsys, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t)
-			d := newDisc(t, fsys, 64)
-			w, b := e.path("w"), d.path("b")
-			require.NoError(t, os.Mkdir(b, 0o755))
-			discConfig(t, e, w, b)
+			e, d, w, b := backupOnDisc(t, fsys)
 			e.mkfile(t, "w/fine.txt", "fine")
 			e.mkfile(t, "w/from-a-zip.txt", "old")
 			setMtime(t, e.path("w/from-a-zip.txt"), time.Unix(0, 0))
