@@ -52,6 +52,8 @@ type Job struct {
 	// nothing: the runs set none at the destination either; new entries get the user's usual
 	// modes (0666 for files and 0777 for directories, less the umask), existing ones keep theirs.
 	SrcNoPerms bool
+	// NoOwners says that one side keeps no owners and groups: the runs set none.
+	NoOwners bool
 	// FixTimes says that the destination loses the time rsync gives a file when rsync renames
 	// it into place: execution sets the copied files' times again.
 	FixTimes bool
@@ -90,6 +92,7 @@ func (j *Job) Keep(dst, src disc.Caps) {
 		j.DstModes = &Modes{File: dst.FileMode, Dir: dst.DirMode}
 	}
 	j.SrcNoPerms = !src.Perms
+	j.NoOwners = !dst.Owners || !src.Owners
 	j.FixTimes = !dst.RenameKeepsTimes
 	j.HardLinks = dst.HardLinks
 }
@@ -226,6 +229,8 @@ func (j Job) timeArgs() []string {
 		// --chmod sets what the source is taken to say; --no-perms then applies the umask
 		// to new entries and leaves existing ones as they are.
 		args = append(args, "--no-perms", "--no-owner", "--no-group", "--chmod=Dugo=rwx,Fugo=rw")
+	case j.NoOwners:
+		args = append(args, "--no-owner", "--no-group")
 	}
 	if j.HardLinks {
 		args = append(args, "--hard-links")

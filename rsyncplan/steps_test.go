@@ -105,6 +105,8 @@ func TestKeepAsksRsyncForWhatTheDiscsKeep(t *testing.T) {
 		{"to FAT", fat, disc.Everything, []string{"--modify-window=1", "--no-perms", "--no-owner", "--no-group", "--chmod=Du=rwx,Dg=,Do=,Fu=rwx,Fg=,Fo="}, true},
 		{"from exFAT", disc.Everything, exfat, []string{"--no-perms", "--no-owner", "--no-group", "--chmod=Dugo=rwx,Fugo=rw", "--hard-links"}, false},
 		{"from FAT", disc.Everything, fat, []string{"--modify-window=1", "--no-perms", "--no-owner", "--no-group", "--chmod=Dugo=rwx,Fugo=rw", "--hard-links"}, false},
+		{"to a disc that keeps modes but not owners", func() disc.Caps { c := disc.Everything; c.Owners = false; return c }(), disc.Everything,
+			[]string{"--modify-window=-1", "--no-owner", "--no-group", "--hard-links"}, false},
 	} {
 		var j Job
 		j.Keep(c.dst, c.src)

@@ -126,6 +126,16 @@ func TestDiscs14CopyingBackKeepsWorkingsModes(t *testing.T) {
 			r = e.run(t, "--work", "-D", "-m", "--yes", w)
 			require.Equal(t, 0, r.Code, r)
 			assert.Contains(t, r.Stdout, "nothing to do: up to date")
+
+			// --tree makes the directories with the user's usual mode too.
+			require.NoError(t, os.MkdirAll(filepath.Join(b, "new/inner"), 0o755))
+			r = e.run(t, "--tree", filepath.Join(b, "new"))
+			require.Equal(t, 0, r.Code, r)
+			for _, dir := range []string{"new", "new/inner"} {
+				fi, err := os.Stat(filepath.Join(w, dir))
+				require.NoError(t, err)
+				assert.Equal(t, 0o777&^umask, fi.Mode().Perm(), dir)
+			}
 		})
 	}
 }

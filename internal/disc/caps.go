@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -21,8 +22,11 @@ type Caps struct {
 	// with DirMode, whatever it is given; owners are not kept there either.
 	Perms             bool
 	FileMode, DirMode fs.FileMode
-	Symlinks          bool // a symlink can be made
-	CaseSensitive     bool // "A" and "a" are two names
+	// Owners says that the owner and group of a file are kept. Only root gives files to
+	// others (rsync -o and -g), so that only root's runs try; others take them as kept.
+	Owners        bool
+	Symlinks      bool // a symlink can be made
+	CaseSensitive bool // "A" and "a" are two names
 	// TimeStep is the resolution that modification times keep: a nanosecond (ext4, btrfs,
 	// xfs), a second for the filesystems that keep fractions coarsely or not at all (NTFS:
 	// 100 ns, exFAT: 10 ms, as rsync compares whole seconds), two seconds on FAT.
@@ -50,7 +54,7 @@ const NameChars = `:?*<>|"\`
 
 // Everything is what a filesystem that keeps all of it has: what is assumed of a location that
 // cannot be tried (on another host, or where micsync cannot write).
-var Everything = Caps{Perms: true, Symlinks: true, CaseSensitive: true, TimeStep: time.Nanosecond, RenameKeepsTimes: true,
+var Everything = Caps{Perms: true, Owners: true, Symlinks: true, CaseSensitive: true, TimeStep: time.Nanosecond, RenameKeepsTimes: true,
 	HardLinks: true, Xattrs: true, ACLs: true}
 
 // Learn tries what the filesystem of dir keeps, with entries of its own made in dir (micsync's
@@ -75,6 +79,7 @@ func Learn(dir string) (caps Caps, ok bool) {
 			caps.DirMode = fi.Mode().Perm()
 		}
 	}
+	caps.Owners = caps.Perms && keepsOwner(file)
 	caps.Symlinks = os.Symlink("File", filepath.Join(try, "link")) == nil
 	_, err = os.Lstat(filepath.Join(try, "file"))
 	caps.CaseSensitive = err != nil
@@ -149,6 +154,24 @@ func keepsMode(path string, mode fs.FileMode) bool {
 	}
 	fi, err := os.Stat(path)
 	return err == nil && fi.Mode().Perm() == mode
+}
+
+// keepsOwner reports whether path, when root gives it to another user and group, shows them
+// back; true for a run that is not root's, which gives no file away.
+func keepsOwner(path string) bool {
+	if os.Geteuid() != 0 {
+		return true
+	}
+	const other = 4242
+	if os.Lchown(path, other, other) != nil {
+		return false
+	}
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && st.Uid == other && st.Gid == other
 }
 
 // probeTime has an odd second and a fraction, so that both a lost fraction and FAT's two
