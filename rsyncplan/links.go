@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 )
@@ -88,7 +89,7 @@ func excluded(rel string, dir bool, patterns []string) bool {
 // withLinks adds to copies, the names a run copies, the other names of each file that has one
 // in copies and others that the plan leaves as they are: rsync links a name to a file that is
 // already there only when it lists both. A name that the plan holds as an item is left to the
-// approval, whichever it is.
+// approval, whichever it is, and one that a side cannot hold is never added.
 func (p *Plan) withLinks(copies []string) []string {
 	if len(p.links) == 0 {
 		return copies
@@ -101,12 +102,17 @@ func (p *Plan) withLinks(copies []string) []string {
 	for _, it := range p.Items {
 		planned[it.Name] = true
 	}
+	// What a side cannot hold stays out, whatever it is linked to.
+	out := map[string]bool{}
+	for _, r := range slices.Concat(p.Refused, p.Kept) {
+		out[r.Name] = true
+	}
 	for _, g := range p.links {
 		if !anyOf(g, listed) {
 			continue
 		}
 		for _, n := range g {
-			if !listed[n] && !planned[n] {
+			if !listed[n] && !planned[n] && !out[n] && !under(n, out) {
 				copies = append(copies, n)
 				listed[n] = true
 			}

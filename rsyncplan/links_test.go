@@ -172,3 +172,14 @@ func TestUnkeptNamesWhatTheDestinationLoses(t *testing.T) {
 	assert.Nil(t, j.Unkept(disc.Everything))
 	assert.Equal(t, []string{"--xattrs", "--acls"}, j.timeArgs())
 }
+
+func TestWithLinksNeverAddsWhatASideCannotHold(t *testing.T) {
+	p := Plan{
+		links:   [][]string{{"a", "b", "dir/c", "d"}},
+		Items:   []Item{{Name: "a", Class: NewFile}},
+		Kept:    []Refused{{Name: "b", Reason: BadChars}},
+		Refused: []Refused{{Name: "dir", Reason: SameFolded}},
+	}
+	assert.Equal(t, []string{"a", "d"}, p.withLinks([]string{"a"}))
+	assert.Equal(t, []string{"x"}, p.withLinks([]string{"x"}), "no name of the file is copied: nothing is added")
+}
