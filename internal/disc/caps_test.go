@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// The test machine's temporary directory is on ext4, which keeps all of it, hard links, user
+// xattrs and ACLs too; what exFAT and the others lack is tried on real discs in tests/.
 func TestLearnOnAFilesystemThatKeepsEverything(t *testing.T) {
 	dir := t.TempDir()
 	caps, ok := Learn(dir)
@@ -74,4 +76,13 @@ func TestLearnOnceRemembersADisc(t *testing.T) {
 	require.NoError(t, os.Chtimes(filepath.Join(dir, "time-1970"), time.Unix(0, 0), time.Unix(0, 0)))
 	caps, _ = LearnOnce(dir, cache)
 	assert.True(t, caps.Symlinks)
+}
+
+func TestNoHardLinksWhereLinkFails(t *testing.T) {
+	dir := t.TempDir()
+	file := dir + "/f"
+	require.NoError(t, os.WriteFile(file, nil, 0o600))
+	assert.False(t, hardLinks(file, dir+"/missing/link"), "link fails: none")
+	assert.False(t, keepsXattr(dir+"/missing"))
+	assert.False(t, keepsACL(dir+"/missing"))
 }

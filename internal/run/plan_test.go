@@ -53,12 +53,12 @@ func TestSourceWithOnlyMicsyncsOwnFilesIsEmpty(t *testing.T) {
 func TestEmptyNamedSourceRefusesDeletion(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
-		name  string
-		setup func(w *world)
-		is    string
+		name       string
+		setup      func(w *world)
+		is, really string
 	}{
-		{"an empty directory", func(w *world) { require.NoError(t, os.Mkdir(w.path("b1/data"), 0o755)) }, " is empty"},
-		{"missing from the source", func(*world) {}, " does not exist"},
+		{"an empty directory", func(w *world) { require.NoError(t, os.Mkdir(w.path("b1/data"), 0o755)) }, " is empty", "empty"},
+		{"missing from the source", func(*world) {}, " does not exist", "gone"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -71,6 +71,7 @@ func TestEmptyNamedSourceRefusesDeletion(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "refusing to delete")
 			assert.Contains(t, err.Error(), "from "+w.path("w/data")+": the source "+w.path("b1/data")+c.is+", which looks like a disc that is not mounted")
+			assert.Equal(t, []string{"check that the source disc is mounted; if the source is really " + c.really + ", --allow-empty-source deletes anyway"}, ui.Hints(err))
 			w.unchanged(before)
 		})
 	}
@@ -335,18 +336,4 @@ func TestRestoreByTheWorkingPath(t *testing.T) {
 	assert.True(t, isUsage(err))
 	assert.Equal(t, []string{"to get it back from a BACKUP, run micsync --work " + w.path("w/letters/letter9.txt")}, ui.Hints(err))
 	assert.Equal(t, "dear", w.read("b1/letters/letter9.txt"))
-}
-
-func TestASourceThatDoesNotExistIsNotCalledEmpty(t *testing.T) {
-	t.Parallel()
-	w := oneBackup(t)
-	w.write("w/p/keep.txt", "mine")
-	w.write("b1/other.txt", "o")
-	before := w.snapshot()
-	e, _, _ := w.env(prompt.NoTerminal{})
-	err := Run(e, w.req(Work, Options{DeleteNoAsk: true, MaxDelete: "all"}, "w/p"))
-	requireFailure(t, err, "refusing to delete 2 entries from "+w.path("w/p")+": the source "+w.path("b1/p")+
-		" does not exist, which looks like a disc that is not mounted",
-		"check that the source disc is mounted; if the source is really gone, --allow-empty-source deletes anyway")
-	w.unchanged(before)
 }
