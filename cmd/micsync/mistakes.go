@@ -61,7 +61,7 @@ func parseError(err error, typed []string, app *kong.Application) error {
 		hints = append(hints, dashDashHint(typed, path))
 	}
 	if near := closest(flag, names); len(near) > 0 {
-		return ui.Usage(fmt.Errorf("unknown flag %s: did you mean %s?", flag, orList(near)), append(hints, help)...)
+		return ui.Usage(fmt.Errorf("unknown flag %s: did you mean %s?", flag, ui.Join(near, "or")), append(hints, help)...)
 	}
 	// An option of other commands, or close to one.
 	owners := flagOwners(app)
@@ -193,12 +193,4 @@ func closest(flag string, names []string) []string {
 		}
 	}
 	return near
-}
-
-// orList joins names as "a", "a or b", "a, b or c".
-func orList(names []string) string {
-	if len(names) == 1 {
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

@@ -39,20 +39,15 @@ func (o *Output) Plans(group []Listed, l Lists) {
 	if len(group) == 0 {
 		return
 	}
-	var to strings.Builder
+	dests := make([]string, len(group))
 	for i, d := range group {
-		switch {
-		case i == 0:
-		case i == len(group)-1:
-			to.WriteString(" and ")
-		default:
-			to.WriteString(", ")
-		}
+		dests[i] = Show(d.Dir)
 		if i == 0 || d.Role != group[i-1].Role {
-			to.WriteString(d.Role + " ")
+			dests[i] = d.Role + " " + dests[i]
 		}
-		to.WriteString(Show(d.Dir))
 	}
+	var to strings.Builder
+	to.WriteString(Join(dests, "and"))
 	switch len(group) {
 	case 1:
 	case 2:

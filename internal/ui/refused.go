@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strings"
 
 	"micsync/rsyncplan"
 )
@@ -71,7 +70,7 @@ func refusedLine(rs []rsyncplan.Refused, i int, where string) string {
 				names = append(names, Show(o.Name))
 			}
 		}
-		return andList(names) + ": the same name when case is ignored"
+		return Join(names, "and") + ": the same name when case is ignored"
 	case rsyncplan.BadChars:
 		var cs []string
 		for _, c := range r.Chars {
@@ -81,19 +80,11 @@ func refusedLine(rs []rsyncplan.Refused, i int, where string) string {
 			}
 			cs = append(cs, q)
 		}
-		return fmt.Sprintf("%s: %s cannot be in a name %s", Show(r.Name), andList(cs), where)
+		return fmt.Sprintf("%s: %s cannot be in a name %s", Show(r.Name), Join(cs, "and"), where)
 	case rsyncplan.OutOfTime:
 		return fmt.Sprintf("%s: its time, %s, is outside the times kept %s", Show(r.Name), r.Entry.ModTime.Local().Format("2006-01-02 15:04:05"), where)
 	case rsyncplan.TooBig:
 		return fmt.Sprintf("%s: %s, larger than the largest file %s", Show(r.Name), HumanBytes(r.Entry.Size), where)
 	}
 	return Show(r.Name) + ": no symlinks " + where
-}
-
-// andList joins words as "a", "a and b", "a, b and c".
-func andList(words []string) string {
-	if len(words) < 2 {
-		return strings.Join(words, "")
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }

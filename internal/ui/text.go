@@ -69,3 +69,11 @@ func HumanBytes(n int64) string {
 	}
 	return fmt.Sprintf("%.1f PB", f/1000)
 }
+
+// Join joins words as a sentence does: "a", "a and b", "a, b and c" (with last "and").
+func Join(words []string, last string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " " + last + " " + words[len(words)-1]
+}
