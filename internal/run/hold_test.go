@@ -47,7 +47,9 @@ func TestARunStopsWhereAnotherOneWrites(t *testing.T) {
 
 	// A reader of the source is not in the way of another reader, but of a writer it is.
 	release()
-	release = w.otherRun("w")
+	// Released at the end, so that the lock stays reachable: a lock nothing refers to is
+	// closed by the garbage collector, and its flock with it.
+	defer w.otherRun("w")()
 	e, _, _ = w.env(prompt.NoTerminal{})
 	err = Run(e, w.req(Work, Options{Overwrite: true}, "w"))
 	require.ErrorContains(t, err, "WORKING "+w.path("w")+" is in use by another micsync run (pid "+pid)
