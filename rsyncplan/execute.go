@@ -86,17 +86,15 @@ func (p *Plan) needed(s Step) bool {
 
 // Execute runs the steps in order and adds what they did to done. The steps of different parts
 // run at the same time, each part's steps in order, and the root step after all of them. When
-// before is set, each step that is needed runs alone and only if before says yes; before may
-// show the step and ask. When a part fails, the other parts finish what they run, and the
-// first failure is returned.
+// a part fails, the other parts finish what they run, and the first failure is returned.
 //
 // Entries that rsync could not read fail no step: they are added to done.Unreadable, with
 // those the plan could not read. Once every step has run, the files they copied are checked
 // against the source, and those that changed while they were copied are added to
 // done.Changed. Either makes done.Incomplete an error.
-func (p *Plan) Execute(ctx context.Context, r *Runner, steps []Step, before func(Step) (bool, error), done *Done) error {
+func (p *Plan) Execute(ctx context.Context, r *Runner, steps []Step, done *Done) error {
 	done.Unreadable = append(done.Unreadable, p.Unreadable...)
-	if err := p.execute(ctx, r, steps, before, done); err != nil {
+	if err := p.execute(ctx, r, steps, done); err != nil {
 		return err
 	}
 	slices.SortFunc(done.Unreadable, func(a, b Unreadable) int { return strings.Compare(a.Name, b.Name) })
@@ -109,10 +107,10 @@ func (p *Plan) Execute(ctx context.Context, r *Runner, steps []Step, before func
 	return nil
 }
 
-func (p *Plan) execute(ctx context.Context, r *Runner, steps []Step, before func(Step) (bool, error), done *Done) error {
+func (p *Plan) execute(ctx context.Context, r *Runner, steps []Step, done *Done) error {
 	for i := 0; i < len(steps); {
 		j := i + 1
-		if before == nil && steps[i].Part != 0 {
+		if steps[i].Part != 0 {
 			for j < len(steps) && steps[j].Part != 0 {
 				j++
 			}
@@ -126,15 +124,6 @@ func (p *Plan) execute(ctx context.Context, r *Runner, steps []Step, before func
 		i = j
 		if !p.needed(s) {
 			continue
-		}
-		if before != nil {
-			ok, err := before(s)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
 		}
 		if err := p.runStep(ctx, r, s, done); err != nil {
 			return err

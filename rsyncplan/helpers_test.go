@@ -96,7 +96,7 @@ func executeWith(t *testing.T, r *Runner, p *Plan, a Approval) Done {
 	steps, err := p.Steps(a, t.TempDir())
 	require.NoError(t, err)
 	var done Done
-	require.NoError(t, p.Execute(context.Background(), r, steps, nil, &done))
+	require.NoError(t, p.Execute(context.Background(), r, steps, &done))
 	return done
 }
 

@@ -111,7 +111,7 @@ exec rsync "$@"
 `, started, trash, notes))
 	require.NoError(t, os.Chmod(script, 0o755))
 	var done Done
-	require.NoError(t, p.Execute(context.Background(), &Runner{Program: script}, steps, nil, &done))
+	require.NoError(t, p.Execute(context.Background(), &Runner{Program: script}, steps, &done))
 	assert.NoFileExists(t, filepath.Join(started, "alone"), "a part ran alone")
 	assert.NoFileExists(t, filepath.Join(notes, "no-trash-root"), "the trash's root is made before the parts run")
 

@@ -155,7 +155,7 @@ func TestRefuseLeavesEntriesOutOfEveryRun(t *testing.T) {
 		assert.NotContains(t, listed, n)
 	}
 
-	require.NoError(t, p.Execute(context.Background(), &Runner{}, steps, nil, &Done{}))
+	require.NoError(t, p.Execute(context.Background(), &Runner{}, steps, &Done{}))
 	assert.FileExists(t, filepath.Join(dst, "plain.txt"))
 	assert.FileExists(t, filepath.Join(dst, "tree", "f000"))
 	assert.NoFileExists(t, filepath.Join(dst, "tree", "a:b"))

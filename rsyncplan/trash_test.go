@@ -174,7 +174,7 @@ func TestPartsMakeNoTrashWhereTheDiscWent(t *testing.T) {
 		}
 		return gone
 	}
-	err = p.Execute(context.Background(), &Runner{Guard: guard}, steps, nil, &Done{})
+	err = p.Execute(context.Background(), &Runner{Guard: guard}, steps, &Done{})
 	require.ErrorIs(t, err, gone)
 	assert.False(t, made.Load(), "no trash made once the disc was gone")
 	entries, err := os.ReadDir(dst)
@@ -192,6 +192,6 @@ func TestARunNeverMakesItsDestination(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.RemoveAll(dst))
 	var done Done
-	assert.Error(t, p.Execute(t.Context(), &Runner{}, steps, nil, &done))
+	assert.Error(t, p.Execute(t.Context(), &Runner{}, steps, &done))
 	assert.NoDirExists(t, dst)
 }

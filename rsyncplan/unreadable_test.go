@@ -257,7 +257,7 @@ func TestACopyThatCannotWriteStillFails(t *testing.T) {
 	steps, err := p.Steps(Approval{}, t.TempDir())
 	require.NoError(t, err)
 	var done Done
-	err = p.Execute(context.Background(), &Runner{}, steps, nil, &done)
+	err = p.Execute(context.Background(), &Runner{}, steps, &done)
 	var re *Error
 	require.ErrorAs(t, err, &re, "a file that cannot be written is no read error")
 	assert.Equal(t, 23, re.Code)

@@ -125,7 +125,7 @@ func (e *Env) execute(d *dest, o Options) error {
 			return nil
 		}
 	}
-	err = d.plan.Execute(e.Ctx, d.rsync, steps, nil, &d.done)
+	err = d.plan.Execute(e.Ctx, d.rsync, steps, &d.done)
 	switch {
 	case err == nil:
 		return partial(d)
