@@ -21,7 +21,7 @@ func (e *Env) executeAll(src locations.Location, dests, todo []*dest, h *held, o
 		jobs = len(todo)
 	}
 	if o.Verbose {
-		jobs = 1 // -v asks before each command
+		jobs = 1 // -v asks about each destination in turn
 	}
 	each(todo, jobs, func(d *dest) {
 		if e.Ctx.Err() != nil || (jobs == 1 && stopped(todo)) {
