@@ -9,5 +9,5 @@ type backupCmd struct {
 }
 
 func (c *backupCmd) Run(a *app) error {
-	return a.sync(run.Backup, c.Common.options(c.Overwrite, deleteFlags{}), c.Args.Paths)
+	return a.sync(run.Backup, c.Common, c.Common.options(c.Overwrite, deleteFlags{}), c.Args.Paths)
 }
