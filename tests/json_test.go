@@ -208,7 +208,7 @@ func TestJSONOfEveryActionOnRealDirectories(t *testing.T) {
 	r = e.run(t, "backup", "--json", docsDir)
 	assert.Equal(t, 2, r.Code, r)
 	assert.Empty(t, r.Stdout, "no partial document")
-	assert.Contains(t, r.Stderr, "micsync: error: there are modified files to overwrite and there is no terminal to ask on\n")
+	assert.Contains(t, r.Stderr, "micsync: error: there are modified files to overwrite and --json asks no questions\n")
 	assert.False(t, exists(e.path("disk1/Documents/a.txt")))
 
 	// The run itself: plan, approval, what was done, the trash run.

@@ -166,7 +166,7 @@ func (a *app) envFor(quiet, json bool) *run.Env {
 		return a.env(quiet)
 	}
 	e := a.newEnv(true, true) // ssh may not ask either
-	e.Ask = prompt.NoTerminal{}
+	e.Ask = prompt.NotAsked{}
 	e.Doc = a.stdout
 	return e
 }
