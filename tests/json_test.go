@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -349,4 +350,28 @@ func TestJSONOfCheck(t *testing.T) {
 	assert.Equal(t, 2, r.Code, r)
 	assert.Empty(t, r.Stdout, "an invalid file: no document")
 	assert.Contains(t, r.Stderr, "micsync: error: ")
+}
+
+// TestJSONOfAnInterruptedRun stops a backup to two discs with Ctrl-C while rsync copies: the
+// document still comes, and says that both stopped.
+func TestJSONOfAnInterruptedRun(t *testing.T) {
+	d := readDocs(t)
+	e := docs(t)
+	writeBytes(t, e.path("Documents/big.bin"), randomBytes(4<<20, 15))
+	stubRsync(t, e).slow(t, 200)
+	run := e.start(t, "--backup", "--json", e.path("Documents"))
+	for _, dir := range []string{"disk1/Documents", "disk2/Documents"} {
+		waitTemp(t, run, e.path(dir), "big.bin")
+	}
+	require.NoError(t, syscall.Kill(-run.pid(), syscall.SIGINT))
+	r := run.wait(t, hangDeadline)
+	assert.Equal(t, 130, r.Code, r)
+	assert.Equal(t, "micsync: error: interrupted\n", r.Stderr)
+	d.valid(t, "run", r.Stdout)
+	var doc runDoc
+	require.NoError(t, json.Unmarshal([]byte(r.Stdout), &doc), r)
+	require.Len(t, doc.Destinations, 2)
+	for _, dst := range doc.Destinations {
+		assert.Equal(t, "stopped", dst.Result, "%s", dst.Root)
+	}
 }
