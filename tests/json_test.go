@@ -204,6 +204,7 @@ func TestJSONOfEveryActionOnRealDirectories(t *testing.T) {
 	assert.Contains(t, r.Stdout, `"base64": "Y2Fm6S50eHQ="`, "in the documented form")
 	assert.Equal(t, "planned", plan.Destinations[0].Result)
 	assert.False(t, exists(e.path("disk1/Documents/a.txt")), "a dry run changes nothing")
+	assert.Nil(t, plan.Destinations[0].TrashRun)
 
 	// A question that no flag answers: the error on stderr, nothing on stdout.
 	r = e.run(t, "backup", "--json", docsDir)
@@ -281,6 +282,7 @@ func TestJSONOfEveryActionOnRealDirectories(t *testing.T) {
 	require.Len(t, transfer.Destinations, 1)
 	assert.Equal(t, e.path("disk2/Documents"), string(transfer.Destinations[0].Root))
 	assert.Equal(t, "ok", transfer.Destinations[0].Result)
+	assert.Nil(t, transfer.Destinations[0].TrashRun, "nothing overwritten or deleted there")
 	assert.Equal(t, "new content", readFile(t, e.path("disk2/Documents", latin1)))
 
 	// tree: directories only.

@@ -195,7 +195,8 @@ func destinationDocument(d *dest, o Options) destinationDoc {
 		dd.Done = &doneDoc{Files: n.Files, Bytes: n.Bytes, Dirs: n.Dirs, Links: n.Links, Deleted: n.Deleted,
 			Unreadable: unreadableDocs(n.Unreadable), Changed: names(n.Changed), Kept: names(n.Kept), Warnings: strs(n.Warnings)}
 	}
-	if d.keep && d.ran && d.stamp != "" {
+	destroys := (d.approval.Overwrite && d.plan.Overwrites() > 0) || (d.approval.Delete && d.plan.Has(rsyncplan.Deleted))
+	if d.keep && d.ran && d.stamp != "" && destroys {
 		dd.TrashRun = &d.stamp
 	}
 	return dd
