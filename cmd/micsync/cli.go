@@ -59,7 +59,7 @@ type commonFlags struct {
 }
 
 // jsonFlag is --json, for every command that can write its output as one JSON document
-// (docs/JSON.md). A command embeds it and runs with a.envFor(quiet, c.JSON).
+// (docs/JSON.md). A command embeds it and runs with a.envFor(quiet, c.JSONOut.JSON).
 type jsonFlag struct {
 	JSON bool `name:"json" help:"Write one JSON document on stdout (docs/JSON.md) instead of text; questions are answered only by flags."`
 }

@@ -213,8 +213,10 @@ func (e *Env) carryOut(act Action, config string, src locations.Location, dests 
 		// Stopped at a question before the summary: no document, the error says why.
 		return err
 	}
-	if derr := e.Document(e.runDocument(act, config, src, dests, o)); derr != nil {
-		return derr
+	if e.JSON() { // not built without: a plan may hold a million entries
+		if derr := e.Document(e.runDocument(act, config, src, dests, o)); derr != nil {
+			return derr
+		}
 	}
 	return cmp.Or(err, notInSource(act, src, dests))
 }
