@@ -301,19 +301,24 @@ func TestJSONOfEveryActionOnRealDirectories(t *testing.T) {
 
 func TestJSONOfAFailedDestinationIsStillADocument(t *testing.T) {
 	d := readDocs(t)
-	e := docsOneBackup(t)
-	e.mkfile(t, "Documents/a.txt", "a")
+	e := docs(t)
 	e.mkfile(t, "Documents/sub/b.txt", "b")
-	// The destination's directory for sub is a file: planning fails there.
-	e.mkfile(t, "disk1/Documents/sub", "in the way")
+	// disk2's directory for sub is a file: planning fails there, disk1 goes on.
+	e.mkfile(t, "disk2/Documents/sub", "in the way")
 	var doc runDoc
 	r := d.jsonRun(t, e, "run", &doc, "backup", "--json", e.path("Documents/sub/b.txt"))
 	assert.Equal(t, 1, r.Code, r)
-	require.Len(t, doc.Destinations, 1)
-	assert.Equal(t, "failed", doc.Destinations[0].Result)
-	require.NotNil(t, doc.Destinations[0].Error)
-	assert.Contains(t, *doc.Destinations[0].Error, "is not a directory")
-	assert.Contains(t, r.Stderr, "micsync: error: ", "the error is on stderr too")
+	require.Len(t, doc.Destinations, 2)
+	ok, failed := doc.Destinations[0], doc.Destinations[1]
+	assert.Equal(t, e.path("disk1/Documents"), string(ok.Root))
+	assert.Equal(t, "ok", ok.Result)
+	assert.Equal(t, "b", readFile(t, e.path("disk1/Documents/sub/b.txt")))
+	assert.Equal(t, e.path("disk2/Documents"), string(failed.Root))
+	assert.Equal(t, "failed", failed.Result)
+	require.NotNil(t, failed.Error)
+	assert.Contains(t, *failed.Error, "is not a directory")
+	assert.Nil(t, failed.Done, "nothing was run there")
+	assert.Contains(t, r.Stderr, "micsync: error: "+e.path("disk2/Documents")+": ", "the error is on stderr too")
 }
 
 func TestJSONOfCheck(t *testing.T) {
