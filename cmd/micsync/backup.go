@@ -21,11 +21,11 @@ func (c *backupCmd) Run(a *app) error {
 			return ui.Usage(errors.New("backup needs the paths to copy"),
 				"name them: micsync backup PATH...", "or back up a configuration's whole WORKING: micsync backup --configuration NAME")
 		}
-		root, err := a.env(o.Quiet).WholeWorking(o.Configuration)
+		root, err := a.envFor(o.Quiet, c.Common.JSONOut.JSON).WholeWorking(o.Configuration)
 		if err != nil {
 			return err
 		}
 		paths = []string{root}
 	}
-	return a.sync(run.Backup, o, paths)
+	return a.sync(run.Backup, c.Common, o, paths)
 }

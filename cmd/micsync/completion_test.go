@@ -48,6 +48,10 @@ func TestGrammar(t *testing.T) {
 	assert.Contains(t, g.Options("work"), "--config-file", "global flags are valid after a command")
 	assert.NotContains(t, g.Options("backup"), "--delete")
 	assert.Contains(t, g.Options(""), "--backup", "the original form")
+	for _, c := range []string{"backup", "work", "transfer", "tree", "check", "trash list"} {
+		assert.Contains(t, g.Options(c), "--json", "micsync %s writes JSON", c)
+	}
+	assert.NotContains(t, g.Options("trash restore"), "--json", "restore writes no document")
 
 	kinds := map[string]string{}
 	for _, c := range g.Commands {

@@ -26,6 +26,9 @@ func TestHelpCommand(t *testing.T) {
 	_, out, _ := runMain(t, "help", "work")
 	assert.Contains(t, out, "Usage: micsync work <path> ...")
 	assert.Contains(t, out, "--delete-without-asking")
+	assert.Contains(t, out, "--json", "help shows the JSON output")
+	_, out, _ = runMain(t, "help", "check")
+	assert.Contains(t, out, "--json")
 
 	for _, args := range [][]string{{"help", "foo"}, {"help", "backup", "x.txt"}, {"help", "trash", "nothing"}} {
 		code, out, stderr := runMain(t, args...)

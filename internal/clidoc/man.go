@@ -125,7 +125,7 @@ func (g Grammar) Man(w io.Writer, version, description string) {
 	for _, s := range []struct{ code, meaning string }{
 		{"0", "Done; also nothing to do, and you declined."},
 		{"1", "A failure: rsync failed for a destination (the others were still done), or no location is reachable."},
-		{"2", "Bad usage or a bad config file, or a question with no terminal to ask on; nothing was changed."},
+		{"2", "Bad usage or a bad config file, or a question with no terminal to ask on (or with --json, which asks none); nothing was changed."},
 		{"130", "Interrupted (Ctrl-C); rsync is stopped and what was done is reported."},
 	} {
 		p(".TP")
@@ -140,6 +140,7 @@ func (g Grammar) Man(w io.Writer, version, description string) {
 		{"micsync --backup ~/Documents/taxes", "Copy taxes/ to every plugged-in BACKUP."},
 		{"micsync --work -d ~/Documents/taxes", "Make taxes/ like the BACKUP's, asking before deleting."},
 		{"micsync --backup -m --no ~/Documents", "From a script: copy everything, overwrite modified files, delete nothing."},
+		{"micsync --backup -m --json ~/Documents", "The same, for a program: the plan and what was done as one JSON document on stdout (/usr/share/doc/micsync/JSON.md, docs/JSON.md in the source)."},
 	} {
 		p(".TP")
 		p(".B %s", Roff(e.cmd))

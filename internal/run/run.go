@@ -136,12 +136,13 @@ func Run(e *Env, req Request) error {
 		dests[i] = &dest{loc: l, job: job, keep: !act.Tree && !o.NoTrash, trashRel: t.Rel}
 	}
 	e.Out.Printf("%s from %s %s\n", act.Name, src.Role, ui.Show(dests[0].job.SrcDir))
-	return e.carryOut(act, src, dests, o)
+	return e.carryOut(act, t.Config.Name, src, dests, o)
 }
 
 // carryOut takes hold of the locations, plans every destination, shows the plans and asks
 // every question, and only then executes what was approved.
-func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Options) error {
+// With --json the document follows once everything that can be done was done.
+func (e *Env) carryOut(act Action, config string, src locations.Location, dests []*dest, o Options) error {
 	if err := e.Rsync.CheckVersion(e.Ctx); err != nil {
 		switch {
 		case errors.Is(err, rsyncplan.ErrNoRsync):
@@ -207,9 +208,17 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 	}
 	if o.DryRun {
 		e.Out.Printf("dry run: nothing was changed\n")
-		return cmp.Or(failures(dests), notInSource(act, src, dests))
+		err = failures(dests)
+	} else if err = e.executeAll(src, dests, todo, h, o); errors.As(err, new(*ui.NoTerminalError)) {
+		// Stopped at a question before the summary: no document, the error says why.
+		return err
 	}
-	return cmp.Or(e.executeAll(src, dests, todo, h, o), notInSource(act, src, dests))
+	if e.JSON() { // not built without: a plan may hold a million entries
+		if derr := e.Document(e.runDocument(act, config, src, dests, o)); derr != nil {
+			return derr
+		}
+	}
+	return cmp.Or(err, notInSource(act, src, dests))
 }
 
 // ownEntry refuses a named path that is one of micsync's own entries in a location's root, or

@@ -217,6 +217,35 @@ type Outcome struct {
 	Skipped  string // why the user's answer left the destination as it was; "" when it was not
 }
 
+// Result is how one destination's run ended, in the words of the summary's first column
+// and of --json.
+type Result string
+
+// The results of a destination.
+const (
+	ResultOK      Result = "ok"      // done, or up to date
+	ResultFailed  Result = "failed"  // not planned, or not everything was done
+	ResultSkipped Result = "skipped" // the user's answers left it as it was
+	ResultStopped Result = "stopped" // interrupted, or not started
+)
+
+// Result says how the destination's run ended.
+func (d Outcome) Result() Result {
+	switch {
+	case d.Skipped != "":
+		return ResultSkipped
+	case d.Err != nil && Interrupted(d.Err):
+		return ResultStopped
+	case d.Err != nil:
+		return ResultFailed
+	case d.Plan.Empty():
+		return ResultOK
+	case !d.Ran:
+		return ResultStopped
+	}
+	return ResultOK
+}
+
 // Summary says, after execution, what happened at each destination.
 func (o *Output) Summary(outcomes []Outcome) {
 	o.Printf("\n")
@@ -235,12 +264,14 @@ func (o *Output) Summary(outcomes []Outcome) {
 		case errors.As(d.Err, &io):
 			incomplete = io
 		}
-		switch {
-		case d.Skipped != "":
+		switch r := d.Result(); {
+		case r == ResultSkipped:
 			o.Printf("SKIPPED %s: %s\n", dir, d.Skipped)
-		case d.Err != nil && Interrupted(d.Err):
+		case r == ResultStopped && d.Err != nil:
 			// rsync names a file when it starts copying it, so an unfinished run's counts prove nothing.
 			o.Printf("STOPPED %s: interrupted; run the same command again to finish\n", dir)
+		case r == ResultStopped:
+			o.Printf("STOPPED %s: not started\n", dir)
 		case d.Ran && incomplete != nil:
 			// Every run went to its end, so that the counts are what was done.
 			if done := doneText(d); done != "" {
@@ -248,14 +279,12 @@ func (o *Output) Summary(outcomes []Outcome) {
 			} else {
 				o.Printf("FAILED  %s: %s\n", dir, incomplete)
 			}
-		case d.Err != nil && d.Ran:
+		case r == ResultFailed && d.Ran:
 			o.Printf("FAILED  %s: %s\n", dir, OneLine(d.Err.Error()))
-		case d.Err != nil:
+		case r == ResultFailed:
 			o.Printf("FAILED  %s: not planned\n", dir)
 		case d.Plan.Empty():
 			o.Printf("ok      %s: up to date%s\n", dir, flushed)
-		case !d.Ran:
-			o.Printf("STOPPED %s: not started\n", dir)
 		default:
 			done := doneText(d)
 			if done == "" {

@@ -106,7 +106,7 @@ func TestWriteListsWritesEveryEntry(t *testing.T) {
 func TestSummarySaysWhatHappenedAtEachDestination(t *testing.T) {
 	changed := plan(rsyncplan.Item{Name: "m", Class: rsyncplan.Modified}, rsyncplan.Item{Name: "d", Class: rsyncplan.Deleted})
 	var out bytes.Buffer
-	New(&out, &out, false).Summary([]Outcome{
+	outcomes := []Outcome{
 		{Dir: "/a", Plan: plan()},
 		{Dir: "/b", Plan: changed, Ran: true, Done: rsyncplan.Done{Files: 2, Bytes: 2000, Dirs: 1, Links: 1, Deleted: 3,
 			Kept: []string{"k"}, Warnings: []string{"w"}}, Approval: rsyncplan.Approval{Overwrite: true, Delete: true}},
@@ -116,7 +116,15 @@ func TestSummarySaysWhatHappenedAtEachDestination(t *testing.T) {
 		{Dir: "/f", Plan: changed, Ran: true, Err: errors.New("rsync failed")},
 		{Dir: "/g", Plan: changed, Ran: true, Err: prompt.ErrInterrupted},
 		{Dir: "/h", Plan: changed},
-	})
+		{Dir: "/i", Plan: changed, Ran: true, Skipped: "you declined"},
+	}
+	New(&out, &out, false).Summary(outcomes)
+	var results []Result
+	for _, o := range outcomes {
+		results = append(results, o.Result())
+	}
+	assert.Equal(t, []Result{ResultOK, ResultOK, ResultOK, ResultOK, ResultFailed, ResultFailed, ResultStopped, ResultStopped, ResultSkipped},
+		results, "--json says what the summary's first column says")
 	assert.Equal(t, `
 ok      /a: up to date
 ok      /b: 2 files copied (2.0 kB), 1 directory created, 1 symlink written, 3 entries deleted
@@ -128,6 +136,7 @@ FAILED  /e: not planned
 FAILED  /f: rsync failed
 STOPPED /g: interrupted; run the same command again to finish
 STOPPED /h: not started
+SKIPPED /i: you declined
 `, out.String())
 }
 
