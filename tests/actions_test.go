@@ -554,7 +554,8 @@ func TestBadInputIsOneClearError(t *testing.T) {
 		{[]string{"--backup", "--delete", e.path("Documents/a")}, "--backup never deletes: --delete is an option of --work and --transfer", ""},
 		{[]string{"init", "--dry-run"}, "unknown flag --dry-run",
 			"micsync: hint: --dry-run is an option of backup, work, transfer, tree, trash restore; not of init"},
-		{[]string{"--backup"}, "expected", ""},
+		{[]string{"--work"}, "expected", ""},
+		{[]string{"--backup"}, "backup needs the paths to copy", "micsync: hint: name them: micsync backup PATH..."},
 		{[]string{"--work", "-d", "-D", e.path("Documents/a")}, "can't be used together", ""},
 	}
 	for _, c := range cases {

@@ -69,7 +69,6 @@ func TestBackupWithoutPaths(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"backup"}, "micsync: error: backup needs the paths to copy\n"},
 		{[]string{"backup", "--configuration", "nope"}, `has no configuration called "nope"`},
 	} {
 		r := e.run(t, c.args...)
