@@ -12,6 +12,7 @@ import (
 	"micsync/internal/disc"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -23,7 +24,12 @@ type Job struct {
 	// may be a path below SrcDir ("taxes/2024.pdf"): its missing parents are created.
 	Names  []string
 	Delete bool // plan deletions of what is in DstDir but not in SrcDir
-	Tree   bool // directories only: the skeleton, never a file
+	// OnlyInDst, for a job that does not delete, finds what DstDir holds below the synced
+	// paths that SrcDir does not (Plan.OnlyInDst), to be told, never deleted: only the dry run
+	// gets --delete, and those entries are never in the plan's items, from which execution
+	// takes its lists.
+	OnlyInDst bool
+	Tree      bool // directories only: the skeleton, never a file
 	// Exclude holds rsync patterns that no run of the job sees: what is excluded is never
 	// copied, listed or deleted.
 	Exclude []string
@@ -154,6 +160,12 @@ type Plan struct {
 	// shows are only some of them, and which of the destination's entries the unreadable ones
 	// hold is unknown.
 	DeletionsSkipped bool
+	// OnlyInDst lists, for a job that asked (Job.OnlyInDst), the entries below the synced
+	// paths that only the destination holds, as Deleted items would be: nothing executes them.
+	// OnlyInDstUnknown says that they could not be found: rsync looks for none once it could
+	// not read an entry of the source.
+	OnlyInDst        []Item
+	OnlyInDstUnknown bool
 	// Refused lists the entries of the source that the destination cannot hold (see Refuse):
 	// they are left out of the plan, with what they hold; Kept those that the source cannot
 	// hold, whose deletion or overwrite at the destination is left out (see Keep).
@@ -271,11 +283,17 @@ func PlanArgs(j Job, present, missing []string) []string {
 	// ("could not make way"); what the directory holds is then listed as deleted.
 	args := []string{"-n", "-a", "--force", "--stats", "--no-human-readable", outFormat}
 	args = append(args, j.timeArgs()...)
-	if j.Delete {
+	switch {
+	case j.Delete:
 		args = append(args, "--delete")
 		if len(missing) > 0 {
 			args = append(args, "--delete-missing-args")
 		}
+	case j.OnlyInDst:
+		// A dry run deletes nothing; it lists what only the destination holds as "*deleting",
+		// which Make takes out of the plan's items. It costs the receiver a look at each of the
+		// destination's directories: 0.17 s became 0.22 s for 30,000 files that had not changed.
+		args = append(args, "--delete")
 	}
 	for _, x := range j.Exclude {
 		args = append(args, "--exclude="+x)
@@ -353,14 +371,21 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 		return nil, err
 	}
 	p.dropUnreadable()
-	if len(unread) > 0 && j.Delete {
+	switch {
+	case len(unread) > 0 && j.Delete:
 		p.dropDeletions()
+	case len(unread) > 0 && j.OnlyInDst:
+		p.dropDeletions()
+		p.DeletionsSkipped, p.OnlyInDstUnknown = false, true
 	}
 	for _, it := range p.Items {
 		p.Totals[it.Class].Count++
 		p.Totals[it.Class].Bytes += it.Size
 	}
 	p.foldReplaced()
+	if j.OnlyInDst && !j.Delete {
+		p.takeOnlyInDst()
+	}
 	if st.files >= 0 {
 		// rsync counts a type change as created, though the destination held an entry there.
 		p.DstEntries = st.files - st.created + st.deleted + c.replaced
@@ -444,6 +469,19 @@ func (p *Plan) foldReplaced() {
 			p.Totals[Replaced].Bytes += it.Size
 		}
 	}
+}
+
+// takeOnlyInDst moves the deletions that a job's dry run found only to tell them out of the
+// plan's items into OnlyInDst. Those under a type change stay: they go with it.
+func (p *Plan) takeOnlyInDst() {
+	p.Items = slices.DeleteFunc(p.Items, func(it Item) bool {
+		if it.Class == Deleted {
+			p.OnlyInDst = append(p.OnlyInDst, it)
+			return true
+		}
+		return false
+	})
+	p.Totals[Deleted] = Total{}
 }
 
 // classifier sorts dry-run items into classes. rsync shows a type change as "new" with no line

@@ -9,6 +9,9 @@ type Action struct {
 	Dests     DestMode
 	MayDelete bool // deletes with -d or -D
 	Tree      bool // directories only
+	// TellsOnlyInDst makes the plans tell what only a destination holds below the synced
+	// paths, which the action never deletes.
+	TellsOnlyInDst bool
 }
 
 // DestMode says how many destinations an action has.
@@ -24,7 +27,7 @@ const (
 // The actions of micsync's command line.
 var (
 	// Backup copies from the WORKING that holds the paths to every reachable BACKUP. It never deletes.
-	Backup = Action{Name: "backup", From: locations.Work, To: locations.Backup, Dests: AllDests}
+	Backup = Action{Name: "backup", From: locations.Work, To: locations.Backup, Dests: AllDests, TellsOnlyInDst: true}
 	// Work copies from a BACKUP into a WORKING, deleting what the BACKUP lacks only with -d or -D.
 	Work = Action{Name: "work", From: locations.Backup, To: locations.Work, Dests: OneDest, MayDelete: true}
 	// Transfer copies from one BACKUP to one or more of the other BACKUPs.

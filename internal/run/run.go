@@ -125,9 +125,11 @@ func Run(e *Env, req Request) error {
 			DstDir: filepath.Join(l.Path, filepath.FromSlash(t.Rel)),
 			Names:  t.Names,
 			Delete: act.MayDelete && o.deleting(),
-			Tree:   act.Tree,
-			Xattrs: t.Config.Keep.Xattrs,
-			ACLs:   t.Config.Keep.ACLs,
+			// A backup never deletes: what only the BACKUP holds is told, not planned.
+			OnlyInDst: act.TellsOnlyInDst && !(act.MayDelete && o.deleting()),
+			Tree:      act.Tree,
+			Xattrs:    t.Config.Keep.Xattrs,
+			ACLs:      t.Config.Keep.ACLs,
 		}
 		if t.Rel == "" {
 			// micsync's own files in a location's root are never copied or deleted.
