@@ -484,6 +484,20 @@ func (p *Plan) takeOnlyInDst() {
 	p.Totals[Deleted] = Total{}
 }
 
+// DeletionsOnly takes everything out of the plan but its deletions, for a run that deletes
+// and does nothing else: nothing else is listed for execution. What the destination cannot
+// hold is no matter then, since nothing is copied there.
+func (p *Plan) DeletionsOnly() {
+	p.Items = slices.DeleteFunc(p.Items, func(it Item) bool { return it.Class != Deleted })
+	p.Refused = nil
+	p.links = nil
+	p.Totals = [numClasses]Total{}
+	for _, it := range p.Items {
+		p.Totals[it.Class].Count++
+		p.Totals[it.Class].Bytes += it.Size
+	}
+}
+
 // classifier sorts dry-run items into classes. rsync shows a type change as "new" with no line
 // for what it replaces, and a deletion without its size: both are looked up in the destination
 // once the dry run is over, in one go, which is one connection when it is on another host.

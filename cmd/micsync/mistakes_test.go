@@ -32,10 +32,10 @@ func TestMisspeltOptions(t *testing.T) {
 		{[]string{"--verison"}, "micsync: error: unknown flag --verison: did you mean --version?\n" +
 			"micsync: hint: run micsync --help for the actions and their options\n"},
 		{[]string{"--dry-rnu", "/x"}, "micsync: error: unknown flag --dry-rnu: did you mean --dry-run?\n" +
-			"micsync: hint: --dry-run is an option of backup, work, transfer, tree, trash restore\n" +
+			"micsync: hint: --dry-run is an option of backup, work, transfer, tree, prune, trash restore\n" +
 			"micsync: hint: run micsync --help for the actions and their options\n"},
 		{[]string{"init", "--dry-run"}, "micsync: error: unknown flag --dry-run\n" +
-			"micsync: hint: --dry-run is an option of backup, work, transfer, tree, trash restore; not of init\n" +
+			"micsync: hint: --dry-run is an option of backup, work, transfer, tree, prune, trash restore; not of init\n" +
 			"micsync: hint: run micsync help init for its options\n"},
 		{[]string{"--tree", "--delete-without-askin", "/x"}, "micsync: error: unknown flag --delete-without-askin: did you mean --delete-without-asking?\n" +
 			"micsync: hint: --delete-without-asking is an option of work, transfer; not of tree\n" +
