@@ -196,3 +196,32 @@ func TestPruneLargeDeletionNeedsASecondYes(t *testing.T) {
 	require.Equal(t, 0, r.Code, r)
 	assert.NotContains(t, r.Stdout, "only in", "nothing is only in the BACKUPs any more")
 }
+
+func TestPruneOfAWholeWorkingLeavesMicsyncsOwnFiles(t *testing.T) {
+	e := renamedInWork(t, true)
+	r := e.run(t, "mark", e.path("disk1/Documents"))
+	require.Equal(t, 0, r.Code, r)
+	r = e.run(t, "prune", "--yes", "--to", e.path("disk1/Documents"), e.path("Documents/letters/-2019"))
+	assert.Equal(t, 2, r.Code, "a path that is gone from WORKING: %s", r)
+	e.mkfile(t, "disk1/Documents/stray.txt", "only on disk1, at the top")
+
+	r = e.run(t, "--backup", "-n", e.path("Documents"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "  5 entries are only in BACKUP "+e.path("disk1/Documents")+" (not deleted; micsync prune "+e.path("Documents")+" moves them to its trash; --full lists them)\n")
+	assert.Contains(t, r.Stdout, "  4 entries are only in BACKUP "+e.path("disk2/Documents")+" (")
+
+	r = e.run(t, "prune", "--yes", "--to", e.path("disk1/Documents"), e.path("Documents"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "5 entries deleted")
+	assert.False(t, exists(e.path("disk1/Documents/stray.txt")))
+	assert.FileExists(t, e.path("disk1/Documents/.micsync-location"), "the marker stays")
+	assert.Equal(t, "only on disk1, at the top", trashed(t, e, "disk1/Documents", "stray.txt"))
+	assert.Equal(t, "dear", readFile(t, e.path("disk1/Documents/letters/new name.txt")))
+
+	// Another prune deletes nothing more: the trash and the marker are never what only the
+	// BACKUP holds.
+	r = e.run(t, "prune", "--yes", "--to", e.path("disk1/Documents"), e.path("Documents"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "up to date")
+	assert.Equal(t, "only on disk1, at the top", trashed(t, e, "disk1/Documents", "stray.txt"))
+}
