@@ -292,7 +292,8 @@ func PlanArgs(j Job, present, missing []string) []string {
 	case j.OnlyInDst:
 		// A dry run deletes nothing; it lists what only the destination holds as "*deleting",
 		// which Make takes out of the plan's items. It costs the receiver a look at each of the
-		// destination's directories: 0.17 s became 0.22 s for 30,000 files that had not changed.
+		// destination's directories: 0.17 s became 0.22 s for 30,000 files that had not changed,
+		// and listing 30,000 entries that only the destination held took 0.12 s more.
 		args = append(args, "--delete")
 	}
 	for _, x := range j.Exclude {
@@ -546,16 +547,48 @@ func (c *classifier) lookUp(ctx context.Context, r *Runner, p *Plan) error {
 			newDirs[it.Name] = true
 		}
 	}
+	// What a job that deletes nothing would delete is only told, without sizes: only what a
+	// type change destroys is looked up, once the type changes are known.
+	told := p.Job.OnlyInDst && !p.Job.Delete
 	var names []string
-	var idx []int
+	var idx, later []int
 	for _, i := range c.lookups {
 		it := p.Items[i]
-		if it.Class != Deleted && newDirs[path.Dir(it.Name)] {
+		switch {
+		case it.Class != Deleted && newDirs[path.Dir(it.Name)]:
+			continue
+		case it.Class == Deleted && told:
+			later = append(later, i)
 			continue
 		}
 		names = append(names, it.Name)
 		idx = append(idx, i)
 	}
+	if err := c.lookUpItems(ctx, r, p, names, idx); err != nil {
+		return err
+	}
+	if len(later) == 0 || c.replaced == 0 {
+		return nil
+	}
+	replaced := map[string]bool{}
+	for _, it := range p.Items {
+		if it.Class == Replaced {
+			replaced[it.Name] = true
+		}
+	}
+	names, idx = nil, nil
+	for _, i := range later {
+		if under(p.Items[i].Name, replaced) {
+			names = append(names, p.Items[i].Name)
+			idx = append(idx, i)
+		}
+	}
+	return c.lookUpItems(ctx, r, p, names, idx)
+}
+
+// lookUpItems looks up the items at idx, named names, in the destination: a deleted file gets
+// its size, and an entry shown as new that is there is a type change.
+func (c *classifier) lookUpItems(ctx context.Context, r *Runner, p *Plan, names []string, idx []int) error {
 	found, err := r.Stat(ctx, p.Job.DstDir, names)
 	if err != nil {
 		return fmt.Errorf("look up the destination: %w", err)

@@ -179,6 +179,10 @@ func TestOnlyInDstIsToldNeverDeleted(t *testing.T) {
 			assert.False(t, p.Has(Deleted), "nothing to delete")
 			assert.NotContains(t, classes(p), "gonedir")
 			assert.Equal(t, Replaced, classes(p)["d2f/inside.txt"])
+			plain, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst})
+			require.NoError(t, err)
+			assert.Equal(t, plain.Totals, p.Totals, "what a type change destroys is still sized")
+			assert.NotZero(t, p.Totals[Replaced].Bytes)
 			assert.Equal(t, len(before), p.DstEntries, "entries only in the destination count")
 
 			steps, err := p.Steps(Approval{Overwrite: true, Delete: true}, t.TempDir())
