@@ -41,8 +41,10 @@ func TestMisspeltOptions(t *testing.T) {
 			"micsync: hint: --delete-without-asking is an option of work, transfer; not of tree\n" +
 			"micsync: hint: run micsync help tree for its options\n"},
 		{[]string{"--backup", "--delete-without-asking", "/x"}, "micsync: error: --backup never deletes: --delete-without-asking is an option of --work and --transfer\n" +
+			"micsync: hint: to delete from the BACKUPs what WORKING does not hold (old names): micsync prune PATH\n" +
 			"micsync: hint: to delete from a WORKING what its BACKUP does not hold: micsync --work -d PATH\n"},
 		{[]string{"backup", "--delete", "/x"}, "micsync: error: --backup never deletes: --delete is an option of --work and --transfer\n" +
+			"micsync: hint: to delete from the BACKUPs what WORKING does not hold (old names): micsync prune PATH\n" +
 			"micsync: hint: to delete from a WORKING what its BACKUP does not hold: micsync --work -d PATH\n"},
 		{[]string{"--backup", "--frobnicate", "/x"}, "micsync: error: unknown flag --frobnicate\n" +
 			"micsync: hint: run micsync help backup for its options\n"},
