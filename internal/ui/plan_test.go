@@ -328,3 +328,10 @@ to BACKUP /mnt/b
 	New(&out, &out, false).Plan("BACKUP", "/mnt/b", p, Lists{})
 	assert.Contains(t, out.String(), "  not looked for what is only in BACKUP /mnt/b: rsync looks for none when it cannot read all of the source\n")
 }
+
+func TestPruneCommandIsQuotedForAShell(t *testing.T) {
+	assert.Equal(t, "micsync prune /home/me/Documents", PruneCommand(rsyncplan.Job{SrcDir: "/home/me/Documents"}))
+	assert.Equal(t, `micsync prune $'/h/d\xff/a b' $'/h/d\xff/it\'s'`,
+		PruneCommand(rsyncplan.Job{SrcDir: "/h/d\xff", Names: []string{"a b", "it's"}}))
+	assert.Equal(t, `micsync prune $'/h/new\x0aline'`, PruneCommand(rsyncplan.Job{SrcDir: "/h/new\nline"}))
+}
