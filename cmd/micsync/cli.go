@@ -30,6 +30,7 @@ type cli struct {
 	Transfer transferCmd `cmd:"" help:"Copy from one BACKUP to other BACKUPs."`
 	Tree     treeCmd     `cmd:"" help:"Create in a WORKING the directory skeleton of a BACKUP (no files)."`
 
+	Prune pruneCmd `cmd:"" help:"Move what only a BACKUP holds below the paths (old names, since a backup never deletes) into its trash, after asking."`
 	Mark  markCmd  `cmd:"" help:"Mark a location's root so that micsync notices when its disc is not mounted."`
 	Trash trashCmd `cmd:"" help:"List, restore from or empty the trash of overwritten and deleted files."`
 
@@ -70,8 +71,13 @@ type overwriteFlag struct {
 }
 
 type deleteFlags struct {
-	Delete           bool   `short:"d" xor:"delete" help:"Delete files that are missing from the source, after asking."`
-	DeleteNoAsk      bool   `short:"D" xor:"delete" name:"delete-without-asking" help:"Delete files that are missing from the source without asking."`
+	Delete      bool       `short:"d" xor:"delete" help:"Delete files that are missing from the source, after asking."`
+	DeleteNoAsk bool       `short:"D" xor:"delete" name:"delete-without-asking" help:"Delete files that are missing from the source without asking."`
+	Guards      guardFlags `embed:""`
+}
+
+// guardFlags answer the questions of the guards against deleting the wrong things.
+type guardFlags struct {
 	MaxDelete        string `name:"max-delete" placeholder:"N|all" help:"Allow up to N deletions (or all) without the second question that a large deletion needs; required for one without a terminal."`
 	AllowEmptySource bool   `name:"allow-empty-source" help:"Delete even when the source is empty (normally taken as a disc that is not mounted)."`
 }
@@ -81,7 +87,7 @@ func (c commonFlags) options(ow overwriteFlag, del deleteFlags) run.Options {
 	return run.Options{HideDirs: c.HideDirs, Verbose: c.Verbose, DryRun: c.DryRun, Yes: c.Yes, No: c.No,
 		From: c.From, To: c.To, Configuration: c.Configuration, Full: c.Full, Jobs: c.Jobs, Quiet: c.Quiet || c.JSONOut.JSON,
 		ListFile: c.ListFile, Wait: c.Wait, Overwrite: ow.Modified, NoTrash: ow.NoTrash, Delete: del.Delete,
-		DeleteNoAsk: del.DeleteNoAsk, MaxDelete: del.MaxDelete, AllowEmptySource: del.AllowEmptySource}
+		DeleteNoAsk: del.DeleteNoAsk, MaxDelete: del.Guards.MaxDelete, AllowEmptySource: del.Guards.AllowEmptySource}
 }
 
 // sync runs an action on paths.

@@ -159,8 +159,10 @@ func TestCommandLineMistakesAreSaidPlainly(t *testing.T) {
 		want string
 	}{
 		{[]string{"--backup", "-d", "/x"}, "micsync: error: --backup never deletes: -d is an option of --work and --transfer\n" +
+			"micsync: hint: to delete from the BACKUPs what WORKING does not hold (old names): micsync prune PATH\n" +
 			"micsync: hint: to delete from a WORKING what its BACKUP does not hold: micsync --work -d PATH\n"},
 		{[]string{"backup", "-D", "/x"}, "micsync: error: --backup never deletes: -D is an option of --work and --transfer\n" +
+			"micsync: hint: to delete from the BACKUPs what WORKING does not hold (old names): micsync prune PATH\n" +
 			"micsync: hint: to delete from a WORKING what its BACKUP does not hold: micsync --work -d PATH\n"},
 		{[]string{"--bakup", "/x"}, "micsync: error: unknown flag --bakup: did you mean --backup?\n" +
 			"micsync: hint: run micsync --help for the actions and their options\n"},

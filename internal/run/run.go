@@ -69,6 +69,9 @@ type dest struct {
 	caps     disc.Caps // what the destination's filesystem keeps
 	srcCaps  disc.Caps // what the source's keeps
 	flushed  bool      // what was written is on the device
+	// deletesOnly says that the action does nothing but delete, and has no -D to answer its
+	// question.
+	deletesOnly bool
 	// skipped says why the user's answer left this destination as it was; "" when its
 	// approved plan is carried out.
 	skipped string
@@ -125,15 +128,17 @@ func Run(e *Env, req Request) error {
 			DstDir: filepath.Join(l.Path, filepath.FromSlash(t.Rel)),
 			Names:  t.Names,
 			Delete: act.MayDelete && o.deleting(),
-			Tree:   act.Tree,
-			Xattrs: t.Config.Keep.Xattrs,
-			ACLs:   t.Config.Keep.ACLs,
+			// A backup never deletes: what only the BACKUP holds is told, not planned.
+			OnlyInDst: act.TellsOnlyInDst && !(act.MayDelete && o.deleting()),
+			Tree:      act.Tree,
+			Xattrs:    t.Config.Keep.Xattrs,
+			ACLs:      t.Config.Keep.ACLs,
 		}
 		if t.Rel == "" {
 			// micsync's own files in a location's root are never copied or deleted.
 			job.Exclude = []string{"/" + trash.Name + "/", "/" + locations.MarkerName, "/" + disc.Name + "/"}
 		}
-		dests[i] = &dest{loc: l, job: job, keep: !act.Tree && !o.NoTrash, trashRel: t.Rel}
+		dests[i] = &dest{loc: l, job: job, keep: !act.Tree && !o.NoTrash, trashRel: t.Rel, deletesOnly: act.DeletesOnly}
 	}
 	e.Out.Printf("%s from %s %s\n", act.Name, src.Role, ui.Show(dests[0].job.SrcDir))
 	return e.carryOut(act, t.Config.Name, src, dests, o)
@@ -256,8 +261,12 @@ func absentHere(act Action, t locations.Target) error {
 	}
 	p := filepath.Join(t.Location.Path, filepath.FromSlash(t.Rel), t.Absent[0])
 	err := fmt.Errorf("path %s does not exist", ui.Show(p))
-	if act.Name == Backup.Name {
+	switch act.Name {
+	case Backup.Name:
 		return ui.Usage(err, "to get it back from a BACKUP, run micsync --work "+rsyncplan.Quote([]string{p}))
+	case Prune.Name:
+		return ui.Usage(err, "name the directory that held it: micsync "+rsyncplan.Quote([]string{"prune", filepath.Dir(p)})+
+			" moves what only the BACKUPs hold there into their trash")
 	}
 	return ui.Usage(err)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -57,6 +58,52 @@ func (o *Output) Plans(group []Listed, l Lists) {
 	}
 	o.Printf("\nto %s\n", to.String())
 	o.planBody(group[0].Plan, l)
+	o.onlyInDst(group, l)
+}
+
+// onlyInDst tells, below a backup's plan, what only the destination holds below the synced
+// paths: a backup never deletes it, and micsync prune does, into the trash. Without --full it
+// gives the count only.
+func (o *Output) onlyInDst(group []Listed, l Lists) {
+	p := group[0].Plan
+	where := "in " + group[0].Role + " " + Show(group[0].Dir)
+	if len(group) > 1 {
+		where = "in each " + group[0].Role
+	}
+	if p.OnlyInDstUnknown {
+		o.Printf("  not looked for what is only %s: rsync looks for none when it cannot read all of the source\n", where)
+		return
+	}
+	n := len(p.OnlyInDst)
+	if n == 0 {
+		return
+	}
+	is := "are"
+	if n == 1 {
+		is = "is"
+	}
+	line := fmt.Sprintf("  %s %s only %s (not deleted; %s moves them to its trash", Count(n, "entry", "entries"), is, where, PruneCommand(p.Job))
+	if !l.Full {
+		o.Printf("%s; --full lists them)\n", line)
+		return
+	}
+	o.Printf("%s):\n", line)
+	for _, it := range sortedItems(p.OnlyInDst) {
+		o.Printf("    %s\n", itemName(it))
+	}
+}
+
+// PruneCommand is the command line of micsync prune for the paths a job syncs, quoted for a
+// shell.
+func PruneCommand(j rsyncplan.Job) string {
+	paths := []string{j.SrcDir}
+	if j.Names != nil {
+		paths = paths[:0]
+		for _, n := range j.Names {
+			paths = append(paths, filepath.Join(j.SrcDir, n))
+		}
+	}
+	return rsyncplan.Quote(append([]string{"micsync", "prune"}, paths...))
 }
 
 // Alike groups the destinations whose plans are the same, entry for entry, so that Plans shows
@@ -85,7 +132,8 @@ next:
 
 // samePlan reports whether two plans show the same apart from their items.
 func samePlan(a, b *rsyncplan.Plan) bool {
-	return a.Job.Delete == b.Job.Delete && a.DeletionsSkipped == b.DeletionsSkipped &&
+	return a.Job.Delete == b.Job.Delete && a.DeletionsSkipped == b.DeletionsSkipped && a.OnlyInDstUnknown == b.OnlyInDstUnknown &&
+		slices.Equal(sortedItems(a.OnlyInDst), sortedItems(b.OnlyInDst)) &&
 		slices.Equal(a.Missing, b.Missing) && slices.Equal(a.Warnings, b.Warnings) && slices.Equal(a.Unreadable, b.Unreadable) &&
 		slices.Equal(a.Refused, b.Refused) && slices.Equal(a.Kept, b.Kept)
 }

@@ -301,3 +301,46 @@ to BACKUP /b7 and WORKING /w (the same plan for both)
   nothing to do: up to date
 `, out.String())
 }
+
+func TestPlanTellsWhatOnlyTheBackupHolds(t *testing.T) {
+	p := plan()
+	p.Job = rsyncplan.Job{SrcDir: "/home/me/Documents", DstDir: "/mnt/b", Names: []string{"-taxes"}}
+	p.OnlyInDst = []rsyncplan.Item{
+		{Name: "-taxes/old\xff\n.pdf", Class: rsyncplan.Deleted},
+		{Name: "-taxes/2019", Class: rsyncplan.Deleted, Dir: true},
+	}
+	var out bytes.Buffer
+	New(&out, &out, false).Plan("BACKUP", "/mnt/b", p, Lists{})
+	assert.Equal(t, `
+to BACKUP /mnt/b
+  nothing to do: up to date
+  2 entries are only in BACKUP /mnt/b (not deleted; micsync prune /home/me/Documents/-taxes moves them to its trash; --full lists them)
+`, out.String())
+
+	out.Reset()
+	New(&out, &out, false).Plan("BACKUP", "/mnt/b", p, Lists{Full: true})
+	assert.Equal(t, `
+to BACKUP /mnt/b
+  nothing to do: up to date
+  2 entries are only in BACKUP /mnt/b (not deleted; micsync prune /home/me/Documents/-taxes moves them to its trash):
+    -taxes/2019/
+    "-taxes/old\xff\n.pdf"
+`, out.String())
+
+	q := plan()
+	q.Job = p.Job
+	groups := Alike([]Listed{{Role: "BACKUP", Dir: "/mnt/a", Plan: p}, {Role: "BACKUP", Dir: "/mnt/b", Plan: q}})
+	assert.Len(t, groups, 2, "plans that differ in what only the destination holds are shown apart")
+
+	p.OnlyInDst, p.OnlyInDstUnknown = nil, true
+	out.Reset()
+	New(&out, &out, false).Plan("BACKUP", "/mnt/b", p, Lists{})
+	assert.Contains(t, out.String(), "  not looked for what is only in BACKUP /mnt/b: rsync looks for none when it cannot read all of the source\n")
+}
+
+func TestPruneCommandIsQuotedForAShell(t *testing.T) {
+	assert.Equal(t, "micsync prune /home/me/Documents", PruneCommand(rsyncplan.Job{SrcDir: "/home/me/Documents"}))
+	assert.Equal(t, `micsync prune $'/h/d\xff/a b' $'/h/d\xff/it\'s'`,
+		PruneCommand(rsyncplan.Job{SrcDir: "/h/d\xff", Names: []string{"a b", "it's"}}))
+	assert.Equal(t, `micsync prune $'/h/new\x0aline'`, PruneCommand(rsyncplan.Job{SrcDir: "/h/new\nline"}))
+}
