@@ -146,7 +146,7 @@ type app struct {
 func (a *app) env(quiet bool) *run.Env {
 	rsync := rsyncplan.Runner{Stderr: a.stderr}
 	return &run.Env{Ctx: a.ctx, Out: ui.New(a.stdout, a.stderr, quiet), Ask: a.ask,
-		Reach: reach.New(a.ctx, rsync, a.batch), Rsync: rsync, Cwd: a.cwd, Config: a.configPath}
+		Reach: reach.New(a.ctx, rsync, a.batch), Rsync: rsync, Cwd: a.cwd, Config: a.configPath, Version: version}
 }
 
 // configPath returns the config file this run uses: --config-file or MICSYNC_CONFIG (kong puts

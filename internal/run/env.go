@@ -35,6 +35,8 @@ type Env struct {
 	Cwd   string           // relative paths are read from here
 	// Config says where the config file is; its error (no HOME) is the user's to fix.
 	Config func() (string, error)
+	// Version is micsync's, for the records of the runs.
+	Version string
 }
 
 // LoadConfig loads the config file for an action. A missing file is a usage error that says

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"micsync/internal/disc"
 	"micsync/internal/trash"
@@ -136,12 +137,13 @@ func Run(e *Env, req Request) error {
 		dests[i] = &dest{loc: l, job: job, keep: !act.Tree && !o.NoTrash, trashRel: t.Rel}
 	}
 	e.Out.Printf("%s from %s %s\n", act.Name, src.Role, ui.Show(dests[0].job.SrcDir))
-	return e.carryOut(act, src, dests, o)
+	return e.carryOut(act, src, dests, o, aboutTarget(t))
 }
 
 // carryOut takes hold of the locations, plans every destination, shows the plans and asks
-// every question, and only then executes what was approved.
-func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Options) error {
+// every question, and only then executes what was approved. Every destination of a run that
+// is not a dry run gets its record (keepRecords), whatever the run's end.
+func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Options, a about) (err error) {
 	if err := e.Rsync.CheckVersion(e.Ctx); err != nil {
 		switch {
 		case errors.Is(err, rsyncplan.ErrNoRsync):
@@ -163,6 +165,10 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 			}
 		}
 	}()
+	if !o.DryRun {
+		start := time.Now()
+		defer func() { e.keepRecords(act, a, src, dests, h, start, err) }()
+	}
 	// Named while the run holds the locations: no other run writes there, so the trash
 	// directory is this run's alone.
 	stamp := trash.NewStamp(e.Ctx, e.Reach, locs(dests)...)
