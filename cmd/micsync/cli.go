@@ -33,6 +33,9 @@ type cli struct {
 	Mark  markCmd  `cmd:"" help:"Mark a location's root so that micsync notices when its disc is not mounted."`
 	Trash trashCmd `cmd:"" help:"List, restore from or empty the trash of overwritten and deleted files."`
 
+	Status statusCmd `cmd:"" help:"Show which disc holds a copy of which folder, since when, and what changed since."`
+	Log    logCmd    `cmd:"" help:"List the recorded runs, newest first, or show one run's record."`
+
 	setupCmds `embed:""`
 }
 

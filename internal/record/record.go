@@ -98,13 +98,12 @@ type Done struct {
 
 // Declined counts the planned changes that the user's answers left out.
 type Declined struct {
-	Overwrite int  `json:"overwrite"` // modified entries not overwritten
-	Delete    int  `json:"delete"`    // entries not deleted
-	Commands  bool `json:"commands"`  // -v: the rsync commands were declined
+	Overwrite int `json:"overwrite"` // modified entries not overwritten
+	Delete    int `json:"delete"`    // entries not deleted
 }
 
 // Any reports whether anything was declined.
-func (d Declined) Any() bool { return d.Overwrite > 0 || d.Delete > 0 || d.Commands }
+func (d Declined) Any() bool { return d.Overwrite > 0 || d.Delete > 0 }
 
 // Complete reports whether the run left the destination's copy of its paths complete: it
 // went to its end and nothing planned was declined.
