@@ -237,12 +237,14 @@ func Read(file string) (recs []Record, damaged int, err error) {
 }
 
 // Merge joins records read from several files, each once (a run's record at a destination is
-// in this machine's file and in the destination's), newest first.
+// in this machine's file and in the destination's), newest first. Each file holds its records
+// oldest first; records of the same second keep that order, reversed.
 func Merge(lists ...[]Record) []Record {
 	seen := map[[2]string]bool{}
 	var out []Record
 	for _, l := range lists {
-		for _, r := range l {
+		for i := len(l) - 1; i >= 0; i-- {
+			r := l[i]
 			k := [2]string{r.ID, string(r.Destination.Root)}
 			if !seen[k] {
 				seen[k] = true
@@ -250,8 +252,6 @@ func Merge(lists ...[]Record) []Record {
 			}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Record) int {
-		return cmp.Or(time.Time(b.Time).Compare(time.Time(a.Time)), strings.Compare(b.ID, a.ID))
-	})
+	slices.SortStableFunc(out, func(a, b Record) int { return time.Time(b.Time).Compare(time.Time(a.Time)) })
 	return out
 }
