@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"micsync/internal/disc"
@@ -222,6 +223,9 @@ func (e *Env) countChanged(ctx context.Context, c *locations.Config, b locations
 		return
 	}
 	job := rsyncplan.Job{SrcDir: work.Path, DstDir: b.Path}
+	// Times and modes are compared as a run compares them where the disc is known: a FAT
+	// disc's times in steps of 2 s would otherwise make every file look modified.
+	job.Keep(remembered(b), remembered(*work))
 	if f == "." {
 		job.Exclude = []string{"/" + trash.Name + "/", "/" + locations.MarkerName, "/" + disc.Name + "/"}
 	} else {
@@ -246,6 +250,22 @@ func (e *Env) countChanged(ctx context.Context, c *locations.Config, b locations
 	t := p.Totals
 	n := t[rsyncplan.NewFile].Count + t[rsyncplan.NewDir].Count + t[rsyncplan.NewLink].Count + p.Overwrites()
 	cp.Changed = &n
+}
+
+// remembered is what this machine learned of the filesystem of l, a location with a marker,
+// without learning anything; Everything when nothing is known.
+func remembered(l locations.Location) disc.Caps {
+	if l.Remote() || l.MarkerID == "" || strings.ContainsAny(l.MarkerID, `/\.`) {
+		return disc.Everything
+	}
+	state, err := locations.StateDir()
+	if err != nil {
+		return disc.Everything
+	}
+	if caps, ok := disc.Remembered(l.Path, filepath.Join(state, "discs", l.MarkerID+".json")); ok {
+		return caps
+	}
+	return disc.Everything
 }
 
 // showStatus prints one configuration's status.
