@@ -183,3 +183,21 @@ func TestLogReadsTheDiscOfAPath(t *testing.T) {
 	assert.Contains(t, r.Stdout, "ok       backup taxes to BACKUP "+e.path("disk1/Documents")+": 1 file copied", "from the disc's record")
 	assert.NoDirExists(t, e.path(".local/state"), "log writes nothing")
 }
+
+func TestRunStoppedByTheUserIsRecorded(t *testing.T) {
+	e := modifiedInBackup(t)
+	s := e.startPTY(t, "--backup", e.path("Documents"))
+	s.Expect("Overwrite 1 modified entry")
+	s.Send(keyCtrlC)
+	s.Expect("micsync: error: interrupted")
+	require.Equal(t, 130, s.Wait())
+	for _, recs := range [][]record.Record{e.localRecords(t), discRecords(t, e.path("disk1/Documents"))} {
+		require.Len(t, recs, 1)
+		assert.Equal(t, record.Stopped, recs[0].Result)
+		assert.Equal(t, "interrupted", recs[0].Error)
+		assert.Equal(t, []jsonout.Name{"."}, recs[0].Paths, "the whole location")
+	}
+	r := e.run(t, "log")
+	require.Equal(t, 0, r.Code, r)
+	assert.Regexp(t, `  STOPPED  backup \. to BACKUP `+regexp.QuoteMeta(e.path("disk1/Documents"))+`: interrupted\n$`, r.Stdout)
+}
