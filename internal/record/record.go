@@ -37,6 +37,10 @@ const (
 	DiscLimit  = 64 << 10
 )
 
+// MaxPaths is how many of a run's paths a record holds: a run on a thousand named files
+// (a shell's *) would fill a disc's file with one record.
+const MaxPaths = 200
+
 // Result is how a run ended at a destination.
 type Result string
 
@@ -57,13 +61,15 @@ type Record struct {
 	Configuration string         `json:"configuration"`
 	Action        string         `json:"action"`
 	Paths         []jsonout.Name `json:"paths"` // relative to the locations' roots; "." is the whole location
-	Source        Place          `json:"source"`
-	Destination   Place          `json:"destination"`
-	Planned       Counts         `json:"planned"`
-	Done          Done           `json:"done"`
-	Result        Result         `json:"result"`
-	Error         string         `json:"error,omitempty"`
-	Declined      Declined       `json:"declined"`
+	// PathsLeftOut counts the paths beyond MaxPaths that the record leaves out, to stay small.
+	PathsLeftOut int      `json:"paths_left_out,omitempty"`
+	Source       Place    `json:"source"`
+	Destination  Place    `json:"destination"`
+	Planned      Counts   `json:"planned"`
+	Done         Done     `json:"done"`
+	Result       Result   `json:"result"`
+	Error        string   `json:"error,omitempty"`
+	Declined     Declined `json:"declined"`
 }
 
 // Place is a location of a run.

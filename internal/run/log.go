@@ -231,7 +231,11 @@ func showRecord(o *ui.Output, r record.Record) {
 	field("version", "%s", r.Version)
 	field("configuration", "%s", r.Configuration)
 	field("action", "%s", r.Action)
-	field("paths", "%s", paths(r.Paths))
+	if r.PathsLeftOut > 0 {
+		field("paths", "%s and %d more", paths(r.Paths), r.PathsLeftOut)
+	} else {
+		field("paths", "%s", paths(r.Paths))
+	}
 	field("from", "%s", placeText(r.Source))
 	field("to", "%s", placeText(r.Destination))
 	p := r.Planned

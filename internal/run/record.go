@@ -98,6 +98,9 @@ func place(l locations.Location) record.Place {
 func (e *Env) recordOf(act Action, a about, src locations.Location, d *dest, runErr error) record.Record {
 	r := record.Record{Version: e.Version, Configuration: a.config, Action: act.Name,
 		Paths: jsonout.Names(a.paths), Source: place(src), Destination: place(d.loc)}
+	if n := len(r.Paths); n > record.MaxPaths {
+		r.Paths, r.PathsLeftOut = r.Paths[:record.MaxPaths], n-record.MaxPaths
+	}
 	r.Result, r.Error = resultOf(d, runErr)
 	if p := d.plan; p != nil {
 		t := p.Totals

@@ -1,6 +1,7 @@
 package run
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"micsync/internal/disc"
 	"micsync/internal/jsonout"
 	"micsync/internal/record"
+	"micsync/locations"
 )
 
 func readRecords(t *testing.T, file string) []record.Record {
@@ -102,4 +104,15 @@ func TestUnwritableRecordIsAWarning(t *testing.T) {
 	assert.Contains(t, errb.String(), "micsync: warning: this run is not recorded on this machine: ")
 	assert.Equal(t, "a", w.read("b1/a.txt"))
 	assert.Len(t, readRecords(t, record.DiscPath(w.path("b1", disc.Name))), 1, "the disc's record is written all the same")
+}
+
+func TestRecordHoldsAtMostMaxPaths(t *testing.T) {
+	names := make([]string, record.MaxPaths+5)
+	for i := range names {
+		names[i] = fmt.Sprintf("f%d", i)
+	}
+	e := &Env{}
+	r := e.recordOf(Backup, about{paths: names}, locations.Location{Path: "/w"}, &dest{loc: locations.Location{Path: "/b", Role: locations.Backup}}, nil)
+	assert.Len(t, r.Paths, record.MaxPaths)
+	assert.Equal(t, 5, r.PathsLeftOut)
 }

@@ -21,49 +21,49 @@ import (
 
 // StatusData is what micsync status shows, apart from how it is shown.
 type StatusData struct {
-	Configs []ConfigStatus
+	Configs []ConfigStatus `json:"configs"`
 	// CutShort says that the dry runs that count what changed in WORKING took longer than
 	// statusLimit: the copies whose Changed is nil and Note is set were not counted.
-	CutShort bool
+	CutShort bool `json:"cut_short"`
 }
 
 // ConfigStatus is one configuration's locations and folders.
 type ConfigStatus struct {
-	Name      string
-	Locations []LocationStatus
-	Folders   []FolderStatus // every folder a backup run was recorded for, in reading order
-	NoDisc    []jsonout.Name // folders that no BACKUP holds a complete copy of
-	OneDisc   []jsonout.Name // folders that only one BACKUP holds a complete copy of
+	Name      string           `json:"name"`
+	Locations []LocationStatus `json:"locations"`
+	Folders   []FolderStatus   `json:"folders"`  // every folder a backup run was recorded for, in reading order
+	NoDisc    []jsonout.Name   `json:"no_disc"`  // folders that no BACKUP holds a complete copy of
+	OneDisc   []jsonout.Name   `json:"one_disc"` // folders that only one BACKUP holds a complete copy of
 }
 
 // LocationStatus says whether a location can be used now, and when a run last used it.
 type LocationStatus struct {
-	Role      string
-	Root      jsonout.Name
-	Reachable bool
-	Why       string       // why not, when not reachable
-	LastSeen  jsonout.Time // the start of the last recorded run that used it; zero: none recorded
+	Role      string       `json:"role"`
+	Root      jsonout.Name `json:"root"`
+	Reachable bool         `json:"reachable"`
+	Why       string       `json:"why,omitempty"` // why not, when not reachable
+	LastSeen  jsonout.Time `json:"last_seen"`     // the start of the last recorded run that used it; zero (null): none recorded
 }
 
 // FolderStatus is one folder that was backed up, and what each BACKUP holds of it.
 type FolderStatus struct {
-	Path   jsonout.Name // below the locations' roots; "." is the whole location
-	Copies []CopyStatus // one for each BACKUP of the configuration, in its order
+	Path   jsonout.Name `json:"path"`   // below the locations' roots; "." is the whole location
+	Copies []CopyStatus `json:"copies"` // one for each BACKUP of the configuration, in its order
 }
 
 // CopyStatus is what one BACKUP holds of a folder.
 type CopyStatus struct {
-	Root jsonout.Name
+	Root jsonout.Name `json:"root"`
 	// Last is the start of the last run that left a complete copy of the folder there, and
 	// LastRun that run's id; zero and "" when none did.
-	Last    jsonout.Time
-	LastRun string
+	Last    jsonout.Time `json:"last"`
+	LastRun string       `json:"last_run,omitempty"`
 	// Failed is the last run there, when it came after Last and did not leave a complete copy.
-	Failed *record.Record
+	Failed *record.Record `json:"failed,omitempty"`
 	// Changed counts the entries that are new or modified in WORKING since the copy (from an
 	// rsync dry run, for a reachable BACKUP); nil when not counted, and Note says why.
-	Changed *int
-	Note    string
+	Changed *int   `json:"changed"`
+	Note    string `json:"note,omitempty"`
 }
 
 // notCounted is the note of a copy whose changes the time limit left uncounted.

@@ -1,6 +1,7 @@
 package run
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -35,6 +36,10 @@ func TestStatusCountsChangesSinceEachCopy(t *testing.T) {
 	assert.Empty(t, c.NoDisc)
 	assert.Empty(t, c.OneDisc)
 	assert.False(t, data.CutShort)
+
+	doc, err := json.Marshal(data)
+	require.NoError(t, err)
+	assert.Contains(t, string(doc), `"folders":[{"path":"taxes","copies":[{"root":`, "a marshal away from a JSON form")
 }
 
 func TestStatusTimeLimitCutsTheCountShort(t *testing.T) {
