@@ -195,12 +195,19 @@ func trim(data []byte, limit int64) []byte {
 }
 
 // AppendLocal adds recs to this machine's file of records in stateDir (made when missing),
-// under a lock of its own: runs on other locations may end at the same time.
+// under a lock of its own: runs on other locations may end at the same time. It makes no
+// directory in another user's (root's run with a user's HOME): one owned by root there would
+// keep that user's own runs from their state directory.
 func AppendLocal(stateDir string, recs ...Record) error {
+	if err := othersDir(stateDir); err != nil {
+		return fmt.Errorf("write the records: %w", err)
+	}
 	if err := os.MkdirAll(stateDir, 0o700); err != nil {
 		return fmt.Errorf("write the records: %w", err)
 	}
-	lock, err := os.OpenFile(filepath.Join(stateDir, FileName+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	// Read-only is enough for flock, and lets any run that may read the directory take it.
+	name := filepath.Join(stateDir, FileName+".lock")
+	lock, err := os.OpenFile(name, os.O_CREATE|os.O_RDONLY, 0o644)
 	if err != nil {
 		return fmt.Errorf("write the records: %w", err)
 	}
@@ -209,6 +216,26 @@ func AppendLocal(stateDir string, recs ...Record) error {
 		return fmt.Errorf("write the records: lock: %w", err)
 	}
 	return Append(LocalPath(stateDir), LocalLimit, recs...)
+}
+
+// othersDir fails when dir is missing and the nearest directory above it that exists belongs
+// to another user than this process's.
+func othersDir(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	for d := filepath.Dir(dir); ; d = filepath.Dir(d) {
+		var st unix.Stat_t
+		if unix.Stat(d, &st) == nil {
+			if int(st.Uid) != os.Geteuid() {
+				return fmt.Errorf("%s belongs to another user (uid %d): micsync makes no directory of its own there", d, st.Uid)
+			}
+			return nil
+		}
+		if d == filepath.Dir(d) {
+			return nil
+		}
+	}
 }
 
 // Read returns the records of the file at path, oldest first: none when there is no file. A

@@ -101,3 +101,21 @@ func TestNewID(t *testing.T) {
 	assert.True(t, strings.HasPrefix(a, "20261203T060509Z-"), a)
 	assert.Len(t, a, len("20261203T060509Z-3f9a"))
 }
+
+func TestAppendLocalMakesNoDirectoryInAnotherUsers(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to give a directory to another user")
+	}
+	home := t.TempDir()
+	require.NoError(t, os.Chown(home, 65534, 65534))
+	state := filepath.Join(home, ".local", "state", "micsync")
+	err := AppendLocal(state, rec("a", time.Now(), "/d"))
+	assert.ErrorContains(t, err, "belongs to another user (uid 65534)")
+	assert.NoDirExists(t, filepath.Join(home, ".local"))
+
+	require.NoError(t, os.Chown(home, 0, 0))
+	require.NoError(t, AppendLocal(state, rec("a", time.Now(), "/d")))
+	got, _, err := Read(LocalPath(state))
+	require.NoError(t, err)
+	assert.Len(t, got, 1)
+}
