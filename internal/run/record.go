@@ -135,7 +135,6 @@ func declined(p *rsyncplan.Plan, a rsyncplan.Approval) record.Declined {
 // resultOf says how a run ended at a destination, and why when not ok; runErr is the run's
 // error, for a destination that it stopped before it started.
 func resultOf(d *dest, runErr error) (record.Result, string) {
-	var nt *ui.NoTerminalError
 	switch {
 	case d.skipped != "":
 		return record.Skipped, d.skipped
@@ -144,15 +143,14 @@ func resultOf(d *dest, runErr error) (record.Result, string) {
 	case d.err != nil:
 		return record.Failed, ui.OneLine(d.err.Error())
 	case d.plan == nil || !d.ran && !d.plan.Empty():
+		// The run stopped before it came to this destination: its error says why.
 		switch {
 		case runErr == nil:
 			return record.Stopped, "not started"
 		case ui.Interrupted(runErr):
 			return record.Stopped, "interrupted"
-		case errors.As(runErr, &nt):
-			return record.Failed, ui.OneLine(runErr.Error())
 		}
-		return record.Stopped, "not started: " + ui.OneLine(runErr.Error())
+		return record.Failed, ui.OneLine(runErr.Error())
 	case len(d.plan.Missing) > 0 && !d.job.Delete:
 		return record.Failed, fmt.Sprintf("%d of the named paths are not in the source", len(d.plan.Missing))
 	}
