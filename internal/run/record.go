@@ -57,6 +57,23 @@ func (e *Env) keepRecords(act Action, a about, src locations.Location, dests []*
 	})
 }
 
+// NewRecord begins the record of a run (started at start, with id, from record.NewID(start)) of
+// action on paths (slash-separated, below the locations' roots) from src to dst, for a flow of
+// its own that does not go through carryOut (which records its destinations itself). The
+// caller fills in Planned, Done, Result, Error and Declined, and hands it to SaveRecords.
+func (e *Env) NewRecord(id string, start time.Time, action, config string, paths []string, src, dst locations.Location) record.Record {
+	r := record.Record{ID: id, Time: jsonout.Time(start), End: jsonout.Time(time.Now()), Version: e.Version,
+		Configuration: config, Action: action, Paths: jsonout.Names(paths), Source: place(src), Destination: place(dst)}
+	if n := len(r.Paths); n > record.MaxPaths {
+		r.Paths, r.PathsLeftOut = r.Paths[:record.MaxPaths], n-record.MaxPaths
+	}
+	return r
+}
+
+// RecordDir is where the record of a run that wrote to l goes on l's disc (its own directory,
+// disc.Name below its root), for SaveRecords; "" for a location on another host.
+func RecordDir(l locations.Location) string { return onDisc(l) }
+
 // SaveRecords writes the records of a run, which holds the locations of the records'
 // destinations: all of them to this machine's file, and each to the file in the directory
 // ownDir(i) names for recs[i] (a location's own directory, disc.Name below its root, which is
@@ -96,11 +113,7 @@ func place(l locations.Location) record.Place {
 
 // recordOf is the record of one destination of a run, but for its id and times.
 func (e *Env) recordOf(act Action, a about, src locations.Location, d *dest, runErr error) record.Record {
-	r := record.Record{Version: e.Version, Configuration: a.config, Action: act.Name,
-		Paths: jsonout.Names(a.paths), Source: place(src), Destination: place(d.loc)}
-	if n := len(r.Paths); n > record.MaxPaths {
-		r.Paths, r.PathsLeftOut = r.Paths[:record.MaxPaths], n-record.MaxPaths
-	}
+	r := e.NewRecord("", time.Time{}, act.Name, a.config, a.paths, src, d.loc)
 	r.Result, r.Error = resultOf(d, runErr)
 	if p := d.plan; p != nil {
 		t := p.Totals

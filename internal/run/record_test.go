@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -115,4 +116,23 @@ func TestRecordHoldsAtMostMaxPaths(t *testing.T) {
 	r := e.recordOf(Backup, about{paths: names}, locations.Location{Path: "/w"}, &dest{loc: locations.Location{Path: "/b", Role: locations.Backup}}, nil)
 	assert.Len(t, r.Paths, record.MaxPaths)
 	assert.Equal(t, 5, r.PathsLeftOut)
+}
+
+func TestSaveRecordsOfAFlowOfItsOwn(t *testing.T) {
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	w := oneBackup(t)
+	src, dst := locations.Location{Path: w.path("w")}, locations.Location{Path: w.path("b1"), Role: locations.Backup}
+	e, _, errb := w.env(scripted(t))
+	e.Version = "9"
+	start := time.Now()
+	r := e.NewRecord(record.NewID(start), start, "prune", "docs", []string{"old"}, src, dst)
+	r.Result = record.OK
+	e.SaveRecords([]record.Record{r}, func(int) string { return RecordDir(dst) })
+	assert.Empty(t, errb.String())
+	on := readRecords(t, record.DiscPath(w.path("b1", disc.Name)))
+	require.Len(t, on, 1)
+	assert.Equal(t, "prune", on[0].Action)
+	assert.Equal(t, "9", on[0].Version)
+	assert.Len(t, readRecords(t, record.LocalPath(filepath.Join(state, "micsync"))), 1)
 }
