@@ -201,3 +201,28 @@ func TestRunStoppedByTheUserIsRecorded(t *testing.T) {
 	require.Equal(t, 0, r.Code, r)
 	assert.Regexp(t, `  STOPPED  backup \. to BACKUP `+regexp.QuoteMeta(e.path("disk1/Documents"))+`: interrupted\n$`, r.Stdout)
 }
+
+func TestRunToAnotherHostIsRecordedThere(t *testing.T) {
+	srv := startSSHD(t)
+	e, nas := remoteDocs(t, srv, srv.IdentityFile)
+	e.mkfile(t, "Documents/taxes/2024.txt", "income")
+	r := e.run(t, "--backup", e.path("Documents/taxes"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Empty(t, r.Stderr)
+	on := discRecords(t, nas) // the server is this machine
+	require.Len(t, on, 1)
+	assert.Equal(t, jsonout.Name(at(srv, nas)), on[0].Destination.Root)
+	assert.Equal(t, record.OK, on[0].Result)
+	assert.Equal(t, e.localRecords(t), on)
+
+	// A new machine: only the host knows.
+	require.NoError(t, os.RemoveAll(e.path(".local/state")))
+	r = e.run(t, "status")
+	require.Equal(t, 0, r.Code, r)
+	assert.Empty(t, r.Stderr)
+	assert.Regexp(t, `(?m)^    `+regexp.QuoteMeta(at(srv, nas))+`  copy of just now \(.*\); nothing changed in WORKING since$`, section(r.Stdout, "taxes"))
+	r = e.run(t, "log")
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "  ok       backup taxes to BACKUP "+at(srv, nas)+": 1 file copied (6 B), 1 directory created\n")
+	assert.NoDirExists(t, e.path(".local/state"), "they write nothing")
+}

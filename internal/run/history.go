@@ -11,7 +11,7 @@ import (
 )
 
 // history reads the records that can be read now: this machine's, and those in the own
-// directory of each of ls that is on this machine and reachable. The records are merged, each
+// directory of each of ls that is reachable (on another host, fetched with rsync). The records are merged, each
 // once, newest first. What cannot be read is a warning: the rest still tells.
 func (e *Env) history(ls []locations.Location) []record.Record {
 	var lists [][]record.Record
@@ -22,11 +22,20 @@ func (e *Env) history(ls []locations.Location) []record.Record {
 	}
 	e.Reach.Probe(ls...)
 	for _, l := range ls {
-		if l.Remote() || e.Reach.Unreachable(l) != "" {
+		if e.Reach.Unreachable(l) != "" {
 			continue
 		}
-		file := record.DiscPath(onDisc(l))
-		recs, damaged, err := record.Read(file)
+		var recs []record.Record
+		var damaged int
+		var err error
+		file := ""
+		if l.Remote() {
+			file = remoteRecords(l)
+			recs, damaged, err = readRemote(e.Reach.Runner(l), l)
+		} else {
+			file = record.DiscPath(onDisc(l))
+			recs, damaged, err = record.Read(file)
+		}
 		e.warnRecords(file, damaged, err)
 		for i := range recs {
 			// What a location's own file holds is about that location, wherever its disc was
@@ -54,12 +63,15 @@ func at(p record.Place, l locations.Location) bool {
 	return string(p.Root) == l.Path || (l.MarkerID != "" && p.Marker == l.MarkerID)
 }
 
-// localDiscs returns the locations of the configurations whose own directories may hold records.
-func localDiscs(cfgs []*locations.Config) []locations.Location {
+// locationsOf returns the locations of the configurations, each once: their own directories
+// may hold records.
+func locationsOf(cfgs []*locations.Config) []locations.Location {
 	var ls []locations.Location
+	seen := map[string]bool{}
 	for _, c := range cfgs {
 		for _, l := range c.All() {
-			if !l.Remote() {
+			if !seen[l.Path] {
+				seen[l.Path] = true
 				ls = append(ls, l)
 			}
 		}

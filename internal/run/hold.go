@@ -224,6 +224,9 @@ func (h *held) release() {
 func (e *Env) setUp(h *held, d *dest) error {
 	if d.loc.Remote() {
 		d.job.Keep(d.caps, d.srcCaps)
+		if h.lock[d.loc.Path] != nil { // not a dry run
+			d.records = fetchForRecord(e.Reach.Runner(d.loc), d.loc)
+		}
 		return nil
 	}
 	l := h.lock[d.loc.Path]

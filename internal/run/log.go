@@ -82,7 +82,7 @@ func (e *Env) Log(req LogRequest) (LogData, error) {
 	if isRun {
 		data.Run = req.Which
 	}
-	for _, r := range e.history(localDiscs(sc.cfgs)) {
+	for _, r := range e.history(locationsOf(sc.cfgs)) {
 		switch {
 		case !cutoff.IsZero() && time.Time(r.Time).Before(cutoff):
 		case isRun && r.ID != req.Which && !strings.HasPrefix(r.ID, req.Which+"-"):

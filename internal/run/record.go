@@ -47,6 +47,15 @@ func (e *Env) keepRecords(act Action, a about, src locations.Location, dests []*
 	}
 	e.SaveRecords(recs, func(i int) string {
 		d := dests[i]
+		if d.loc.Remote() && h.lock[d.loc.Path] != nil && !ui.Interrupted(d.err) {
+			if err := saveRemote(e.Reach.Runner(d.loc), d.loc, recs[i], d.records); err != nil {
+				e.warnUnrecorded(recs[i], err)
+			}
+			return ""
+		}
+		if d.records != "" {
+			os.RemoveAll(d.records)
+		}
 		if d.loc.Remote() || h.lock[d.loc.Path] == nil {
 			return ""
 		}
@@ -100,10 +109,15 @@ func (e *Env) SaveRecords(recs []record.Record, ownDir func(i int) string) {
 			err = record.Append(record.DiscPath(dir), record.DiscLimit, r)
 		}
 		if err != nil {
-			e.Out.Warn(ui.Failure(fmt.Errorf("this run is not recorded in %s %s: %w", r.Destination.Role, ui.Show(string(r.Destination.Root)), err),
-				"the run itself is done; only this machine's record tells of it (micsync log)"))
+			e.warnUnrecorded(r, err)
 		}
 	}
+}
+
+// warnUnrecorded says that the record r could not be written to its destination.
+func (e *Env) warnUnrecorded(r record.Record, err error) {
+	e.Out.Warn(ui.Failure(fmt.Errorf("this run is not recorded in %s %s: %w", r.Destination.Role, ui.Show(string(r.Destination.Root)), err),
+		"the run itself is done; only this machine's record tells of it (micsync log)"))
 }
 
 // place is a location as a record names it.

@@ -114,7 +114,7 @@ func (e *Env) Status(p string) (StatusData, error) {
 		all = append(all, c.All()...)
 	}
 	e.Reach.Probe(all...)
-	recs := e.history(localDiscs(sc.cfgs))
+	recs := e.history(locationsOf(sc.cfgs))
 	ctx, cancel := context.WithTimeout(e.Ctx, statusLimit)
 	defer cancel()
 	var data StatusData
