@@ -226,3 +226,37 @@ func TestRunToAnotherHostIsRecordedThere(t *testing.T) {
 	assert.Contains(t, r.Stdout, "  ok       backup taxes to BACKUP "+at(srv, nas)+": 1 file copied (6 B), 1 directory created\n")
 	assert.NoDirExists(t, e.path(".local/state"), "they write nothing")
 }
+
+// TestReadOnlyDiscThatIsUpToDate backs up to a disc mounted read-only: a run that has nothing
+// to write there is ok, and says that the disc took no record; one with something to copy is
+// refused before any question.
+func TestReadOnlyDiscThatIsUpToDate(t *testing.T) {
+	d := newDisc(t, ext4, 64)
+	e := newEnv(t)
+	w := e.path("w")
+	b := d.path("b")
+	require.NoError(t, os.MkdirAll(b, 0o755))
+	discConfig(t, e, w, b)
+	e.mkfile(t, "w/a.txt", "a")
+	r := e.run(t, "--backup", e.path("w/a.txt"))
+	require.Equal(t, 0, r.Code, r)
+	if out, err := exec.Command(sbin("mount"), "-o", "remount,ro", d.Dir).CombinedOutput(); err != nil {
+		t.Fatalf("mount -o remount,ro: %v\n%s", err, out)
+	}
+	before := contents(t, d.Dir)
+
+	r = e.run(t, "--backup", e.path("w/a.txt"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "ok      "+b+": up to date")
+	assert.Regexp(t, `(?m)^micsync: warning: this run is not recorded in BACKUP `+regexp.QuoteMeta(b)+`: .*read-only file system$`, r.Stderr)
+	assert.Len(t, e.localRecords(t), 2, "this machine has it")
+	assert.Equal(t, before, contents(t, d.Dir))
+
+	e.mkfile(t, "w/new.txt", "n")
+	r = e.run(t, "--backup", e.path("w/new.txt"))
+	assert.Equal(t, 1, r.Code, r)
+	assert.Contains(t, r.Stderr, "micsync: error: BACKUP "+b+" is read-only: nothing can be copied there")
+	assert.Equal(t, before, contents(t, d.Dir))
+	recs := e.localRecords(t)
+	assert.Equal(t, record.Failed, recs[len(recs)-1].Result)
+}

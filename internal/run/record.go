@@ -97,7 +97,7 @@ func (e *Env) SaveRecords(recs []record.Record, ownDir func(i int) string) {
 	}
 	if err != nil {
 		e.Out.Warn(ui.Failure(fmt.Errorf("this run is not recorded on this machine: %w", err),
-			"the run itself is done; micsync log and micsync status will not know of it from this machine"))
+			"micsync log and micsync status will not know of it from this machine"))
 	}
 	for i, r := range recs {
 		dir := ownDir(i)
@@ -116,8 +116,11 @@ func (e *Env) SaveRecords(recs []record.Record, ownDir func(i int) string) {
 
 // warnUnrecorded says that the record r could not be written to its destination.
 func (e *Env) warnUnrecorded(r record.Record, err error) {
-	e.Out.Warn(ui.Failure(fmt.Errorf("this run is not recorded in %s %s: %w", r.Destination.Role, ui.Show(string(r.Destination.Root)), err),
-		"the run itself is done; only this machine's record tells of it (micsync log)"))
+	hint := "only this machine's record tells of it (micsync log)"
+	if r.Result == record.OK {
+		hint = "the run itself is done; " + hint
+	}
+	e.Out.Warn(ui.Failure(fmt.Errorf("this run is not recorded in %s %s: %w", r.Destination.Role, ui.Show(string(r.Destination.Root)), err), hint))
 }
 
 // place is a location as a record names it.

@@ -73,6 +73,9 @@ type dest struct {
 	// skipped says why the user's answer left this destination as it was; "" when its
 	// approved plan is carried out.
 	skipped string
+	// readOnly says that the destination's disc is mounted read-only: only a plan with
+	// nothing to do can be carried out there.
+	readOnly bool
 	// records is, for a destination on another host, the directory here that holds its file
 	// of records, fetched before planning (fetchForRecord); "" when there is none.
 	records string
