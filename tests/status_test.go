@@ -140,3 +140,22 @@ func TestStatusWithoutConfigFile(t *testing.T) {
 	assert.Equal(t, 0, r.Code, r)
 	assert.Equal(t, "no run recorded\n", r.Stdout)
 }
+
+// A disc plugged into a new machine is mounted elsewhere: its record still tells.
+func TestStatusOfADiscMountedElsewhere(t *testing.T) {
+	e := docsOneBackup(t)
+	r := e.run(t, "mark", e.path("disk1/Documents"))
+	require.Equal(t, 0, r.Code, r)
+	e.mkfile(t, "Documents/taxes/2024.txt", "income")
+	require.Equal(t, 0, e.run(t, "--backup", e.path("Documents/taxes")).Code)
+
+	require.NoError(t, os.RemoveAll(e.path(".local/state")))
+	require.NoError(t, os.Rename(e.path("disk1"), e.path("media")))
+	e.writeConfig(t, `{"configs": [{"name": "docs", "work": ["~/Documents"], "backup": ["~/media/Documents"]}]}`)
+	r = e.run(t, "status")
+	require.Equal(t, 0, r.Code, r)
+	assert.Regexp(t, `(?m)^    `+e.path("media/Documents")+`  copy of just now \(.*\); nothing changed in WORKING since$`, section(r.Stdout, "taxes"))
+	r = e.run(t, "log", e.path("Documents/taxes"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "ok       backup taxes to BACKUP "+e.path("media/Documents")+": 1 file copied")
+}
