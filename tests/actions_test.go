@@ -668,7 +668,7 @@ func TestHelpAndVersion(t *testing.T) {
 	r = e.run(t, "help", "bakup")
 	assert.Equal(t, 2, r.Code)
 	assert.Equal(t, "micsync: error: no help for bakup\n"+
-		"micsync: hint: micsync help COMMAND, where COMMAND is one of: backup, work, transfer, tree, prune, mark, trash, init, check, completion, man, help\n", r.Stderr)
+		"micsync: hint: micsync help COMMAND, where COMMAND is one of: backup, work, transfer, tree, prune, mark, trash, status, log, init, check, completion, man, help\n", r.Stderr)
 
 	r = e.run(t, "--version")
 	require.Equal(t, 0, r.Code)
@@ -691,6 +691,12 @@ func tree(t *testing.T, dir string) map[string]string {
 			return filepath.SkipDir // micsync's own directory, with the lock it leaves: not the user's files
 		}
 		rel, _ := filepath.Rel(dir, p)
+		switch {
+		case fi.IsDir() && rel == filepath.Join(".local", "state", "micsync"):
+			return filepath.SkipDir // micsync's state, with the record of every run, refused ones too
+		case fi.IsDir() && (rel == ".local" || rel == filepath.Join(".local", "state")):
+			return nil // made for it
+		}
 		if fi.Mode().IsRegular() {
 			b, err := os.ReadFile(p)
 			if err != nil {

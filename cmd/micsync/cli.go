@@ -34,6 +34,9 @@ type cli struct {
 	Mark  markCmd  `cmd:"" help:"Mark a location's root so that micsync notices when its disc is not mounted."`
 	Trash trashCmd `cmd:"" help:"List, restore from or empty the trash of overwritten and deleted files."`
 
+	Status statusCmd `cmd:"" help:"Show which disc holds a copy of which folder, since when, and what changed since."`
+	Log    logCmd    `cmd:"" help:"List the recorded runs, newest first, or show one run's record."`
+
 	setupCmds `embed:""`
 }
 
@@ -161,7 +164,7 @@ func (a *app) env(quiet bool) *run.Env { return a.newEnv(quiet, a.batch) }
 func (a *app) newEnv(quiet, batch bool) *run.Env {
 	rsync := rsyncplan.Runner{Stderr: a.stderr}
 	return &run.Env{Ctx: a.ctx, Out: ui.New(a.stdout, a.stderr, quiet), Ask: a.ask,
-		Reach: reach.New(a.ctx, rsync, batch), Rsync: rsync, Cwd: a.cwd, Config: a.configPath}
+		Reach: reach.New(a.ctx, rsync, batch), Rsync: rsync, Cwd: a.cwd, Config: a.configPath, Version: version}
 }
 
 // envFor returns what a run needs, for a command that may write JSON: with json the document

@@ -41,7 +41,7 @@ func TestGrammar(t *testing.T) {
 	for _, c := range g.Commands {
 		paths = append(paths, c.Path)
 	}
-	assert.Subset(t, paths, []string{"backup", "work", "transfer", "tree", "init", "check"})
+	assert.Subset(t, paths, []string{"backup", "work", "transfer", "tree", "init", "check", "status", "log"})
 	assert.Subset(t, paths, []string{"completion", "man", "help"}, "in --help, and so completed and in the manual")
 	assert.NotContains(t, paths, "completion-words", "hidden")
 	assert.Contains(t, g.Options("work"), "-D")
@@ -80,6 +80,9 @@ func TestGrammar(t *testing.T) {
 	assert.Equal(t, "file", args["prune path"])
 	assert.Equal(t, "stamp", args["trash restore timestamp"], "trash restore completes trash runs")
 	assert.Equal(t, "file", args["trash restore path"])
+	assert.Equal(t, "file", args["status path"], "status completes paths")
+	assert.Equal(t, "file", args["log run-or-path"], "log completes paths (a run's id is typed from the list)")
+	assert.Equal(t, "text", kinds["log --since"])
 }
 
 func TestCompletionScripts(t *testing.T) {

@@ -132,7 +132,8 @@ func argKind(p *kong.Positional) string {
 		return "root"
 	case p.Tag.PlaceHolder == "STAMP":
 		return "stamp"
-	case p.Name == "path" || p.Tag.PlaceHolder == "PATH" || p.Tag.PlaceHolder == "FILE":
+	case p.Name == "path" || p.Tag.PlaceHolder == "PATH" || p.Tag.PlaceHolder == "FILE",
+		strings.HasSuffix(p.Tag.PlaceHolder, "|PATH"): // a word of its own, or a path
 		return "file"
 	}
 	return "text"

@@ -112,6 +112,15 @@ func (g Grammar) Man(w io.Writer, version, description string) {
 	p(".TP")
 	p(`.I /usr/share/doc/micsync/micsync.json.example`)
 	p("%s", Roff("A config file to start from."))
+	p(".TP")
+	p(`.I ~/.local/state/micsync/runs.jsonl`)
+	p("%s", Roff("The record of every run that was not a dry run, one JSON object a line, one per destination "+
+		"(in $XDG_STATE_HOME/micsync when that is set); the oldest go once it holds 4 MiB. micsync log and "+
+		"micsync status read it."))
+	p(".TP")
+	p(`.I ROOT/.micsync/runs.jsonl`)
+	p("%s", Roff("The records of the runs that wrote to the location at ROOT, kept in the location itself (up to "+
+		"64 KiB), so that a disc plugged into another machine still tells what it holds and since when. Never synced."))
 
 	p(".SH ENVIRONMENT")
 	p(".TP")
@@ -120,6 +129,9 @@ func (g Grammar) Man(w io.Writer, version, description string) {
 	p(".TP")
 	p(".B HOME")
 	p("%s", Roff("The home directory, for ~/.micsync.json and for ~/ in the config file."))
+	p(".TP")
+	p(".B XDG_STATE_HOME")
+	p("%s", Roff("Where micsync keeps what it remembers on this machine (markers, run records), in micsync/ below it; ~/.local/state by default."))
 
 	p(".SH EXIT STATUS")
 	for _, s := range []struct{ code, meaning string }{

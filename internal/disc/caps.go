@@ -310,3 +310,19 @@ func remember(cache string, fsType int64, caps Caps) {
 		os.WriteFile(cache, data, 0o600)
 	}
 }
+
+// Remembered returns what LearnOnce keeps in cache for the disc that holds dir, without
+// learning anything or writing: ok is false when nothing is kept for a filesystem of its type.
+// It is for those that only read (micsync status).
+func Remembered(dir, cache string) (Caps, bool) {
+	var st unix.Statfs_t
+	if unix.Statfs(dir, &st) != nil {
+		return Caps{}, false
+	}
+	var c cached
+	data, err := os.ReadFile(cache)
+	if err != nil || json.Unmarshal(data, &c) != nil || c.FSType != int64(st.Type) {
+		return Caps{}, false
+	}
+	return c.Caps, true
+}

@@ -86,3 +86,15 @@ func TestNoHardLinksWhereLinkFails(t *testing.T) {
 	assert.False(t, keepsXattr(dir+"/missing"))
 	assert.False(t, keepsACL(dir+"/missing"))
 }
+
+func TestRememberedReadsWhatLearnOnceKept(t *testing.T) {
+	dir, cache := t.TempDir(), filepath.Join(t.TempDir(), "id.json")
+	_, ok := Remembered(dir, cache)
+	assert.False(t, ok, "nothing learned yet")
+	assert.NoFileExists(t, cache, "and nothing written")
+	learned, ok := LearnOnce(dir, cache)
+	require.True(t, ok)
+	got, ok := Remembered(dir, cache)
+	assert.True(t, ok)
+	assert.Equal(t, learned, got)
+}

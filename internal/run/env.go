@@ -41,6 +41,9 @@ type Env struct {
 	Doc io.Writer
 
 	skipped []unreachable // the locations this run skipped as unreachable, for Document
+
+	// Version is micsync's, for the records of the runs.
+	Version string
 }
 
 // LoadConfig loads the config file for an action. A missing file is a usage error that says

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"micsync/internal/disc"
@@ -224,6 +225,9 @@ func (h *held) release() {
 func (e *Env) setUp(h *held, d *dest) error {
 	if d.loc.Remote() {
 		d.job.Keep(d.caps, d.srcCaps)
+		if h.lock[d.loc.Path] != nil { // not a dry run
+			d.records = fetchForRecord(e.Reach.Runner(d.loc), d.loc)
+		}
 		return nil
 	}
 	l := h.lock[d.loc.Path]
@@ -243,7 +247,12 @@ func (e *Env) setUp(h *held, d *dest) error {
 	}
 	var err error
 	if d.job.TempDir, err = l.TempDir(); err != nil {
-		return ui.Failure(err)
+		if !errors.Is(err, syscall.EROFS) {
+			return ui.Failure(err)
+		}
+		// A disc mounted read-only is planned as any: one that is up to date is ok; the plan
+		// refuses it when there is something to write (plan).
+		d.readOnly = true
 	}
 	d.caps = learn(d.loc, l.Disc)
 	d.job.Keep(d.caps, d.srcCaps)

@@ -61,6 +61,10 @@ func (e *Env) plan(act Action, src locations.Location, d *dest, o Options) error
 				"check that the source disc is mounted; if the source is really "+really+", --allow-empty-source deletes anyway")
 		}
 	}
+	if d.readOnly && !p.Empty() {
+		return ui.Failure(fmt.Errorf("%s %s is read-only: nothing can be copied there", d.loc.Role, ui.Show(d.loc.Path)),
+			"mount its disc read-write, then run micsync again")
+	}
 	d.plan = p
 	if d.newer, err = e.newer(d); err != nil {
 		return ui.Failure(err, rsyncHints(err, d)...)

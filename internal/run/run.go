@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"micsync/internal/disc"
 	"micsync/internal/trash"
@@ -75,6 +76,12 @@ type dest struct {
 	// skipped says why the user's answer left this destination as it was; "" when its
 	// approved plan is carried out.
 	skipped string
+	// readOnly says that the destination's disc is mounted read-only: only a plan with
+	// nothing to do can be carried out there.
+	readOnly bool
+	// records is, for a destination on another host, the directory here that holds its file
+	// of records, fetched before planning (fetchForRecord); "" when there is none.
+	records string
 }
 
 func (d *dest) outcome() ui.Outcome {
@@ -141,13 +148,14 @@ func Run(e *Env, req Request) error {
 		dests[i] = &dest{loc: l, job: job, keep: !act.Tree && !o.NoTrash, trashRel: t.Rel, deletesOnly: act.DeletesOnly}
 	}
 	e.Out.Printf("%s from %s %s\n", act.Name, src.Role, ui.Show(dests[0].job.SrcDir))
-	return e.carryOut(act, t.Config.Name, src, dests, o)
+	return e.carryOut(act, src, dests, o, aboutTarget(t))
 }
 
 // carryOut takes hold of the locations, plans every destination, shows the plans and asks
 // every question, and only then executes what was approved.
-// With --json the document follows once everything that can be done was done.
-func (e *Env) carryOut(act Action, config string, src locations.Location, dests []*dest, o Options) error {
+// With --json the document follows once everything that can be done was done. Every destination of a run that
+// is not a dry run gets its record (keepRecords), whatever the run's end.
+func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Options, a about) (err error) {
 	if err := e.Rsync.CheckVersion(e.Ctx); err != nil {
 		switch {
 		case errors.Is(err, rsyncplan.ErrNoRsync):
@@ -169,6 +177,10 @@ func (e *Env) carryOut(act Action, config string, src locations.Location, dests 
 			}
 		}
 	}()
+	if !o.DryRun {
+		start := time.Now()
+		defer func() { e.keepRecords(act, a, src, dests, h, start, err) }()
+	}
 	// Named while the run holds the locations: no other run writes there, so the trash
 	// directory is this run's alone.
 	stamp := trash.NewStamp(e.Ctx, e.Reach, locs(dests)...)
@@ -219,7 +231,7 @@ func (e *Env) carryOut(act Action, config string, src locations.Location, dests 
 		return err
 	}
 	if e.JSON() { // not built without: a plan may hold a million entries
-		if derr := e.Document(e.runDocument(act, config, src, dests, o)); derr != nil {
+		if derr := e.Document(e.runDocument(act, a.config, src, dests, o)); derr != nil {
 			return derr
 		}
 	}

@@ -242,7 +242,7 @@ func Restore(e *Env, req RestoreRequest) error {
 	job := rsyncplan.Job{SrcDir: src, DstDir: l.Path, Names: names}
 	e.Out.Printf("restore from trash run %s of %s %s\n", run.Stamp, l.Role, ui.Show(l.Path))
 	restore := Action{Name: "restore", From: l.Role, To: l.Role, Dests: OneDest}
-	return e.carryOut(restore, run.Config.Name, l, []*dest{{loc: l, job: job, keep: true}}, req.Options)
+	return e.carryOut(restore, l, []*dest{{loc: l, job: job, keep: true}}, req.Options, about{config: run.Config.Name, paths: names})
 }
 
 // EmptyRequest says which trash runs to delete.

@@ -89,3 +89,15 @@ func (o *Output) Report(about string, err error) {
 		fmt.Fprintf(o.stderr, "micsync: hint: %s\n", OneLine(h))
 	}
 }
+
+// Warn prints a problem that does not fail the run: "micsync: warning: " and the message on
+// one line, then its hints.
+func (o *Output) Warn(err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.progress.clearLocked()
+	fmt.Fprintf(o.stderr, "micsync: warning: %s\n", OneLine(err.Error()))
+	for _, h := range Hints(err) {
+		fmt.Fprintf(o.stderr, "micsync: hint: %s\n", OneLine(h))
+	}
+}

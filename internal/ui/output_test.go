@@ -94,3 +94,11 @@ func TestErrorKinds(t *testing.T) {
 	assert.ErrorIs(t, other, base)
 	assert.False(t, Interrupted(other))
 }
+
+func TestWarnIsShownEvenWhenQuiet(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	o := New(&stdout, &stderr, true)
+	o.Warn(Failure(errors.New("not recorded:\nread-only"), "the run itself is done"))
+	assert.Empty(t, stdout.String())
+	assert.Equal(t, "micsync: warning: not recorded:\\nread-only\nmicsync: hint: the run itself is done\n", stderr.String())
+}
