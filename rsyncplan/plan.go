@@ -65,6 +65,10 @@ type Job struct {
 	// configuration asks for them ("keep"), and refused (Unkept) where the destination cannot
 	// keep them.
 	Xattrs, ACLs bool
+	// Checksum compares files by content (rsync's --checksum) in the plan and in the runs
+	// that copy, instead of by size and time: slow, rsync reads every file on both sides, but
+	// it finds a file whose content changed while its size and time stayed the same.
+	Checksum bool
 }
 
 // Unkept returns what the job keeps that a destination that keeps what dst says cannot keep,
@@ -244,6 +248,17 @@ func (j Job) timeArgs() []string {
 	return args
 }
 
+// compareArgs returns how the job's plan and copy runs tell whether a file that both sides
+// hold differs: by content with Checksum, else by rsync's quick check of size and time. The
+// runs that only set times (--size-only) or never overwrite (--ignore-existing) do not
+// compare and do not get it: reading every file again there would only cost.
+func (j Job) compareArgs() []string {
+	if j.Checksum {
+		return []string{"--checksum"}
+	}
+	return nil
+}
+
 // chmodOf writes mode as rsync's --chmod takes it for the kind of entry (D or F) that it
 // prefixes to every part: "Du=rwx,Dg=,Do=" for a directory's 0700.
 func chmodOf(kind string, m fs.FileMode) string {
@@ -271,6 +286,7 @@ func PlanArgs(j Job, present, missing []string) []string {
 	// ("could not make way"); what the directory holds is then listed as deleted.
 	args := []string{"-n", "-a", "--force", "--stats", "--no-human-readable", outFormat}
 	args = append(args, j.timeArgs()...)
+	args = append(args, j.compareArgs()...)
 	if j.Delete {
 		args = append(args, "--delete")
 		if len(missing) > 0 {

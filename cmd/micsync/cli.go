@@ -57,9 +57,11 @@ type commonFlags struct {
 	Wait          bool     `help:"Wait for another micsync run that uses one of the locations, instead of stopping."`
 }
 
+// overwriteFlag holds the options of the actions that copy files (not --tree).
 type overwriteFlag struct {
 	Modified bool `short:"m" help:"Overwrite modified files without asking."`
 	NoTrash  bool `name:"no-trash" help:"Do not keep what is overwritten or deleted in the destination's .micsync-trash (this run only)."`
+	Checksum bool `short:"c" help:"Compare files by content, not by size and time (slow: reads every file on both sides)."`
 }
 
 type deleteFlags struct {
@@ -73,7 +75,7 @@ type deleteFlags struct {
 func (c commonFlags) options(ow overwriteFlag, del deleteFlags) run.Options {
 	return run.Options{HideDirs: c.HideDirs, Verbose: c.Verbose, DryRun: c.DryRun, Yes: c.Yes, No: c.No,
 		From: c.From, To: c.To, Configuration: c.Configuration, Full: c.Full, Jobs: c.Jobs, Quiet: c.Quiet,
-		ListFile: c.ListFile, Wait: c.Wait, Overwrite: ow.Modified, NoTrash: ow.NoTrash, Delete: del.Delete,
+		ListFile: c.ListFile, Wait: c.Wait, Overwrite: ow.Modified, NoTrash: ow.NoTrash, Checksum: ow.Checksum, Delete: del.Delete,
 		DeleteNoAsk: del.DeleteNoAsk, MaxDelete: del.MaxDelete, AllowEmptySource: del.AllowEmptySource}
 }
 

@@ -39,6 +39,7 @@ type Options struct {
 
 	Overwrite        bool   // -m
 	NoTrash          bool   // --no-trash
+	Checksum         bool   // -c: compare files by content
 	Delete           bool   // -d
 	DeleteNoAsk      bool   // -D
 	MaxDelete        string // --max-delete: "", "all" or a number
@@ -121,13 +122,14 @@ func Run(e *Env, req Request) error {
 	dests := make([]*dest, len(locs))
 	for i, l := range locs {
 		job := rsyncplan.Job{
-			SrcDir: filepath.Join(src.Path, filepath.FromSlash(t.Rel)),
-			DstDir: filepath.Join(l.Path, filepath.FromSlash(t.Rel)),
-			Names:  t.Names,
-			Delete: act.MayDelete && o.deleting(),
-			Tree:   act.Tree,
-			Xattrs: t.Config.Keep.Xattrs,
-			ACLs:   t.Config.Keep.ACLs,
+			SrcDir:   filepath.Join(src.Path, filepath.FromSlash(t.Rel)),
+			DstDir:   filepath.Join(l.Path, filepath.FromSlash(t.Rel)),
+			Names:    t.Names,
+			Delete:   act.MayDelete && o.deleting(),
+			Tree:     act.Tree,
+			Xattrs:   t.Config.Keep.Xattrs,
+			ACLs:     t.Config.Keep.ACLs,
+			Checksum: o.Checksum,
 		}
 		if t.Rel == "" {
 			// micsync's own files in a location's root are never copied or deleted.

@@ -1,0 +1,59 @@
+package rsyncplan
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestChecksumIsPassedToThePlanAndTheCopyOnly(t *testing.T) {
+	assert.Equal(t, []string{"-n", "-a", "--force", "--stats", "--no-human-readable", outFormat, "--checksum", "--", "/s/", "/d/"},
+		PlanArgs(Job{SrcDir: "/s", DstDir: "/d", Checksum: true}, nil, nil))
+
+	src, dst := sameSizeAndTime(t)
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Checksum: true, FixTimes: true})
+	require.NoError(t, err)
+	steps, err := p.Steps(Approval{Overwrite: true}, t.TempDir())
+	require.NoError(t, err)
+	for _, s := range steps {
+		if s.Name == "copy" {
+			assert.Contains(t, s.Args, "--checksum", s.Name)
+		} else {
+			assert.NotContains(t, s.Args, "--checksum", s.Name)
+		}
+	}
+}
+
+func TestChecksumFindsAndCopiesWhatTheQuickCheckMisses(t *testing.T) {
+	src, dst := sameSizeAndTime(t)
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst})
+	require.NoError(t, err)
+	assert.True(t, p.Empty(), "same size and time: the quick check sees nothing")
+
+	p, err = Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Checksum: true})
+	require.NoError(t, err)
+	require.Len(t, p.Items, 1)
+	assert.Equal(t, Item{Name: "f.txt", Size: 5, Class: Modified}, p.Items[0])
+	execute(t, p, Approval{Overwrite: true})
+	assert.Equal(t, "fresh", readFile(t, filepath.Join(dst, "f.txt")))
+}
+
+// sameSizeAndTime builds a source and destination whose one file differs in content only.
+func sameSizeAndTime(t *testing.T) (src, dst string) {
+	t.Helper()
+	root := t.TempDir()
+	src, dst = filepath.Join(root, "src"), filepath.Join(root, "dst")
+	write(t, filepath.Join(src, "f.txt"), "fresh")
+	write(t, filepath.Join(dst, "f.txt"), "stale")
+	when := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	for _, d := range []string{src, dst} {
+		require.NoError(t, os.Chtimes(filepath.Join(d, "f.txt"), when, when))
+		require.NoError(t, os.Chtimes(d, when, when))
+	}
+	return src, dst
+}
