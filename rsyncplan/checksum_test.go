@@ -38,7 +38,7 @@ func TestChecksumFindsAndCopiesWhatTheQuickCheckMisses(t *testing.T) {
 	p, err = Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Checksum: true})
 	require.NoError(t, err)
 	require.Len(t, p.Items, 1)
-	assert.Equal(t, Item{Name: "f.txt", Size: 5, Class: Modified}, p.Items[0])
+	assert.Equal(t, Item{Name: "f.txt", Size: 5, Class: Modified, ContentOnly: true}, p.Items[0])
 	execute(t, p, Approval{Overwrite: true})
 	assert.Equal(t, "fresh", readFile(t, filepath.Join(dst, "f.txt")))
 }
@@ -56,4 +56,25 @@ func sameSizeAndTime(t *testing.T) (src, dst string) {
 		require.NoError(t, os.Chtimes(d, when, when))
 	}
 	return src, dst
+}
+
+func TestChecksumTellsAChangeOfContentOnlyFromAnEdit(t *testing.T) {
+	src, dst := sameSizeAndTime(t)
+	write(t, filepath.Join(src, "edited.txt"), "new text")
+	write(t, filepath.Join(dst, "edited.txt"), "old text")
+	write(t, filepath.Join(src, "longer.txt"), "longer text")
+	write(t, filepath.Join(dst, "longer.txt"), "short")
+	when := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	require.NoError(t, os.Chtimes(filepath.Join(dst, "edited.txt"), when, when))
+	require.NoError(t, os.Chtimes(filepath.Join(src, "longer.txt"), when, when))
+	require.NoError(t, os.Chtimes(filepath.Join(dst, "longer.txt"), when, when))
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Checksum: true})
+	require.NoError(t, err)
+	only := map[string]bool{}
+	for _, it := range p.Items {
+		if it.Class == Modified {
+			only[it.Name] = it.ContentOnly
+		}
+	}
+	assert.Equal(t, map[string]bool{"f.txt": true, "edited.txt": false, "longer.txt": false}, only)
 }

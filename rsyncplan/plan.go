@@ -131,6 +131,10 @@ type Item struct {
 	Dir    bool  // the entry is a directory (in the source; for deletions, in the destination)
 	DstDir bool  // for Replaced: what the destination holds now is a directory
 	Attrs  Attrs // the attributes that differ, for Modified and Meta
+	// ContentOnly says, for a Modified file of a plan by content (Job.Checksum), that its size
+	// and time are the same on both sides: only its content differs, which no plan by size and
+	// time ever sees.
+	ContentOnly bool
 }
 
 // Total is the count and size of one class of a plan.
@@ -493,6 +497,7 @@ func (c *classifier) add(items *[]Item, it rawItem) {
 		item.Class = Modified
 		if code[1] == 'f' {
 			item.Size = it.size
+			item.ContentOnly = code[2] == 'c' && code[3] != 's' && item.Attrs&AttrTime == 0
 		}
 	default:
 		item.Class = Meta

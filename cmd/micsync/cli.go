@@ -30,8 +30,9 @@ type cli struct {
 	Transfer transferCmd `cmd:"" help:"Copy from one BACKUP to other BACKUPs."`
 	Tree     treeCmd     `cmd:"" help:"Create in a WORKING the directory skeleton of a BACKUP (no files)."`
 
-	Mark  markCmd  `cmd:"" help:"Mark a location's root so that micsync notices when its disc is not mounted."`
-	Trash trashCmd `cmd:"" help:"List, restore from or empty the trash of overwritten and deleted files."`
+	Mark   markCmd   `cmd:"" help:"Mark a location's root so that micsync notices when its disc is not mounted."`
+	Trash  trashCmd  `cmd:"" help:"List, restore from or empty the trash of overwritten and deleted files."`
+	Verify verifyCmd `cmd:"" help:"Compare the copies by content, name the bad ones and, with --repair, replace them from good ones."`
 
 	setupCmds `embed:""`
 }

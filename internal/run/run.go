@@ -131,10 +131,7 @@ func Run(e *Env, req Request) error {
 			ACLs:     t.Config.Keep.ACLs,
 			Checksum: o.Checksum,
 		}
-		if t.Rel == "" {
-			// micsync's own files in a location's root are never copied or deleted.
-			job.Exclude = []string{"/" + trash.Name + "/", "/" + locations.MarkerName, "/" + disc.Name + "/"}
-		}
+		job.Exclude = excludes(t.Rel)
 		dests[i] = &dest{loc: l, job: job, keep: !act.Tree && !o.NoTrash, trashRel: t.Rel}
 	}
 	e.Out.Printf("%s from %s %s\n", act.Name, src.Role, ui.Show(dests[0].job.SrcDir))
@@ -212,6 +209,16 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 		return cmp.Or(failures(dests), notInSource(act, src, dests))
 	}
 	return cmp.Or(e.executeAll(src, dests, todo, h, o), notInSource(act, src, dests))
+}
+
+// excludes returns the rsync patterns that no run below rel (slash-separated, "" for the root)
+// of a location sees, whatever it does: plan, copy, delete or verify. micsync's own entries in a
+// location's root are never copied, deleted or compared.
+func excludes(rel string) []string {
+	if rel != "" {
+		return nil
+	}
+	return []string{"/" + trash.Name + "/", "/" + locations.MarkerName, "/" + disc.Name + "/"}
 }
 
 // ownEntry refuses a named path that is one of micsync's own entries in a location's root, or

@@ -1,0 +1,147 @@
+package tests
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// threeCopies gives Documents/photos/raw.cr2 and notes.txt the same content, size and time in
+// WORKING and both BACKUPs.
+func threeCopies(t *testing.T) *env {
+	t.Helper()
+	e := docs(t)
+	for _, d := range []string{"Documents", "disk1/Documents", "disk2/Documents"} {
+		e.mkfile(t, d+"/photos/raw.cr2", "good pixels, all of them")
+		e.mkfile(t, d+"/notes.txt", "notes")
+		setMtime(t, e.path(d+"/photos/raw.cr2"), past)
+		setMtime(t, e.path(d+"/notes.txt"), past)
+	}
+	return e
+}
+
+// rot changes the content of a file and leaves its size and time as they were.
+func rot(t *testing.T, e *env, rel string) {
+	t.Helper()
+	p := e.path(rel)
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	b[0] ^= 0x20
+	require.NoError(t, os.WriteFile(p, b, 0o644))
+	setMtime(t, p, past)
+}
+
+// section returns the lines of out below the heading line that starts with heading, up to
+// the next line that does not start with a space.
+func section(out, heading string) string {
+	var lines []string
+	in := false
+	for _, l := range strings.Split(out, "\n") {
+		switch {
+		case strings.HasPrefix(l, heading):
+			in = true
+		case in && strings.HasPrefix(l, " "):
+			lines = append(lines, l)
+		case in:
+			return strings.Join(lines, "\n")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func TestVerifyNamesTheBadCopyAndRepairsIt(t *testing.T) {
+	e := threeCopies(t)
+	rot(t, e, "disk2/Documents/photos/raw.cr2")
+
+	r := e.run(t, "verify")
+	assert.Equal(t, 1, r.Code, r)
+	disk2 := section(r.Stdout, "BACKUP "+e.path("disk2/Documents")+":")
+	assert.Contains(t, disk2, "  bad copies (the content differs from the 2 other copies, which agree; size and time are the same, so no run copies them): 1\n    photos/raw.cr2", r)
+	assert.Contains(t, section(r.Stdout, "BACKUP "+e.path("disk1/Documents")+":"), "no differences", r)
+	assert.Contains(t, section(r.Stdout, "WORKING "+e.path("Documents")+":"), "no differences", r)
+	assert.Contains(t, r.Stderr, "micsync: error: the copies of configuration \"documents\" differ: 1 bad copy")
+	assert.Contains(t, r.Stderr, "micsync: hint: micsync verify --repair")
+	assert.Equal(t, "good pixels, all of them", readFile(t, e.path("Documents/photos/raw.cr2")), "verify changes nothing")
+	assert.Equal(t, "Good pixels, all of them", readFile(t, e.path("disk2/Documents/photos/raw.cr2")), "verify changes nothing")
+	assert.False(t, exists(e.path("disk2/Documents/.micsync-trash")))
+
+	r = e.run(t, "verify", "--repair")
+	assert.Equal(t, 2, r.Code, "no terminal to ask on: %s", r)
+	assert.Contains(t, r.Stderr, "--yes")
+	assert.Equal(t, "Good pixels, all of them", readFile(t, e.path("disk2/Documents/photos/raw.cr2")))
+
+	r = e.run(t, "verify", "--repair", "--yes")
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "repaired 1 file in BACKUP "+e.path("disk2/Documents"))
+	assert.Equal(t, "good pixels, all of them", readFile(t, e.path("disk2/Documents/photos/raw.cr2")))
+	kept, err := filepath.Glob(e.path("disk2/Documents/.micsync-trash/*/photos/raw.cr2"))
+	require.NoError(t, err)
+	require.Len(t, kept, 1, "the bad copy is kept in the trash")
+	assert.Equal(t, "Good pixels, all of them", readFile(t, kept[0]))
+	for _, d := range []string{"Documents", "disk1/Documents"} {
+		assert.False(t, exists(e.path(d+"/.micsync-trash")), "only the bad copy is replaced")
+	}
+
+	r = e.run(t, "verify")
+	assert.Equal(t, 0, r.Code, r)
+}
+
+func TestVerifyCannotTellBetweenTwoCopies(t *testing.T) {
+	e := threeCopies(t)
+	require.NoError(t, os.RemoveAll(e.path("disk2"))) // unplugged
+	rot(t, e, "disk1/Documents/notes.txt")
+
+	r := e.run(t, "verify", "--repair", "--yes")
+	assert.Equal(t, 1, r.Code, r)
+	assert.Contains(t, r.Stdout, "cannot tell which copy of notes.txt is right")
+	assert.Contains(t, r.Stdout, "WORKING "+e.path("Documents")+": modified "+past.Local().Format("2006-01-02 15:04:05"))
+	assert.Contains(t, r.Stdout, "BACKUP "+e.path("disk1/Documents")+": modified "+past.Local().Format("2006-01-02 15:04:05"))
+	assert.NotContains(t, r.Stdout, "repaired")
+	assert.Equal(t, "Notes", readFile(t, e.path("disk1/Documents/notes.txt")), "never touched: the good copy is not known")
+	assert.Equal(t, "notes", readFile(t, e.path("Documents/notes.txt")))
+	assert.False(t, exists(e.path("disk1/Documents/.micsync-trash")))
+	assert.False(t, exists(e.path("Documents/.micsync-trash")))
+}
+
+func TestVerifyLeavesMicsyncsOwnEntriesOut(t *testing.T) {
+	e := threeCopies(t)
+	e.mkfile(t, "disk1/Documents/.micsync-trash/20240101T000000Z/notes.txt", "old notes")
+	e.mkfile(t, "disk1/Documents/.micsync-location", "marker")
+	e.mkfile(t, "disk2/Documents/.micsync/tmp/left", "x")
+
+	r := e.run(t, "verify")
+	assert.Equal(t, 0, r.Code, r)
+	assert.NotContains(t, r.Stdout, ".micsync")
+
+	r = e.run(t, "verify", e.path("disk1/Documents/.micsync-trash"))
+	assert.Equal(t, 2, r.Code, r)
+	assert.Contains(t, r.Stderr, "micsync's trash")
+}
+
+func TestVerifyReportsOrdinaryDifferencesBelowAPath(t *testing.T) {
+	e := threeCopies(t)
+	e.mkfile(t, "Documents/photos/new.jpg", "new")
+	e.mkfile(t, "disk1/Documents/photos/raw.cr2", "edited in the BACKUP, longer")
+	rot(t, e, "disk2/Documents/notes.txt") // not below the path
+
+	r := e.run(t, "verify", e.path("Documents/photos"))
+	assert.Equal(t, 1, r.Code, r)
+	disk1 := section(r.Stdout, "BACKUP "+e.path("disk1/Documents")+":")
+	assert.Contains(t, disk1, "differ from WORKING "+e.path("Documents")+" in content and in size or time: 1\n    photos/raw.cr2", r)
+	assert.Contains(t, disk1, "missing here (WORKING "+e.path("Documents")+" has them): 1\n    photos/new.jpg", r)
+	assert.NotContains(t, r.Stdout, "notes.txt", "only below the path")
+	assert.NotContains(t, r.Stdout, "bad copies", "an edit is no bad copy")
+	assert.Contains(t, r.Stderr, "1 file that differs in size or time")
+
+	r = e.run(t, "verify", "--repair", "--yes", e.path("disk2/Documents/photos"))
+	assert.Equal(t, 1, r.Code, r)
+	assert.NotContains(t, r.Stdout, "repaired")
+	assert.Equal(t, "edited in the BACKUP, longer", readFile(t, e.path("disk1/Documents/photos/raw.cr2")))
+
+	r = e.run(t, "verify", "--configuration", "nope")
+	assert.Equal(t, 2, r.Code, r)
+}
