@@ -6,6 +6,9 @@
 // a disc keeps both, while a file someone edited has a new time (or size), and no run would
 // ever copy a rotted one. With two copies that disagree, or more that do not fall into one odd
 // copy and a group of the rest, nobody can tell which is right.
+//
+// For rolling checks it also keeps, per location, when each file was last verified (Record),
+// and picks the files verified longest ago for a run with a Budget.
 package verify
 
 import "time"
