@@ -145,3 +145,56 @@ func TestVerifyReportsOrdinaryDifferencesBelowAPath(t *testing.T) {
 	r = e.run(t, "verify", "--configuration", "nope")
 	assert.Equal(t, 2, r.Code, r)
 }
+
+func TestVerifyWithinABudgetGoesOnWhereTheLastStopped(t *testing.T) {
+	e := docs(t)
+	e.Env = append(e.Env, "XDG_STATE_HOME="+e.path("state"))
+	names := []string{"a.bin", "b.bin", "c.bin", "d.bin", "e.bin"}
+	for _, d := range []string{"Documents", "disk1/Documents", "disk2/Documents"} {
+		for _, n := range names {
+			e.mkfile(t, d+"/"+n, strings.Repeat(n[:1], 1000))
+			setMtime(t, e.path(d+"/"+n), past)
+		}
+	}
+	rot(t, e, "disk1/Documents/e.bin") // found only when its turn comes
+
+	r := e.run(t, "verify", "--budget", "2500B")
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "verified 2 files (2.0 kB) of 5 within the budget; the next verify goes on with the 3 verified longest ago")
+
+	r = e.run(t, "verify", "--status")
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "BACKUP "+e.path("disk1/Documents")+": 5 files (5.0 kB) known\n    verified in the last 30 days: 2 files (2.0 kB), 40%")
+	assert.True(t, exists(e.path("disk1/Documents/.micsync/verified.json")), "remembered on the disc")
+	assert.False(t, exists(e.path("Documents/.micsync")), "nothing of micsync's added to WORKING")
+	recs, err := filepath.Glob(e.path("state/micsync/verified/*.json"))
+	require.NoError(t, err)
+	assert.Len(t, recs, 3, "and on this machine, for every location")
+
+	r = e.run(t, "verify", "--budget", "2500B")
+	require.Equal(t, 0, r.Code, "c and d: %s", r)
+	assert.Contains(t, r.Stdout, "verified 2 files (2.0 kB) of 5 within the budget")
+
+	r = e.run(t, "verify", "--budget", "2500B")
+	assert.Equal(t, 1, r.Code, "e's turn: %s", r)
+	assert.Contains(t, section(r.Stdout, "BACKUP "+e.path("disk1/Documents")+":"), "e.bin")
+	assert.Contains(t, r.Stdout, "verified 2 files (2.0 kB) of 5 within the budget", "e, then the one verified longest ago")
+
+	r = e.run(t, "verify", "--status")
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "verified in the last 365 days: 5 files (5.0 kB), 100%")
+
+	r = e.run(t, "verify", "--budget", "soon")
+	assert.Equal(t, 2, r.Code, r)
+	assert.Contains(t, r.Stderr, "micsync: error: --budget takes a time")
+	r = e.run(t, "verify", "--status", "--repair")
+	assert.Equal(t, 2, r.Code, r)
+}
+
+func TestVerifyWithinATimeBudget(t *testing.T) {
+	e := threeCopies(t)
+	e.Env = append(e.Env, "XDG_STATE_HOME="+e.path("state"))
+	r := e.run(t, "verify", "--budget", "1m")
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "verified 2 files (29 B) of 2 within the budget\n")
+}

@@ -24,6 +24,10 @@ type VerifyRequest struct {
 	Paths []string
 	// Repair replaces each bad copy from a good one, after asking (Yes, No answer).
 	Repair bool
+	// Budget, when set, verifies the files verified longest ago until this much time (20m) or
+	// this many bytes (50GB) is spent.
+	Budget string
+	budget verify.Budget
 	Options
 }
 
@@ -31,6 +35,13 @@ type VerifyRequest struct {
 // others, by content (rsync --checksum dry runs), reports per location what differs, and with
 // Repair replaces the copies that the judge names bad. Without Repair it changes nothing.
 func Verify(e *Env, req VerifyRequest) error {
+	if req.Budget != "" {
+		b, err := verify.ParseBudget(req.Budget)
+		if err != nil {
+			return ui.Usage(err)
+		}
+		req.budget = b
+	}
 	file, err := e.LoadConfig()
 	if err != nil {
 		return err
@@ -160,8 +171,28 @@ func (e *Env) verifyTarget(t locations.Target, req VerifyRequest) error {
 		return err
 	}
 	defer h.release()
-	c, err := e.compare(h, t, locs)
+	r, err := e.remember(newCopies(t, locs))
 	if err != nil {
+		return err
+	}
+	var c *copies
+	if req.budget != (verify.Budget{}) {
+		e.Out.Printf("verifying the files verified longest ago, within %s\n", req.Budget)
+		c, _, err = e.compareWithin(h, newCopies(t, locs), r, req.budget)
+	} else {
+		c, err = e.compare(h, t, locs)
+		if err == nil {
+			var all []string
+			for _, cd := range r.candidates(c) {
+				all = append(all, cd.Name)
+			}
+			r.verified(c, all, time.Now())
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if err := r.save(c); err != nil {
 		return err
 	}
 	e.showCopies(c)
@@ -198,15 +229,27 @@ func compareJob(t locations.Target, a, b string, names []string) rsyncplan.Job {
 	return rsyncplan.Job{SrcDir: a, DstDir: b, Names: names, Delete: true, Checksum: true, Exclude: excludes(t.Rel)}
 }
 
-// compare compares locs[0] with every other location, and the other locations with each other
-// for the files that differ from locs[0], and judges each file that differs.
-func (e *Env) compare(h *held, t locations.Target, locs []locations.Location) (*copies, error) {
-	c := &copies{t: t, locs: locs, differ: map[string]map[int]bool{}, contentOnly: map[string]map[int]bool{},
+func newCopies(t locations.Target, locs []locations.Location) *copies {
+	return &copies{t: t, locs: locs, differ: map[string]map[int]bool{}, contentOnly: map[string]map[int]bool{},
 		missing: map[int][]string{}, only: map[int][]string{}, unreadable: map[int][]rsyncplan.Unreadable{},
 		failed: map[int]error{}, verdicts: map[string]judged{}}
+}
+
+// compare compares the copies of the whole target.
+func (e *Env) compare(h *held, t locations.Target, locs []locations.Location) (*copies, error) {
+	return e.compareNames(h, t, locs, t.Names, true)
+}
+
+// compareNames compares locs[0] with every other location, and the other locations with each
+// other for the files that differ from locs[0], and judges each file that differs: names are
+// below the target's directory; loud says which locations it compares.
+func (e *Env) compareNames(h *held, t locations.Target, locs []locations.Location, names []string, loud bool) (*copies, error) {
+	c := newCopies(t, locs)
 	for k := 1; k < len(locs); k++ {
-		e.Out.Printf("comparing %s %s with %s %s\n", locs[0].Role, ui.Show(locs[0].Path), locs[k].Role, ui.Show(locs[k].Path))
-		p, err := e.dryCompare(h, c, 0, k, t.Names)
+		if loud {
+			e.Out.Printf("comparing %s %s with %s %s\n", locs[0].Role, ui.Show(locs[0].Path), locs[k].Role, ui.Show(locs[k].Path))
+		}
+		p, err := e.dryCompare(h, c, 0, k, names)
 		if ui.Interrupted(err) {
 			return nil, prompt.ErrInterrupted
 		}
