@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -77,4 +78,20 @@ func TestChecksumTellsAChangeOfContentOnlyFromAnEdit(t *testing.T) {
 		}
 	}
 	assert.Equal(t, map[string]bool{"f.txt": true, "edited.txt": false, "longer.txt": false}, only)
+}
+
+func TestChecksumCountsWhatItCompared(t *testing.T) {
+	src, dst := sameSizeAndTime(t)
+	write(t, filepath.Join(src, "same.txt"), "same content")
+	write(t, filepath.Join(dst, "same.txt"), "same content")
+	write(t, filepath.Join(src, "new.txt"), "new")
+	var sum atomic.Int64
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Checksum: true, Checked: func(n int64) { sum.Add(n) }})
+	require.NoError(t, err)
+	assert.Equal(t, int64(5+12+3), sum.Load(), "every file, changed or not")
+	var names []string
+	for _, it := range p.Items {
+		names = append(names, it.Name)
+	}
+	assert.ElementsMatch(t, []string{"f.txt", "new.txt"}, names, "what is the same is no item")
 }

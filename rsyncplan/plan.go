@@ -69,6 +69,10 @@ type Job struct {
 	// that copy, instead of by size and time: slow, rsync reads every file on both sides, but
 	// it finds a file whose content changed while its size and time stayed the same.
 	Checksum bool
+	// Checked, when set on a job planned by content, is called with the size of every file
+	// that its dry runs compared, as they go, from runs that may go at the same time: rsync
+	// shows no progress of its own while it reads files to compare them.
+	Checked func(size int64)
 }
 
 // Unkept returns what the job keeps that a destination that keeps what dst says cannot keep,
@@ -291,6 +295,9 @@ func PlanArgs(j Job, present, missing []string) []string {
 	args := []string{"-n", "-a", "--force", "--stats", "--no-human-readable", outFormat}
 	args = append(args, j.timeArgs()...)
 	args = append(args, j.compareArgs()...)
+	if j.Checksum && j.Checked != nil {
+		args = append(args, "--info=name2") // a line for every file, changed or not
+	}
 	if j.Delete {
 		args = append(args, "--delete")
 		if len(missing) > 0 {

@@ -2,9 +2,11 @@ package tests
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -197,4 +199,34 @@ func TestVerifyWithinATimeBudget(t *testing.T) {
 	r := e.run(t, "verify", "--budget", "1m")
 	require.Equal(t, 0, r.Code, r)
 	assert.Contains(t, r.Stdout, "verified 2 files (29 B) of 2 within the budget\n")
+}
+
+func TestTerminalVerifyShowsProgressAndAsksBeforeRepairing(t *testing.T) {
+	e := threeCopies(t)
+	rot(t, e, "disk1/Documents/notes.txt")
+	s := e.startPTY(t, "verify", "--repair")
+	raw := s.ExpectRaw("Replace 1 bad copy from good ones (what is replaced goes to the trash)?")
+	assert.Regexp(t, `\r\x1b\[K *\d+% \d`, raw, "a progress line while comparing")
+	s.SendLine("y")
+	s.Expect("repaired 1 file in BACKUP " + e.path("disk1/Documents"))
+	require.Equal(t, 0, s.Wait())
+	assert.Equal(t, "notes", readFile(t, e.path("disk1/Documents/notes.txt")))
+}
+
+func TestTerminalCtrlCStopsAVerify(t *testing.T) {
+	e := threeCopies(t)
+	real, err := exec.LookPath("rsync")
+	require.NoError(t, err)
+	// Comparisons by content that take long: Ctrl-C comes while one goes on.
+	bin := t.TempDir()
+	script := "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = --checksum ] && sleep 30; done\nexec " + real + " \"$@\"\n"
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "rsync"), []byte(script), 0o755))
+	e.Env = append(e.Env, "PATH="+bin+":"+os.Getenv("PATH"))
+	s := e.startPTY(t, "verify")
+	s.Expect("comparing WORKING")
+	start := time.Now()
+	s.Send(keyCtrlC)
+	s.Expect("micsync: error: interrupted")
+	assert.Equal(t, 130, s.Wait())
+	assert.Less(t, time.Since(start), 10*time.Second, "stopped, not waited for")
 }

@@ -154,6 +154,21 @@ func (r *rolling) save(c *copies) error {
 	return nil
 }
 
+// bytes returns the size of the files that location k holds among names (all when nil).
+func (r *rolling) bytes(k int, names []string) int64 {
+	var n int64
+	if names == nil {
+		for _, size := range r.files[k] {
+			n += size
+		}
+		return n
+	}
+	for _, name := range names {
+		n += r.files[k][name]
+	}
+	return n
+}
+
 // candidates returns every file that one of the locations holds below the target, those
 // verified longest ago first.
 func (r *rolling) candidates(c *copies) []verify.Candidate {
@@ -178,15 +193,30 @@ func (r *rolling) candidates(c *copies) []verify.Candidate {
 	return cs
 }
 
-// batchFiles is the most files one comparison of a budgeted verify names.
-const batchFiles = 500
+// batchFiles is the most files one comparison of a budgeted verify names, and batchArgv the
+// most bytes their names take, well below what the system allows a command line.
+const (
+	batchFiles = 500
+	batchArgv  = 64 << 10
+)
 
 // compareWithin compares the files verified longest ago, a batch at a time, until the budget
 // is spent, and returns what it found and the names it compared.
-func (e *Env) compareWithin(h *held, c *copies, r *rolling, b verify.Budget) (*copies, []string, error) {
+func (e *Env) compareWithin(h *held, c *copies, r *rolling, b verify.Budget, quiet bool) (*copies, []string, error) {
 	cs := r.candidates(c)
+	var total int64
+	if b.Bytes > 0 {
+		total = b.Bytes * int64(len(c.locs)-1)
+	} else {
+		for _, cd := range cs {
+			total += cd.Size
+		}
+		total *= int64(len(c.locs) - 1)
+	}
+	m := startMeter(e.Out, quiet, total)
+	defer m.end()
 	start := time.Now()
-	total := newCopies(c.t, c.locs)
+	found := newCopies(c.t, c.locs)
 	var done []string
 	var bytes int64
 	perFile := time.Duration(0) // how long a file took so far, on average
@@ -215,19 +245,24 @@ func (e *Env) compareWithin(h *held, c *copies, r *rolling, b verify.Budget) (*c
 			break
 		}
 		var names []string
+		argv := 0
 		for _, cd := range cs[i : i+n] {
+			if argv += len(cd.Name) + 1; argv > batchArgv && len(names) > 0 {
+				break // the names go to rsync as arguments
+			}
 			names = append(names, cd.Name)
 			bytes += cd.Size
 		}
-		part, err := e.compareNames(h, c.t, c.locs, names, false)
+		n = len(names)
+		part, err := e.compareNames(h, c.t, c.locs, names, false, m)
 		if err != nil {
 			if ui.Interrupted(err) && len(done) > 0 {
-				r.save(total)
+				r.save(found) // what was verified before the interrupt counts
 			}
 			return nil, nil, err
 		}
 		r.verified(part, names, time.Now())
-		total.add(part)
+		found.add(part)
 		done = append(done, names...)
 		i += n
 		perFile = time.Since(start) / time.Duration(len(done))
@@ -237,13 +272,14 @@ func (e *Env) compareWithin(h *held, c *copies, r *rolling, b verify.Budget) (*c
 		size += cd.Size
 	}
 	rest := len(cs) - len(done)
+	m.end()
 	e.Out.Printf("verified %s (%s) of %d within the budget", ui.Count(len(done), "file", "files"), ui.HumanBytes(size), len(cs))
 	if rest > 0 {
 		e.Out.Printf("; the next verify goes on with the %d verified longest ago\n", rest)
 	} else {
 		e.Out.Printf("\n")
 	}
-	return total, done, nil
+	return found, done, nil
 }
 
 // add takes in what another comparison of the same locations found.

@@ -135,6 +135,7 @@ type copies struct {
 	unreadable  map[int][]rsyncplan.Unreadable
 	failed      map[int]error // a comparison with locs[k] that failed
 	verdicts    map[string]judged
+	meter       *meter // nil: no progress is shown
 }
 
 // judged is the judge's word on one file, with the copies it was given.
@@ -178,9 +179,11 @@ func (e *Env) verifyTarget(t locations.Target, req VerifyRequest) error {
 	var c *copies
 	if req.budget != (verify.Budget{}) {
 		e.Out.Printf("verifying the files verified longest ago, within %s\n", req.Budget)
-		c, _, err = e.compareWithin(h, newCopies(t, locs), r, req.budget)
+		c, _, err = e.compareWithin(h, newCopies(t, locs), r, req.budget, req.Quiet)
 	} else {
-		c, err = e.compare(h, t, locs)
+		m := startMeter(e.Out, req.Quiet, r.bytes(0, nil)*int64(len(locs)-1))
+		c, err = e.compare(h, t, locs, m)
+		m.end()
 		if err == nil {
 			var all []string
 			for _, cd := range r.candidates(c) {
@@ -201,7 +204,7 @@ func (e *Env) verifyTarget(t locations.Target, req VerifyRequest) error {
 			return err
 		}
 		e.Out.Printf("verifying again\n")
-		if c, err = e.compare(h, t, locs); err != nil {
+		if c, err = e.compare(h, t, locs, nil); err != nil {
 			return err
 		}
 		e.showCopies(c)
@@ -236,15 +239,16 @@ func newCopies(t locations.Target, locs []locations.Location) *copies {
 }
 
 // compare compares the copies of the whole target.
-func (e *Env) compare(h *held, t locations.Target, locs []locations.Location) (*copies, error) {
-	return e.compareNames(h, t, locs, t.Names, true)
+func (e *Env) compare(h *held, t locations.Target, locs []locations.Location, m *meter) (*copies, error) {
+	return e.compareNames(h, t, locs, t.Names, true, m)
 }
 
 // compareNames compares locs[0] with every other location, and the other locations with each
 // other for the files that differ from locs[0], and judges each file that differs: names are
 // below the target's directory; loud says which locations it compares.
-func (e *Env) compareNames(h *held, t locations.Target, locs []locations.Location, names []string, loud bool) (*copies, error) {
+func (e *Env) compareNames(h *held, t locations.Target, locs []locations.Location, names []string, loud bool, m *meter) (*copies, error) {
 	c := newCopies(t, locs)
+	c.meter = m
 	for k := 1; k < len(locs); k++ {
 		if loud {
 			e.Out.Printf("comparing %s %s with %s %s\n", locs[0].Role, ui.Show(locs[0].Path), locs[k].Role, ui.Show(locs[k].Path))
@@ -292,7 +296,11 @@ func (e *Env) dryCompare(h *held, c *copies, a, b int, names []string) (*rsyncpl
 	r := e.Reach.Runner(c.locs[a], c.locs[b])
 	r.Stderr = e.Out.Prefixed(e.Ctx, "")
 	r.Guard = h.guardOf(c.locs[a], c.locs[b])
-	p, err := rsyncplan.Make(e.Ctx, r, compareJob(c.t, c.dir(a), c.dir(b), names))
+	job := compareJob(c.t, c.dir(a), c.dir(b), names)
+	if c.meter != nil {
+		job.Checked = c.meter.checked
+	}
+	p, err := rsyncplan.Make(e.Ctx, r, job)
 	if errors.Is(err, rsyncplan.ErrSourceMissing) {
 		return nil, fmt.Errorf("%s %s does not hold %s", c.locs[a].Role, ui.Show(c.locs[a].Path), ui.Show(c.dir(a)))
 	}
