@@ -289,11 +289,6 @@ func (c *copies) add(o *copies) {
 			mark(c.differ, n, k)
 		}
 	}
-	for n, ks := range o.contentOnly {
-		for k := range ks {
-			mark(c.contentOnly, n, k)
-		}
-	}
 	for k, ns := range o.missing {
 		c.missing[k] = append(c.missing[k], ns...)
 	}

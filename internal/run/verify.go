@@ -126,16 +126,14 @@ func (e *Env) verifyTargets(file *locations.File, req VerifyRequest) ([]location
 type copies struct {
 	t    locations.Target
 	locs []locations.Location // reachable; locs[0] is the one every other is compared with
-	// differ holds, by name, the files whose content differs between locs[0] and locs[k], by
-	// k; contentOnly those of them whose size and time are the same.
-	differ      map[string]map[int]bool
-	contentOnly map[string]map[int]bool
-	missing     map[int][]string // files of locs[0] that locs[k] lacks
-	only        map[int][]string // files of locs[k] that locs[0] lacks
-	unreadable  map[int][]rsyncplan.Unreadable
-	failed      map[int]error // a comparison with locs[k] that failed
-	verdicts    map[string]judged
-	meter       *meter // nil: no progress is shown
+	// differ holds, by name, the files whose content differs between locs[0] and locs[k], by k.
+	differ     map[string]map[int]bool
+	missing    map[int][]string // files of locs[0] that locs[k] lacks
+	only       map[int][]string // files of locs[k] that locs[0] lacks
+	unreadable map[int][]rsyncplan.Unreadable
+	failed     map[int]error // a comparison with locs[k] that failed
+	verdicts   map[string]judged
+	meter      *meter // nil: no progress is shown
 }
 
 // judged is the judge's word on one file, with the copies it was given.
@@ -233,7 +231,7 @@ func compareJob(t locations.Target, a, b string, names []string) rsyncplan.Job {
 }
 
 func newCopies(t locations.Target, locs []locations.Location) *copies {
-	return &copies{t: t, locs: locs, differ: map[string]map[int]bool{}, contentOnly: map[string]map[int]bool{},
+	return &copies{t: t, locs: locs, differ: map[string]map[int]bool{},
 		missing: map[int][]string{}, only: map[int][]string{}, unreadable: map[int][]rsyncplan.Unreadable{},
 		failed: map[int]error{}, verdicts: map[string]judged{}}
 }
@@ -267,9 +265,6 @@ func (e *Env) compareNames(h *held, t locations.Target, locs []locations.Locatio
 			case it.Dir || it.Name == ".":
 			case it.Class == rsyncplan.Modified || it.Class == rsyncplan.Replaced:
 				mark(c.differ, it.Name, k)
-				if it.ContentOnly {
-					mark(c.contentOnly, it.Name, k)
-				}
 			case it.Class == rsyncplan.NewFile || it.Class == rsyncplan.NewLink:
 				c.missing[k] = append(c.missing[k], it.Name)
 			case it.Class == rsyncplan.Deleted:
