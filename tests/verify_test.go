@@ -230,3 +230,20 @@ func TestTerminalCtrlCStopsAVerify(t *testing.T) {
 	assert.Equal(t, 130, s.Wait())
 	assert.Less(t, time.Since(start), 10*time.Second, "stopped, not waited for")
 }
+
+func TestVerifySaysWhatItCouldNotRead(t *testing.T) {
+	e := threeCopies(t)
+	asNobody(t, e) // as root, nothing is unreadable
+	locked := e.path("disk1/Documents/notes.txt")
+	require.NoError(t, os.Chmod(locked, 0o000))
+	t.Cleanup(func() { os.Chmod(locked, 0o644) })
+
+	r := e.run(t, "verify", "--repair", "--yes")
+	assert.Equal(t, 1, r.Code, r)
+	assert.Contains(t, section(r.Stdout, "BACKUP "+e.path("disk1/Documents")+":"), "could not read: 1\n    notes.txt (Permission denied (13))", r)
+	assert.NotContains(t, r.Stdout, "bad copies", "rsync takes what it cannot read for other content: no judge may")
+	assert.NotContains(t, r.Stdout, "repaired")
+	assert.Contains(t, r.Stderr, "1 entry that could not be read")
+	require.NoError(t, os.Chmod(locked, 0o644))
+	assert.Equal(t, "notes", readFile(t, locked))
+}

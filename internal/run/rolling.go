@@ -1,10 +1,14 @@
 package run
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"micsync/internal/disc"
@@ -13,6 +17,7 @@ import (
 	"micsync/internal/verify"
 	"micsync/locations"
 	"micsync/prompt"
+	"micsync/rsyncplan"
 )
 
 // recordName is the file, in micsync's directory on a location's disc, that says when verify
@@ -70,30 +75,54 @@ func own(name string) bool {
 }
 
 // listFiles returns the files that location k holds below the target, by name relative to the
-// target's directory, with their sizes.
-func (e *Env) listFiles(c *copies, k int) (map[string]int64, error) {
+// target's directory, with their sizes, and those of them that cannot be opened, with why.
+func (e *Env) listFiles(c *copies, k int) (map[string]int64, map[string]string, error) {
 	subs := c.t.Names
 	if subs == nil {
 		subs = []string{"."}
 	}
 	entries, err := e.Reach.Runner(c.locs[k]).List(e.Ctx, c.dir(k), subs)
 	if err != nil {
-		return nil, ui.Failure(fmt.Errorf("list %s %s: %w", c.locs[k].Role, ui.Show(c.locs[k].Path), err))
+		return nil, nil, ui.Failure(fmt.Errorf("list %s %s: %w", c.locs[k].Role, ui.Show(c.locs[k].Path), err))
 	}
 	files := map[string]int64{}
+	unread := map[string]string{}
 	for _, en := range entries {
 		if en.Type != 'f' || own(path.Join(c.t.Rel, en.Name)) {
 			continue
 		}
 		files[en.Name] = en.Size
+		if !c.locs[k].Remote() {
+			if why := openable(filepath.Join(c.dir(k), filepath.FromSlash(en.Name))); why != "" {
+				unread[en.Name] = why
+			}
+		}
 	}
-	return files, nil
+	return files, unread, nil
+}
+
+// openable returns why the file at p cannot be opened for reading, as rsync says it
+// ("Permission denied (13)"), or "". rsync --checksum takes a file it cannot open for one
+// with other content, and two such copies for the same, without a word.
+func openable(p string) string {
+	f, err := os.Open(p)
+	if err == nil {
+		f.Close()
+		return ""
+	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		msg := errno.Error()
+		return strings.ToUpper(msg[:1]) + msg[1:] + fmt.Sprintf(" (%d)", int(errno))
+	}
+	return err.Error()
 }
 
 // rolling is what one verify of a target remembers: each location's record and files.
 type rolling struct {
 	records []*verify.Record
-	files   []map[string]int64 // by location, relative to the target's directory
+	files   []map[string]int64  // by location, relative to the target's directory
+	unread  []map[string]string // by location, the files of files that could not be opened, with why
 }
 
 // remember reads the locations' records and lists their files below the target.
@@ -101,10 +130,11 @@ func (e *Env) remember(c *copies) (*rolling, error) {
 	r := &rolling{}
 	for k, l := range c.locs {
 		rec := loadRecord(l)
-		files, err := e.listFiles(c, k)
+		files, unread, err := e.listFiles(c, k)
 		if err != nil {
 			return nil, err
 		}
+		r.unread = append(r.unread, unread)
 		byRoot := map[string]int64{}
 		for n, size := range files {
 			byRoot[path.Join(c.t.Rel, n)] = size
@@ -137,10 +167,26 @@ func (r *rolling) verified(c *copies, names []string, now time.Time) {
 			continue
 		}
 		for _, n := range names {
-			if _, ok := r.files[k][n]; ok && !unread[n] {
+			if _, ok := r.files[k][n]; ok && !unread[n] && r.unread[k][n] == "" {
 				r.records[k].Verified(path.Join(c.t.Rel, n), now)
 			}
 		}
+	}
+}
+
+// report adds the files that could not be opened to what c found, for the report.
+func (r *rolling) report(c *copies, names []string) {
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	for k, unread := range r.unread {
+		for n, why := range unread {
+			if names == nil || want[n] {
+				c.unreadable[k] = append(c.unreadable[k], rsyncplan.Unreadable{Name: n, Reason: why})
+			}
+		}
+		slices.SortFunc(c.unreadable[k], func(a, b rsyncplan.Unreadable) int { return ui.ComparePaths(a.Name, b.Name) })
 	}
 }
 
@@ -254,7 +300,7 @@ func (e *Env) compareWithin(h *held, c *copies, r *rolling, b verify.Budget, qui
 			bytes += cd.Size
 		}
 		n = len(names)
-		part, err := e.compareNames(h, c.t, c.locs, names, false, m)
+		part, err := e.compareNames(h, c.t, c.locs, names, false, m, r.unread)
 		if err != nil {
 			if ui.Interrupted(err) && len(done) > 0 {
 				r.save(found) // what was verified before the interrupt counts
@@ -262,6 +308,7 @@ func (e *Env) compareWithin(h *held, c *copies, r *rolling, b verify.Budget, qui
 			return nil, nil, err
 		}
 		r.verified(part, names, time.Now())
+		r.report(part, names)
 		found.add(part)
 		done = append(done, names...)
 		i += n

@@ -133,7 +133,8 @@ type copies struct {
 	unreadable map[int][]rsyncplan.Unreadable
 	failed     map[int]error // a comparison with locs[k] that failed
 	verdicts   map[string]judged
-	meter      *meter // nil: no progress is shown
+	meter      *meter              // nil: no progress is shown
+	unread     []map[string]string // by location, files that could not be opened, with why
 }
 
 // judged is the judge's word on one file, with the copies it was given.
@@ -180,9 +181,10 @@ func (e *Env) verifyTarget(t locations.Target, req VerifyRequest) error {
 		c, _, err = e.compareWithin(h, newCopies(t, locs), r, req.budget, req.Quiet)
 	} else {
 		m := startMeter(e.Out, req.Quiet, r.bytes(0, nil)*int64(len(locs)-1))
-		c, err = e.compare(h, t, locs, m)
+		c, err = e.compare(h, t, locs, m, r.unread)
 		m.end()
 		if err == nil {
+			r.report(c, nil)
 			var all []string
 			for _, cd := range r.candidates(c) {
 				all = append(all, cd.Name)
@@ -202,9 +204,10 @@ func (e *Env) verifyTarget(t locations.Target, req VerifyRequest) error {
 			return err
 		}
 		e.Out.Printf("verifying again\n")
-		if c, err = e.compare(h, t, locs, nil); err != nil {
+		if c, err = e.compare(h, t, locs, nil, r.unread); err != nil {
 			return err
 		}
+		r.report(c, nil)
 		e.showCopies(c)
 	}
 	return c.result(req.Repair)
@@ -237,16 +240,19 @@ func newCopies(t locations.Target, locs []locations.Location) *copies {
 }
 
 // compare compares the copies of the whole target.
-func (e *Env) compare(h *held, t locations.Target, locs []locations.Location, m *meter) (*copies, error) {
-	return e.compareNames(h, t, locs, t.Names, true, m)
+func (e *Env) compare(h *held, t locations.Target, locs []locations.Location, m *meter, unread []map[string]string) (*copies, error) {
+	return e.compareNames(h, t, locs, t.Names, true, m, unread)
 }
 
 // compareNames compares locs[0] with every other location, and the other locations with each
 // other for the files that differ from locs[0], and judges each file that differs: names are
-// below the target's directory; loud says which locations it compares.
-func (e *Env) compareNames(h *held, t locations.Target, locs []locations.Location, names []string, loud bool, m *meter) (*copies, error) {
+// below the target's directory; loud says which locations it compares. unread holds, by
+// location, the files that could not be opened there: rsync compares what it cannot read as
+// if it were empty, so those copies are left out of the judgement.
+func (e *Env) compareNames(h *held, t locations.Target, locs []locations.Location, names []string, loud bool, m *meter, unread []map[string]string) (*copies, error) {
 	c := newCopies(t, locs)
 	c.meter = m
+	c.unread = unread
 	for k := 1; k < len(locs); k++ {
 		if loud {
 			e.Out.Printf("comparing %s %s with %s %s\n", locs[0].Role, ui.Show(locs[0].Path), locs[k].Role, ui.Show(locs[k].Path))
@@ -327,7 +333,7 @@ func (e *Env) judge(h *held, c *copies) error {
 		for k := range g {
 			switch {
 			case k == 0:
-			case c.failed[k] != nil || missingAt[k][n]:
+			case c.failed[k] != nil || missingAt[k][n] || c.cannotOpen(k, n):
 				g[k] = -1 // not known, or not there
 			case c.differ[n][k]:
 				g[k] = k // its own group until it is found equal to another
@@ -392,6 +398,15 @@ func (e *Env) judge(h *held, c *copies) error {
 		c.verdicts[n] = j
 	}
 	return nil
+}
+
+// cannotOpen reports whether the file name could not be opened in location k.
+func (c *copies) cannotOpen(k int, name string) bool {
+	if k >= len(c.unread) {
+		return false
+	}
+	_, ok := c.unread[k][name]
+	return ok
 }
 
 // count returns how many files got the verdict k.
