@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"micsync/internal/ui"
 )
 
 // threeCopies gives Documents/photos/raw.cr2 and notes.txt the same content, size and time in
@@ -246,4 +248,29 @@ func TestVerifySaysWhatItCouldNotRead(t *testing.T) {
 	assert.Contains(t, r.Stderr, "1 entry that could not be read")
 	require.NoError(t, os.Chmod(locked, 0o644))
 	assert.Equal(t, "notes", readFile(t, locked))
+}
+
+func TestVerifyARemoteBackup(t *testing.T) {
+	srv := startSSHD(t)
+	e, nas := remoteDocs(t, srv, srv.IdentityFile)
+	remoteConfig(t, e, []string{"~/Documents"}, []string{"~/disk1/Documents", at(srv, nas)}, sshSettings(srv, srv.IdentityFile))
+	for _, d := range []string{"Documents", "disk1/Documents", "nas/Documents"} {
+		for _, n := range remoteOddNames {
+			e.mkfile(t, d+"/odd/"+n, "content of "+n)
+			setMtime(t, e.path(d+"/odd/"+n), past)
+		}
+	}
+	rot(t, e, "nas/Documents/odd/"+remoteOddNames[1])
+
+	r := e.run(t, "verify")
+	assert.Equal(t, 1, r.Code, r)
+	assert.Contains(t, section(r.Stdout, "BACKUP "+at(srv, nas)+":"), "bad copies", r)
+	assert.Contains(t, section(r.Stdout, "BACKUP "+at(srv, nas)+":"), ui.Show("odd/"+remoteOddNames[1]), r)
+
+	r = e.run(t, "verify", "--repair", "--yes")
+	require.Equal(t, 0, r.Code, r)
+	assert.Equal(t, "content of "+remoteOddNames[1], readFile(t, filepath.Join(nas, "odd", remoteOddNames[1])))
+	kept, err := filepath.Glob(filepath.Join(nas, ".micsync-trash", "*", "odd", "quote's*"))
+	require.NoError(t, err)
+	assert.Len(t, kept, 1, "the bad copy is in the remote BACKUP's trash")
 }
