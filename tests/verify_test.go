@@ -148,6 +148,14 @@ func TestVerifyReportsOrdinaryDifferencesBelowAPath(t *testing.T) {
 
 	r = e.run(t, "verify", "--configuration", "nope")
 	assert.Equal(t, 2, r.Code, r)
+	assert.Contains(t, r.Stderr, `micsync: error: there is no configuration "nope" in `)
+	assert.Contains(t, r.Stderr, "micsync: hint: the configurations are: documents")
+
+	require.NoError(t, os.RemoveAll(e.path("disk1")))
+	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	r = e.run(t, "verify", "--configuration", "documents")
+	assert.Equal(t, 1, r.Code, r)
+	assert.Contains(t, r.Stderr, `micsync: error: configuration "documents" has 1 location reachable; verify needs two to compare`)
 }
 
 func TestVerifyWithinABudgetGoesOnWhereTheLastStopped(t *testing.T) {

@@ -116,6 +116,10 @@ func (e *Env) verifyTargets(file *locations.File, req VerifyRequest) ([]location
 		for _, t := range targets {
 			names = append(names, t.Config.Name)
 		}
+		if len(req.Paths) == 0 {
+			return nil, ui.Usage(fmt.Errorf("there is no configuration %q in %s", name, file.Path),
+				"the configurations are: "+strings.Join(names, ", "))
+		}
 		return nil, ui.Usage(fmt.Errorf("configuration %q has no location holding the paths", name),
 			"the paths are in: "+strings.Join(names, ", "))
 	}
@@ -159,7 +163,7 @@ func (e *Env) verifyTarget(t locations.Target, req VerifyRequest) error {
 	e.Out.Printf("verify configuration %q%s\n", cfg.Name, where)
 	locs := e.reachable(cfg.All())
 	if len(locs) < 2 {
-		return ui.Failure(fmt.Errorf("configuration %q has %d reachable location; verify needs two to compare", cfg.Name, len(locs)),
+		return ui.Failure(fmt.Errorf("configuration %q has %s reachable; verify needs two to compare", cfg.Name, ui.Count(len(locs), "location", "locations")),
 			"mount the discs of its BACKUPs")
 	}
 	var ws []want
