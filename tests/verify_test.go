@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -209,6 +210,29 @@ func TestVerifyWithinATimeBudget(t *testing.T) {
 	r := e.run(t, "verify", "--budget", "1m")
 	require.Equal(t, 0, r.Code, r)
 	assert.Contains(t, r.Stdout, "verified 2 files (29 B) of 2 within the budget\n")
+
+	for i := range 30 {
+		for _, d := range []string{"Documents", "disk1/Documents", "disk2/Documents"} {
+			e.mkfile(t, fmt.Sprintf("%s/many/%02d.txt", d, i), "x")
+		}
+	}
+	slowChecksums(t, e, "1")
+	start := time.Now()
+	r = e.run(t, "verify", "--budget", "1s")
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "verified 10 files (10 B) of 32 within the budget; the next verify goes on with the 22 verified longest ago", r)
+	assert.Less(t, time.Since(start), 10*time.Second, "it stopped when the time was spent")
+}
+
+// slowChecksums makes every comparison by content wait secs before it starts.
+func slowChecksums(t *testing.T, e *env, secs string) {
+	t.Helper()
+	real, err := exec.LookPath("rsync")
+	require.NoError(t, err)
+	bin := t.TempDir()
+	script := "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = --checksum ] && sleep " + secs + "; done\nexec " + real + " \"$@\"\n"
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "rsync"), []byte(script), 0o755))
+	e.Env = append(e.Env, "PATH="+bin+":"+os.Getenv("PATH"))
 }
 
 func TestTerminalVerifyShowsProgressAndAsksBeforeRepairing(t *testing.T) {
@@ -225,13 +249,7 @@ func TestTerminalVerifyShowsProgressAndAsksBeforeRepairing(t *testing.T) {
 
 func TestTerminalCtrlCStopsAVerify(t *testing.T) {
 	e := threeCopies(t)
-	real, err := exec.LookPath("rsync")
-	require.NoError(t, err)
-	// Comparisons by content that take long: Ctrl-C comes while one goes on.
-	bin := t.TempDir()
-	script := "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = --checksum ] && sleep 30; done\nexec " + real + " \"$@\"\n"
-	require.NoError(t, os.WriteFile(filepath.Join(bin, "rsync"), []byte(script), 0o755))
-	e.Env = append(e.Env, "PATH="+bin+":"+os.Getenv("PATH"))
+	slowChecksums(t, e, "30") // Ctrl-C comes while a comparison goes on
 	s := e.startPTY(t, "verify")
 	s.Expect("comparing WORKING")
 	start := time.Now()

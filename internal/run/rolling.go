@@ -244,11 +244,14 @@ func (r *rolling) candidates(c *copies) []verify.Candidate {
 const (
 	batchFiles = 500
 	batchArgv  = 64 << 10
+	// firstBatch is how many bytes the first batch of a verify within a time compares.
+	firstBatch = 16 << 20
 )
 
 // compareWithin compares the files verified longest ago, a batch at a time, until the budget
 // is spent, and returns what it found and the names it compared.
 func (e *Env) compareWithin(h *held, c *copies, r *rolling, b verify.Budget, quiet bool) (*copies, []string, error) {
+	how := c.like()
 	cs := r.candidates(c)
 	var total int64
 	if b.Bytes > 0 {
@@ -260,12 +263,12 @@ func (e *Env) compareWithin(h *held, c *copies, r *rolling, b verify.Budget, qui
 		total *= int64(len(c.locs) - 1)
 	}
 	m := startMeter(e.Out, quiet, total)
+	how.meter = m
 	defer m.end()
 	start := time.Now()
 	found := newCopies(c.t, c.locs)
 	var done []string
 	var bytes int64
-	perFile := time.Duration(0) // how long a file took so far, on average
 	for i := 0; i < len(cs); {
 		n := min(batchFiles, len(cs)-i)
 		switch {
@@ -276,16 +279,19 @@ func (e *Env) compareWithin(h *held, c *copies, r *rolling, b verify.Budget, qui
 			}
 			n = min(n, verify.Take(cs[i:], b.Bytes-bytes))
 		case b.Time > 0:
-			left := b.Time - time.Since(start)
+			elapsed := time.Since(start)
+			left := b.Time - elapsed
 			if left <= 0 {
 				n = 0
 				break
 			}
-			if perFile > 0 {
-				n = min(n, max(1, int(left/perFile)))
-			} else {
-				n = min(n, 50)
+			if bytes == 0 || elapsed <= 0 {
+				// A first small batch tells how fast these discs are.
+				n = min(n, 10, verify.Take(cs[i:], firstBatch))
+				break
 			}
+			rate := float64(bytes) / elapsed.Seconds()
+			n = min(n, verify.Take(cs[i:], int64(rate*left.Seconds())))
 		}
 		if n == 0 {
 			break
@@ -300,7 +306,7 @@ func (e *Env) compareWithin(h *held, c *copies, r *rolling, b verify.Budget, qui
 			bytes += cd.Size
 		}
 		n = len(names)
-		part, err := e.compareNames(h, c.t, c.locs, names, false, m, r.unread)
+		part, err := e.compareNames(h, how, names, false)
 		if err != nil {
 			if ui.Interrupted(err) && len(done) > 0 {
 				r.save(found) // what was verified before the interrupt counts
@@ -312,7 +318,6 @@ func (e *Env) compareWithin(h *held, c *copies, r *rolling, b verify.Budget, qui
 		found.add(part)
 		done = append(done, names...)
 		i += n
-		perFile = time.Since(start) / time.Duration(len(done))
 	}
 	var size int64
 	for _, cd := range cs[:len(done)] {

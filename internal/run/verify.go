@@ -137,8 +137,21 @@ type copies struct {
 	unreadable map[int][]rsyncplan.Unreadable
 	failed     map[int]error // a comparison with locs[k] that failed
 	verdicts   map[string]judged
-	meter      *meter              // nil: no progress is shown
-	unread     []map[string]string // by location, files that could not be opened, with why
+	meter      *meter // nil: no progress is shown
+	// unread holds, by location, the files that could not be opened there, with why: rsync
+	// compares what it cannot read as if it held other content, so those copies are left out
+	// of the judgement.
+	unread []map[string]string
+	// step is how finely the coarsest of the locations' discs keeps times (FAT: 2 s); 0 when
+	// all keep them to the second or better.
+	step time.Duration
+}
+
+// like returns a copies of the same locations, compared the same way, with nothing found yet.
+func (c *copies) like() *copies {
+	n := newCopies(c.t, c.locs)
+	n.meter, n.unread, n.step = c.meter, c.unread, c.step
+	return n
 }
 
 // judged is the judge's word on one file, with the copies it was given.
@@ -179,14 +192,17 @@ func (e *Env) verifyTarget(t locations.Target, req VerifyRequest) error {
 	if err != nil {
 		return err
 	}
+	how := newCopies(t, locs)
+	how.unread, how.step = r.unread, timeStep(locs)
 	var c *copies
 	if req.budget != (verify.Budget{}) {
 		e.Out.Printf("verifying the files verified longest ago, within %s\n", req.Budget)
-		c, _, err = e.compareWithin(h, newCopies(t, locs), r, req.budget, req.Quiet)
+		c, _, err = e.compareWithin(h, how, r, req.budget, req.Quiet)
 	} else {
-		m := startMeter(e.Out, req.Quiet, r.bytes(0, nil)*int64(len(locs)-1))
-		c, err = e.compare(h, t, locs, m, r.unread)
-		m.end()
+		how.meter = startMeter(e.Out, req.Quiet, r.bytes(0, nil)*int64(len(locs)-1))
+		c, err = e.compare(h, how)
+		how.meter.end()
+		how.meter = nil
 		if err == nil {
 			r.report(c, nil)
 			var all []string
@@ -208,13 +224,30 @@ func (e *Env) verifyTarget(t locations.Target, req VerifyRequest) error {
 			return err
 		}
 		e.Out.Printf("verifying again\n")
-		if c, err = e.compare(h, t, locs, nil, r.unread); err != nil {
+		if c, err = e.compare(h, how); err != nil {
 			return err
 		}
 		r.report(c, nil)
 		e.showCopies(c)
 	}
 	return c.result(req.Repair)
+}
+
+// timeStep returns how finely the coarsest disc of locs keeps modification times, where
+// micsync has learnt it (in its directory on the disc, as every run does); 0 when every one
+// keeps them to the second or better. Copies on FAT have times that differ from the others' by
+// up to a second, and are the same all the same.
+func timeStep(locs []locations.Location) time.Duration {
+	var step time.Duration
+	for _, l := range locs {
+		if dir := onDisc(l); dir != "" && isDir(dir) {
+			step = max(step, learn(l, dir).TimeStep)
+		}
+	}
+	if step < 2*time.Second {
+		return 0
+	}
+	return step
 }
 
 // guardOf checks, before and during each rsync run between two locations, that their discs
@@ -233,8 +266,9 @@ func (h *held) guardOf(ls ...locations.Location) func() error {
 // compareJob is the dry run that compares the content of two locations' copies below the
 // target: with --delete, so that what only the second holds is listed too, and with the
 // excludes of every run, so that micsync's own entries are never compared.
-func compareJob(t locations.Target, a, b string, names []string) rsyncplan.Job {
-	return rsyncplan.Job{SrcDir: a, DstDir: b, Names: names, Delete: true, Checksum: true, Exclude: excludes(t.Rel)}
+func (c *copies) compareJob(a, b int, names []string) rsyncplan.Job {
+	return rsyncplan.Job{SrcDir: c.dir(a), DstDir: c.dir(b), Names: names, Delete: true, Checksum: true,
+		Exclude: excludes(c.t.Rel), CoarseTimes: c.step >= 2*time.Second}
 }
 
 func newCopies(t locations.Target, locs []locations.Location) *copies {
@@ -244,19 +278,17 @@ func newCopies(t locations.Target, locs []locations.Location) *copies {
 }
 
 // compare compares the copies of the whole target.
-func (e *Env) compare(h *held, t locations.Target, locs []locations.Location, m *meter, unread []map[string]string) (*copies, error) {
-	return e.compareNames(h, t, locs, t.Names, true, m, unread)
+func (e *Env) compare(h *held, how *copies) (*copies, error) {
+	return e.compareNames(h, how, how.t.Names, true)
 }
 
 // compareNames compares locs[0] with every other location, and the other locations with each
 // other for the files that differ from locs[0], and judges each file that differs: names are
-// below the target's directory; loud says which locations it compares. unread holds, by
-// location, the files that could not be opened there: rsync compares what it cannot read as
-// if it were empty, so those copies are left out of the judgement.
-func (e *Env) compareNames(h *held, t locations.Target, locs []locations.Location, names []string, loud bool, m *meter, unread []map[string]string) (*copies, error) {
-	c := newCopies(t, locs)
-	c.meter = m
-	c.unread = unread
+// below the target's directory; loud says which locations it compares. how holds the target,
+// the locations and how to compare them (its meter, unread and step), and nothing found.
+func (e *Env) compareNames(h *held, how *copies, names []string, loud bool) (*copies, error) {
+	c := how.like()
+	locs := c.locs
 	for k := 1; k < len(locs); k++ {
 		if loud {
 			e.Out.Printf("comparing %s %s with %s %s\n", locs[0].Role, ui.Show(locs[0].Path), locs[k].Role, ui.Show(locs[k].Path))
@@ -301,7 +333,7 @@ func (e *Env) dryCompare(h *held, c *copies, a, b int, names []string) (*rsyncpl
 	r := e.Reach.Runner(c.locs[a], c.locs[b])
 	r.Stderr = e.Out.Prefixed(e.Ctx, "")
 	r.Guard = h.guardOf(c.locs[a], c.locs[b])
-	job := compareJob(c.t, c.dir(a), c.dir(b), names)
+	job := c.compareJob(a, b, names)
 	if c.meter != nil {
 		job.Checked = c.meter.checked
 	}
@@ -395,7 +427,7 @@ func (e *Env) judge(h *held, c *copies) error {
 			j.times = append(j.times, st.ModTime)
 			cs = append(cs, verify.Copy{Size: st.Size, ModTime: st.ModTime, Group: g})
 		}
-		j.Verdict = verify.Judge(cs, 0)
+		j.Verdict = verify.Judge(cs, c.step)
 		if j.Kind == verify.Bad {
 			j.Bad = j.holders[j.Bad]
 		}
@@ -572,7 +604,7 @@ func (e *Env) repair(h *held, c *copies, o Options) error {
 	var errs []error
 	for _, p := range pairs {
 		good, bad := c.locs[p.good], c.locs[p.bad]
-		job := compareJob(c.t, c.dir(p.good), c.dir(p.bad), todo[p])
+		job := c.compareJob(p.good, p.bad, todo[p])
 		job.Delete = false
 		d := &dest{loc: bad, job: job, caps: disc.Everything, srcCaps: disc.Everything, stamp: stamp}
 		d.job.Trash = trash.Dir(bad.Path, stamp, c.t.Rel)
