@@ -46,6 +46,10 @@ const (
 // ErrNoTerminal is returned when a question needs a terminal and none is attached.
 var ErrNoTerminal = errors.New("no terminal to ask on")
 
+// ErrNotAsked is returned when a question needs an answer and the command was told to ask
+// none (--json): the flags answer them, on a terminal too. It is an ErrNoTerminal.
+var ErrNotAsked = fmt.Errorf("%w: --json asks no questions", ErrNoTerminal)
+
 // ErrInterrupted is returned when the user presses Ctrl-C at a prompt.
 var ErrInterrupted = errors.New("interrupted")
 
@@ -175,3 +179,25 @@ func (NoTerminal) Pick(string, []string) ([]int, error) { return nil, ErrNoTermi
 
 // Input returns ErrNoTerminal.
 func (NoTerminal) Input(string, string, func(string) error) (string, error) { return "", ErrNoTerminal }
+
+// NotAsked is the Asker of a command that asks no questions (--json): every question fails at
+// once with ErrNotAsked, even on a terminal.
+type NotAsked struct{}
+
+// Confirm returns ErrNotAsked.
+func (NotAsked) Confirm(string, bool) (bool, error) { return false, ErrNotAsked }
+
+// Select returns ErrNotAsked.
+func (NotAsked) Select(string, []string) (int, error) { return 0, ErrNotAsked }
+
+// MultiSelect returns ErrNotAsked.
+func (NotAsked) MultiSelect(string, []string) ([]int, error) { return nil, ErrNotAsked }
+
+// Decide returns ErrNotAsked.
+func (NotAsked) Decide(string) (Decision, error) { return No, ErrNotAsked }
+
+// Pick returns ErrNotAsked.
+func (NotAsked) Pick(string, []string) ([]int, error) { return nil, ErrNotAsked }
+
+// Input returns ErrNotAsked.
+func (NotAsked) Input(string, string, func(string) error) (string, error) { return "", ErrNotAsked }

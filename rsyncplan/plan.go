@@ -12,6 +12,7 @@ import (
 	"micsync/internal/disc"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -23,7 +24,12 @@ type Job struct {
 	// may be a path below SrcDir ("taxes/2024.pdf"): its missing parents are created.
 	Names  []string
 	Delete bool // plan deletions of what is in DstDir but not in SrcDir
-	Tree   bool // directories only: the skeleton, never a file
+	// OnlyInDst, for a job that does not delete, finds what DstDir holds below the synced
+	// paths that SrcDir does not (Plan.OnlyInDst), to be told, never deleted: only the dry run
+	// gets --delete, and those entries are never in the plan's items, from which execution
+	// takes its lists.
+	OnlyInDst bool
+	Tree      bool // directories only: the skeleton, never a file
 	// Exclude holds rsync patterns that no run of the job sees: what is excluded is never
 	// copied, listed or deleted.
 	Exclude []string
@@ -166,6 +172,12 @@ type Plan struct {
 	// shows are only some of them, and which of the destination's entries the unreadable ones
 	// hold is unknown.
 	DeletionsSkipped bool
+	// OnlyInDst lists, for a job that asked (Job.OnlyInDst), the entries below the synced
+	// paths that only the destination holds, as Deleted items would be: nothing executes them.
+	// OnlyInDstUnknown says that they could not be found: rsync looks for none once it could
+	// not read an entry of the source.
+	OnlyInDst        []Item
+	OnlyInDstUnknown bool
 	// Refused lists the entries of the source that the destination cannot hold (see Refuse):
 	// they are left out of the plan, with what they hold; Kept those that the source cannot
 	// hold, whose deletion or overwrite at the destination is left out (see Keep).
@@ -298,11 +310,18 @@ func PlanArgs(j Job, present, missing []string) []string {
 	if j.Checksum && j.Checked != nil {
 		args = append(args, "--info=name2") // a line for every file, changed or not
 	}
-	if j.Delete {
+	switch {
+	case j.Delete:
 		args = append(args, "--delete")
 		if len(missing) > 0 {
 			args = append(args, "--delete-missing-args")
 		}
+	case j.OnlyInDst:
+		// A dry run deletes nothing; it lists what only the destination holds as "*deleting",
+		// which Make takes out of the plan's items. It costs the receiver a look at each of the
+		// destination's directories: 0.17 s became 0.22 s for 30,000 files that had not changed,
+		// and listing 30,000 entries that only the destination held took 0.12 s more.
+		args = append(args, "--delete")
 	}
 	for _, x := range j.Exclude {
 		args = append(args, "--exclude="+x)
@@ -380,14 +399,21 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 		return nil, err
 	}
 	p.dropUnreadable()
-	if len(unread) > 0 && j.Delete {
+	switch {
+	case len(unread) > 0 && j.Delete:
 		p.dropDeletions()
+	case len(unread) > 0 && j.OnlyInDst:
+		p.dropDeletions()
+		p.DeletionsSkipped, p.OnlyInDstUnknown = false, true
 	}
 	for _, it := range p.Items {
 		p.Totals[it.Class].Count++
 		p.Totals[it.Class].Bytes += it.Size
 	}
 	p.foldReplaced()
+	if j.OnlyInDst && !j.Delete {
+		p.takeOnlyInDst()
+	}
 	if st.files >= 0 {
 		// rsync counts a type change as created, though the destination held an entry there.
 		p.DstEntries = st.files - st.created + st.deleted + c.replaced
@@ -473,6 +499,33 @@ func (p *Plan) foldReplaced() {
 	}
 }
 
+// takeOnlyInDst moves the deletions that a job's dry run found only to tell them out of the
+// plan's items into OnlyInDst. Those under a type change stay: they go with it.
+func (p *Plan) takeOnlyInDst() {
+	p.Items = slices.DeleteFunc(p.Items, func(it Item) bool {
+		if it.Class == Deleted {
+			p.OnlyInDst = append(p.OnlyInDst, it)
+			return true
+		}
+		return false
+	})
+	p.Totals[Deleted] = Total{}
+}
+
+// DeletionsOnly takes everything out of the plan but its deletions, for a run that deletes
+// and does nothing else: nothing else is listed for execution. What the destination cannot
+// hold is no matter then, since nothing is copied there.
+func (p *Plan) DeletionsOnly() {
+	p.Items = slices.DeleteFunc(p.Items, func(it Item) bool { return it.Class != Deleted })
+	p.Refused = nil
+	p.links = nil
+	p.Totals = [numClasses]Total{}
+	for _, it := range p.Items {
+		p.Totals[it.Class].Count++
+		p.Totals[it.Class].Bytes += it.Size
+	}
+}
+
 // classifier sorts dry-run items into classes. rsync shows a type change as "new" with no line
 // for what it replaces, and a deletion without its size: both are looked up in the destination
 // once the dry run is over, in one go, which is one connection when it is on another host.
@@ -522,16 +575,48 @@ func (c *classifier) lookUp(ctx context.Context, r *Runner, p *Plan) error {
 			newDirs[it.Name] = true
 		}
 	}
+	// What a job that deletes nothing would delete is only told, without sizes: only what a
+	// type change destroys is looked up, once the type changes are known.
+	told := p.Job.OnlyInDst && !p.Job.Delete
 	var names []string
-	var idx []int
+	var idx, later []int
 	for _, i := range c.lookups {
 		it := p.Items[i]
-		if it.Class != Deleted && newDirs[path.Dir(it.Name)] {
+		switch {
+		case it.Class != Deleted && newDirs[path.Dir(it.Name)]:
+			continue
+		case it.Class == Deleted && told:
+			later = append(later, i)
 			continue
 		}
 		names = append(names, it.Name)
 		idx = append(idx, i)
 	}
+	if err := c.lookUpItems(ctx, r, p, names, idx); err != nil {
+		return err
+	}
+	if len(later) == 0 || c.replaced == 0 {
+		return nil
+	}
+	replaced := map[string]bool{}
+	for _, it := range p.Items {
+		if it.Class == Replaced {
+			replaced[it.Name] = true
+		}
+	}
+	names, idx = nil, nil
+	for _, i := range later {
+		if under(p.Items[i].Name, replaced) {
+			names = append(names, p.Items[i].Name)
+			idx = append(idx, i)
+		}
+	}
+	return c.lookUpItems(ctx, r, p, names, idx)
+}
+
+// lookUpItems looks up the items at idx, named names, in the destination: a deleted file gets
+// its size, and an entry shown as new that is there is a type change.
+func (c *classifier) lookUpItems(ctx context.Context, r *Runner, p *Plan, names []string, idx []int) error {
 	found, err := r.Stat(ctx, p.Job.DstDir, names)
 	if err != nil {
 		return fmt.Errorf("look up the destination: %w", err)

@@ -156,3 +156,55 @@ func TestOverwrites(t *testing.T) {
 		assert.Equal(t, c.want, p.Overwrites(), c.name)
 	}
 }
+
+func TestOnlyInDstIsToldNeverDeleted(t *testing.T) {
+	src, dst := everyChange(t)
+	write(t, filepath.Join(dst, "odd", "old\xffname"), "only here")
+	before := snapshot(t, dst)
+	j := Job{SrcDir: src, DstDir: dst, OnlyInDst: true}
+	assert.Contains(t, PlanArgs(j, nil, nil), "--delete", "the dry run finds them")
+	for _, parts := range []int{1, 2} { // one dry run, and parts at the same time
+		func() {
+			defer func(n int) { planParts = n }(planParts)
+			planParts = parts
+			p, err := Make(context.Background(), &Runner{}, j)
+			require.NoError(t, err)
+			var only []string
+			for _, it := range p.OnlyInDst {
+				assert.Equal(t, Deleted, it.Class)
+				only = append(only, it.Name)
+			}
+			assert.ElementsMatch(t, []string{"gone\nfile.txt", "gonedir", "gonedir/inner.txt", "odd/old\xffname"}, only,
+				"what d2f held goes with its type change")
+			assert.False(t, p.Has(Deleted), "nothing to delete")
+			assert.NotContains(t, classes(p), "gonedir")
+			assert.Equal(t, Replaced, classes(p)["d2f/inside.txt"])
+			plain, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst})
+			require.NoError(t, err)
+			assert.Equal(t, plain.Totals, p.Totals, "what a type change destroys is still sized")
+			assert.NotZero(t, p.Totals[Replaced].Bytes)
+			assert.Equal(t, len(before), p.DstEntries, "entries only in the destination count")
+
+			steps, err := p.Steps(Approval{Overwrite: true, Delete: true}, t.TempDir())
+			require.NoError(t, err)
+			for _, s := range steps {
+				assert.NotEqual(t, "delete", s.Name)
+				for _, a := range s.Args {
+					assert.NotContains(t, []string{"--delete", "--delete-missing-args", "--delete-after", "--del"}, a, s.Name)
+				}
+			}
+		}()
+	}
+	p, err := Make(context.Background(), &Runner{}, j)
+	require.NoError(t, err)
+	execute(t, p, Approval{Overwrite: true, Delete: true})
+	after := snapshot(t, dst)
+	for _, n := range []string{"gone\nfile.txt", "gonedir/inner.txt", "odd/old\xffname"} {
+		assert.Equal(t, before[n], after[n], "%q is still there", n)
+	}
+	assert.Contains(t, after, "newdir/sub/deep.txt", "the rest was copied")
+
+	p, err = Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst})
+	require.NoError(t, err)
+	assert.Empty(t, p.OnlyInDst, "only when the job asks")
+}

@@ -114,3 +114,29 @@ func TestKeepAsksRsyncForWhatTheDiscsKeep(t *testing.T) {
 		assert.Equal(t, c.fixTimes, j.FixTimes, c.name)
 	}
 }
+
+func TestDeletionsOnlyCopiesNothing(t *testing.T) {
+	src, dst := everyChange(t)
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, Delete: true})
+	require.NoError(t, err)
+	p.DeletionsOnly()
+	assert.Equal(t, map[string]Class{"gone\nfile.txt": Deleted, "gonedir": Deleted, "gonedir/inner.txt": Deleted}, classes(p),
+		"what d2f held goes with its type change, which is not done")
+	assert.Equal(t, 3, p.Totals[Deleted].Count)
+	assert.Zero(t, p.Overwrites())
+	before := snapshot(t, dst)
+	steps, err := p.Steps(Approval{Overwrite: true, Delete: true}, t.TempDir())
+	require.NoError(t, err)
+	for _, s := range steps {
+		assert.Contains(t, []string{"delete", "root"}, s.Name)
+	}
+	execute(t, p, Approval{Overwrite: true, Delete: true})
+	after := snapshot(t, dst)
+	assert.NotContains(t, after, "gonedir")
+	assert.NotContains(t, after, "gone\nfile.txt")
+	for _, n := range []string{"mod.txt", "d2f/inside.txt", "f2d", "chglink"} {
+		assert.Equal(t, before[n], after[n], n)
+	}
+	assert.NotContains(t, after, "newdir")
+	assert.NotContains(t, after, "odd")
+}

@@ -264,3 +264,17 @@ func TestACopyThatCannotWriteStillFails(t *testing.T) {
 	assert.Contains(t, re.Stderr, "could not make way for new regular file: z/late.txt")
 	assert.False(t, errors.Is(err, context.Canceled))
 }
+
+func TestUnreadableSourceLeavesWhatOnlyTheDestinationHoldsUnknown(t *testing.T) {
+	if asnobody.Elsewhere(t) {
+		return
+	}
+	src, dst := unreadableSource(t)
+	p, err := Make(context.Background(), &Runner{}, Job{SrcDir: src, DstDir: dst, OnlyInDst: true})
+	require.NoError(t, err)
+	assert.Empty(t, p.OnlyInDst, "rsync looked for none")
+	assert.True(t, p.OnlyInDstUnknown)
+	assert.False(t, p.DeletionsSkipped, "the job deletes nothing anyway")
+	assert.NotContains(t, p.Warnings, skippedDeletions, "the plan says so itself")
+	assert.Equal(t, NewFile, classes(p)["a/open.txt"], "the rest is planned")
+}

@@ -553,8 +553,9 @@ func TestBadInputIsOneClearError(t *testing.T) {
 			"unknown flag --configfile: did you mean --config-file?", ""},
 		{[]string{"--backup", "--delete", e.path("Documents/a")}, "--backup never deletes: --delete is an option of --work and --transfer", ""},
 		{[]string{"init", "--dry-run"}, "unknown flag --dry-run",
-			"micsync: hint: --dry-run is an option of backup, work, transfer, tree, trash restore; not of init"},
-		{[]string{"--backup"}, "expected", ""},
+			"micsync: hint: --dry-run is an option of backup, work, transfer, tree, prune, trash restore; not of init"},
+		{[]string{"--work"}, "expected", ""},
+		{[]string{"--backup"}, "backup needs the paths to copy", "micsync: hint: name them: micsync backup PATH..."},
 		{[]string{"--work", "-d", "-D", e.path("Documents/a")}, "can't be used together", ""},
 	}
 	for _, c := range cases {
@@ -667,7 +668,7 @@ func TestHelpAndVersion(t *testing.T) {
 	r = e.run(t, "help", "bakup")
 	assert.Equal(t, 2, r.Code)
 	assert.Equal(t, "micsync: error: no help for bakup\n"+
-		"micsync: hint: micsync help COMMAND, where COMMAND is one of: backup, work, transfer, tree, mark, trash, init, check, completion, man, help\n", r.Stderr)
+		"micsync: hint: micsync help COMMAND, where COMMAND is one of: backup, work, transfer, tree, prune, mark, trash, verify, init, check, completion, man, help\n", r.Stderr)
 
 	r = e.run(t, "--version")
 	require.Equal(t, 0, r.Code)

@@ -262,3 +262,19 @@ func TestQuietPrintsOnlyErrors(t *testing.T) {
 	assert.Equal(t, 2, r.Code)
 	assert.Contains(t, r.Stderr, "micsync: error: path")
 }
+
+func TestTerminalJSONAsksNothing(t *testing.T) {
+	e := modifiedInBackup(t)
+	s := e.startPTY(t, "--backup", "--json", e.path("Documents"))
+	s.Expect("micsync: error: there are modified files to overwrite and --json asks no questions")
+	s.Expect("micsync: hint: answer with -m to overwrite them, or --yes / --no")
+	require.Equal(t, 2, s.Wait(), "the flags answer the questions, on a terminal too")
+	assert.Equal(t, "old", readFile(t, e.path("disk1/Documents/n.txt")))
+	assert.False(t, exists(e.path("disk1/Documents/added.txt")), "nothing done")
+
+	s = e.startPTY(t, "--backup", "--json", "-m", e.path("Documents"))
+	read := s.ExpectRaw(`"result": "ok"`)
+	assert.NotContains(t, read, "\x1b[", "no colour and no progress line")
+	require.Equal(t, 0, s.Wait())
+	assert.Equal(t, "new", readFile(t, e.path("disk1/Documents/n.txt")))
+}

@@ -103,6 +103,27 @@ func TestRemoteLocations(t *testing.T) {
 		assert.Equal(t, "changed", readFile(t, filepath.Join(nas, "odd", "-leading-dash.txt")))
 	})
 
+	t.Run("prune on a remote BACKUP: what only it holds goes to its trash", func(t *testing.T) {
+		e, nas := remoteDocs(t, srv, srv.IdentityFile)
+		e.mkfile(t, "Documents/kept.txt", "k")
+		e.mkfile(t, "nas/Documents/old name's.txt", "only there")
+		e.mkfile(t, "nas/Documents/-old dir/x.txt", "x")
+
+		r := e.run(t, "--backup", "--full", e.path("Documents"))
+		require.Equal(t, 0, r.Code, r)
+		assert.Contains(t, r.Stdout, "  3 entries are only in BACKUP "+at(srv, nas)+" (not deleted; micsync prune "+e.path("Documents")+" moves them to its trash):\n"+
+			"    -old dir/\n    -old dir/x.txt\n    old name's.txt\n")
+		assert.Equal(t, "only there", readFile(t, filepath.Join(nas, "old name's.txt")), "backup never deletes")
+
+		r = e.run(t, "prune", "--yes", "--max-delete", "3", e.path("Documents"))
+		require.Equal(t, 0, r.Code, r)
+		assert.Contains(t, r.Stdout, "3 entries deleted")
+		assert.False(t, exists(filepath.Join(nas, "old name's.txt")))
+		assert.False(t, exists(filepath.Join(nas, "-old dir")))
+		assert.Equal(t, "only there", trashed(t, e, "nas/Documents", "old name's.txt"))
+		assert.Equal(t, "k", readFile(t, filepath.Join(nas, "kept.txt")))
+	})
+
 	t.Run("work from a remote BACKUP deletes with -D and keeps a trash here", func(t *testing.T) {
 		e, nas := remoteDocs(t, srv, srv.IdentityFile)
 		e.mkfile(t, "nas/Documents/proj/a b.txt", "from the backup")

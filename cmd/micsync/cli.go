@@ -30,6 +30,7 @@ type cli struct {
 	Transfer transferCmd `cmd:"" help:"Copy from one BACKUP to other BACKUPs."`
 	Tree     treeCmd     `cmd:"" help:"Create in a WORKING the directory skeleton of a BACKUP (no files)."`
 
+	Prune  pruneCmd  `cmd:"" help:"Move what only a BACKUP holds below the paths (old names, since a backup never deletes) into its trash, after asking."`
 	Mark   markCmd   `cmd:"" help:"Mark a location's root so that micsync notices when its disc is not mounted."`
 	Trash  trashCmd  `cmd:"" help:"List, restore from or empty the trash of overwritten and deleted files."`
 	Verify verifyCmd `cmd:"" help:"Compare the copies by content, name the bad ones and, with --repair, replace them from good ones."`
@@ -56,6 +57,13 @@ type commonFlags struct {
 	Quiet         bool     `short:"q" help:"Print nothing but errors and questions (for scripts)."`
 	ListFile      string   `name:"list-file" placeholder:"FILE" help:"Write every change of the plans to FILE before asking (for long plans)."`
 	Wait          bool     `help:"Wait for another micsync run that uses one of the locations, instead of stopping."`
+	JSONOut       jsonFlag `embed:""`
+}
+
+// jsonFlag is --json, for every command that can write its output as one JSON document
+// (docs/JSON.md). A command embeds it and runs with a.envFor(quiet, c.JSONOut.JSON).
+type jsonFlag struct {
+	JSON bool `name:"json" help:"Write one JSON document on stdout (docs/JSON.md) instead of text; questions are answered only by flags."`
 }
 
 // overwriteFlag holds the options of the actions that copy files (not --tree).
@@ -66,8 +74,13 @@ type overwriteFlag struct {
 }
 
 type deleteFlags struct {
-	Delete           bool   `short:"d" xor:"delete" help:"Delete files that are missing from the source, after asking."`
-	DeleteNoAsk      bool   `short:"D" xor:"delete" name:"delete-without-asking" help:"Delete files that are missing from the source without asking."`
+	Delete      bool       `short:"d" xor:"delete" help:"Delete files that are missing from the source, after asking."`
+	DeleteNoAsk bool       `short:"D" xor:"delete" name:"delete-without-asking" help:"Delete files that are missing from the source without asking."`
+	Guards      guardFlags `embed:""`
+}
+
+// guardFlags answer the questions of the guards against deleting the wrong things.
+type guardFlags struct {
 	MaxDelete        string `name:"max-delete" placeholder:"N|all" help:"Allow up to N deletions (or all) without the second question that a large deletion needs; required for one without a terminal."`
 	AllowEmptySource bool   `name:"allow-empty-source" help:"Delete even when the source is empty (normally taken as a disc that is not mounted)."`
 }
@@ -75,14 +88,14 @@ type deleteFlags struct {
 // options turns the flags of an action into the run's options.
 func (c commonFlags) options(ow overwriteFlag, del deleteFlags) run.Options {
 	return run.Options{HideDirs: c.HideDirs, Verbose: c.Verbose, DryRun: c.DryRun, Yes: c.Yes, No: c.No,
-		From: c.From, To: c.To, Configuration: c.Configuration, Full: c.Full, Jobs: c.Jobs, Quiet: c.Quiet,
+		From: c.From, To: c.To, Configuration: c.Configuration, Full: c.Full, Jobs: c.Jobs, Quiet: c.Quiet || c.JSONOut.JSON,
 		ListFile: c.ListFile, Wait: c.Wait, Overwrite: ow.Modified, NoTrash: ow.NoTrash, Checksum: ow.Checksum, Delete: del.Delete,
-		DeleteNoAsk: del.DeleteNoAsk, MaxDelete: del.MaxDelete, AllowEmptySource: del.AllowEmptySource}
+		DeleteNoAsk: del.DeleteNoAsk, MaxDelete: del.Guards.MaxDelete, AllowEmptySource: del.Guards.AllowEmptySource}
 }
 
 // sync runs an action on paths.
-func (a *app) sync(act run.Action, o run.Options, paths []string) error {
-	return run.Run(a.env(o.Quiet), run.Request{Action: act, Paths: paths, Options: o})
+func (a *app) sync(act run.Action, c commonFlags, o run.Options, paths []string) error {
+	return run.Run(a.envFor(o.Quiet, c.JSONOut.JSON), run.Request{Action: act, Paths: paths, Options: o})
 }
 
 // actionFlags maps the original tool's action flags to commands.
@@ -146,10 +159,25 @@ type app struct {
 }
 
 // env returns what a run of an action or a command needs. quiet sends nothing to stdout.
-func (a *app) env(quiet bool) *run.Env {
+func (a *app) env(quiet bool) *run.Env { return a.newEnv(quiet, a.batch) }
+
+func (a *app) newEnv(quiet, batch bool) *run.Env {
 	rsync := rsyncplan.Runner{Stderr: a.stderr}
 	return &run.Env{Ctx: a.ctx, Out: ui.New(a.stdout, a.stderr, quiet), Ask: a.ask,
-		Reach: reach.New(a.ctx, rsync, a.batch), Rsync: rsync, Cwd: a.cwd, Config: a.configPath}
+		Reach: reach.New(a.ctx, rsync, batch), Rsync: rsync, Cwd: a.cwd, Config: a.configPath}
+}
+
+// envFor returns what a run needs, for a command that may write JSON: with json the document
+// is the only thing on stdout (no text, no progress line), and no question is asked; the flags
+// answer them, or the run fails as it does without a terminal.
+func (a *app) envFor(quiet, json bool) *run.Env {
+	if !json {
+		return a.env(quiet)
+	}
+	e := a.newEnv(true, true) // ssh may not ask either
+	e.Ask = prompt.NotAsked{}
+	e.Doc = a.stdout
+	return e
 }
 
 // configPath returns the config file this run uses: --config-file or MICSYNC_CONFIG (kong puts

@@ -47,7 +47,14 @@ func TestGrammar(t *testing.T) {
 	assert.Contains(t, g.Options("work"), "-D")
 	assert.Contains(t, g.Options("work"), "--config-file", "global flags are valid after a command")
 	assert.NotContains(t, g.Options("backup"), "--delete")
+	assert.Subset(t, g.Options("prune"), []string{"--to", "--yes", "--no", "-n", "--full", "--max-delete", "--allow-empty-source", "-q"})
+	assert.NotContains(t, g.Options("prune"), "-d", "prune always deletes, after asking")
+	assert.NotContains(t, g.Options("prune"), "--no-trash", "what prune deletes always goes to the trash")
 	assert.Contains(t, g.Options(""), "--backup", "the original form")
+	for _, c := range []string{"backup", "work", "transfer", "tree", "check", "trash list"} {
+		assert.Contains(t, g.Options(c), "--json", "micsync %s writes JSON", c)
+	}
+	assert.NotContains(t, g.Options("trash restore"), "--json", "restore writes no document")
 
 	kinds := map[string]string{}
 	for _, c := range g.Commands {
@@ -58,6 +65,7 @@ func TestGrammar(t *testing.T) {
 	assert.Equal(t, "configuration", kinds["backup --configuration"])
 	assert.Equal(t, "root", kinds["work --from"])
 	assert.Equal(t, "root", kinds["transfer --to"])
+	assert.Equal(t, "root", kinds["prune --to"])
 	assert.Equal(t, "file", kinds["init --work"])
 	assert.Equal(t, "text", kinds["init --name"])
 	assert.Equal(t, "", kinds["backup --modified"])
@@ -69,6 +77,7 @@ func TestGrammar(t *testing.T) {
 		}
 	}
 	assert.Equal(t, "root", args["mark path"], "mark completes location roots")
+	assert.Equal(t, "file", args["prune path"])
 	assert.Equal(t, "stamp", args["trash restore timestamp"], "trash restore completes trash runs")
 	assert.Equal(t, "file", args["trash restore path"])
 }

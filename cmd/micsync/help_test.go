@@ -26,13 +26,19 @@ func TestHelpCommand(t *testing.T) {
 	_, out, _ := runMain(t, "help", "work")
 	assert.Contains(t, out, "Usage: micsync work <path> ...")
 	assert.Contains(t, out, "--delete-without-asking")
+	assert.Contains(t, out, "--json", "help shows the JSON output")
+	_, out, _ = runMain(t, "help", "check")
+	assert.Contains(t, out, "--json")
+	_, out, _ = runMain(t, "help", "prune")
+	assert.Contains(t, out, "Usage: micsync prune <path> ...")
+	assert.Contains(t, out, "--allow-empty-source")
 
 	for _, args := range [][]string{{"help", "foo"}, {"help", "backup", "x.txt"}, {"help", "trash", "nothing"}} {
 		code, out, stderr := runMain(t, args...)
 		assert.Equal(t, 2, code, args)
 		assert.Empty(t, out)
 		assert.Regexp(t, `^micsync: error: no help for (foo|backup x\.txt|trash nothing)\n`+
-			`micsync: hint: micsync help COMMAND, where COMMAND is one of: backup, work, transfer, tree, mark, trash, verify, init, check, completion, man, help\n$`,
+			`micsync: hint: micsync help COMMAND, where COMMAND is one of: backup, work, transfer, tree, prune, mark, trash, verify, init, check, completion, man, help\n$`,
 			stderr, args)
 	}
 }
@@ -40,7 +46,7 @@ func TestHelpCommand(t *testing.T) {
 func TestHelpListsEveryCommand(t *testing.T) {
 	code, help, _ := runMain(t, "--help")
 	require.Equal(t, 0, code)
-	for _, c := range []string{"init", "check", "completion", "man", "help"} {
+	for _, c := range []string{"prune", "init", "check", "completion", "man", "help"} {
 		assert.Regexp(t, `\n  `+c+` +[A-Z]`, help, "command %s", c)
 	}
 	assert.NotContains(t, help, "completion-words", "for the completion scripts only")

@@ -159,8 +159,10 @@ func TestCommandLineMistakesAreSaidPlainly(t *testing.T) {
 		want string
 	}{
 		{[]string{"--backup", "-d", "/x"}, "micsync: error: --backup never deletes: -d is an option of --work and --transfer\n" +
+			"micsync: hint: to delete from the BACKUPs what WORKING does not hold (old names): micsync prune PATH\n" +
 			"micsync: hint: to delete from a WORKING what its BACKUP does not hold: micsync --work -d PATH\n"},
 		{[]string{"backup", "-D", "/x"}, "micsync: error: --backup never deletes: -D is an option of --work and --transfer\n" +
+			"micsync: hint: to delete from the BACKUPs what WORKING does not hold (old names): micsync prune PATH\n" +
 			"micsync: hint: to delete from a WORKING what its BACKUP does not hold: micsync --work -d PATH\n"},
 		{[]string{"--tree", "-c", "/x"}, "micsync: error: --tree copies no files, so it has none to compare by content: -c is an option of --backup, --work and --transfer\n" +
 			"micsync: hint: to bring files back compared by content: micsync --work -c PATH\n"},

@@ -38,6 +38,7 @@ func parseError(err error, typed []string, app *kong.Application) error {
 	if selected != nil && selected.Name == "backup" && selected.Parent.Type == kong.ApplicationNode &&
 		slices.Contains([]string{"-d", "-D", "--delete", "--delete-without-asking"}, flag) {
 		return ui.Usage(fmt.Errorf("--backup never deletes: %s is an option of --work and --transfer", flag),
+			"to delete from the BACKUPs what WORKING does not hold (old names): micsync prune PATH",
 			"to delete from a WORKING what its BACKUP does not hold: micsync --work -d PATH")
 	}
 	if selected != nil && selected.Name == "tree" && selected.Parent.Type == kong.ApplicationNode &&

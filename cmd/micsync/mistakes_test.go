@@ -32,17 +32,19 @@ func TestMisspeltOptions(t *testing.T) {
 		{[]string{"--verison"}, "micsync: error: unknown flag --verison: did you mean --version?\n" +
 			"micsync: hint: run micsync --help for the actions and their options\n"},
 		{[]string{"--dry-rnu", "/x"}, "micsync: error: unknown flag --dry-rnu: did you mean --dry-run?\n" +
-			"micsync: hint: --dry-run is an option of backup, work, transfer, tree, trash restore\n" +
+			"micsync: hint: --dry-run is an option of backup, work, transfer, tree, prune, trash restore\n" +
 			"micsync: hint: run micsync --help for the actions and their options\n"},
 		{[]string{"init", "--dry-run"}, "micsync: error: unknown flag --dry-run\n" +
-			"micsync: hint: --dry-run is an option of backup, work, transfer, tree, trash restore; not of init\n" +
+			"micsync: hint: --dry-run is an option of backup, work, transfer, tree, prune, trash restore; not of init\n" +
 			"micsync: hint: run micsync help init for its options\n"},
 		{[]string{"--tree", "--delete-without-askin", "/x"}, "micsync: error: unknown flag --delete-without-askin: did you mean --delete-without-asking?\n" +
 			"micsync: hint: --delete-without-asking is an option of work, transfer; not of tree\n" +
 			"micsync: hint: run micsync help tree for its options\n"},
 		{[]string{"--backup", "--delete-without-asking", "/x"}, "micsync: error: --backup never deletes: --delete-without-asking is an option of --work and --transfer\n" +
+			"micsync: hint: to delete from the BACKUPs what WORKING does not hold (old names): micsync prune PATH\n" +
 			"micsync: hint: to delete from a WORKING what its BACKUP does not hold: micsync --work -d PATH\n"},
 		{[]string{"backup", "--delete", "/x"}, "micsync: error: --backup never deletes: --delete is an option of --work and --transfer\n" +
+			"micsync: hint: to delete from the BACKUPs what WORKING does not hold (old names): micsync prune PATH\n" +
 			"micsync: hint: to delete from a WORKING what its BACKUP does not hold: micsync --work -d PATH\n"},
 		{[]string{"--backup", "--frobnicate", "/x"}, "micsync: error: unknown flag --frobnicate\n" +
 			"micsync: hint: run micsync help backup for its options\n"},

@@ -6,4 +6,6 @@ type transferCmd struct {
 	deletingCmd `embed:""`
 }
 
-func (c *transferCmd) Run(a *app) error { return a.sync(run.Transfer, c.options(), c.Args.Paths) }
+func (c *transferCmd) Run(a *app) error {
+	return a.sync(run.Transfer, c.Common, c.options(), c.Args.Paths)
+}

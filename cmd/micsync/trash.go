@@ -12,10 +12,13 @@ type trashCmd struct {
 
 type trashListCmd struct {
 	// ROOT is what completion offers: the roots of the locations.
-	Which string `arg:"" optional:"" name:"run-or-location" placeholder:"ROOT" help:"A trash run, as the list shows it: the files it holds, with their sizes. Or a location's root directory: only its runs."`
+	Which   string   `arg:"" optional:"" name:"run-or-location" placeholder:"ROOT" help:"A trash run, as the list shows it: the files it holds, with their sizes. Or a location's root directory: only its runs."`
+	JSONOut jsonFlag `embed:""`
 }
 
-func (c *trashListCmd) Run(a *app) error { return run.ListTrash(a.env(false), c.Which) }
+func (c *trashListCmd) Run(a *app) error {
+	return run.ListTrash(a.envFor(false, c.JSONOut.JSON), c.Which)
+}
 
 type trashRestoreCmd struct {
 	Timestamp string   `arg:"" placeholder:"STAMP" help:"The trash run, as micsync trash list shows it."`

@@ -8,5 +8,5 @@ type treeCmd struct {
 }
 
 func (c *treeCmd) Run(a *app) error {
-	return a.sync(run.Tree, c.Common.options(overwriteFlag{}, deleteFlags{}), c.Args.Paths)
+	return a.sync(run.Tree, c.Common, c.Common.options(overwriteFlag{}, deleteFlags{}), c.Args.Paths)
 }

@@ -6,7 +6,7 @@ type workCmd struct {
 	deletingCmd `embed:""`
 }
 
-func (c *workCmd) Run(a *app) error { return a.sync(run.Work, c.options(), c.Args.Paths) }
+func (c *workCmd) Run(a *app) error { return a.sync(run.Work, c.Common, c.options(), c.Args.Paths) }
 
 // deletingCmd is the grammar of the actions that may delete: work and transfer.
 type deletingCmd struct {

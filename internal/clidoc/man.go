@@ -129,7 +129,7 @@ func (g Grammar) Man(w io.Writer, version, description string) {
 	for _, s := range []struct{ code, meaning string }{
 		{"0", "Done; also nothing to do, and you declined."},
 		{"1", "A failure: rsync failed for a destination (the others were still done), or no location is reachable; for verify, copies whose content differs, or that could not be read."},
-		{"2", "Bad usage or a bad config file, or a question with no terminal to ask on; nothing was changed."},
+		{"2", "Bad usage or a bad config file, or a question with no terminal to ask on (or with --json, which asks none); nothing was changed."},
 		{"130", "Interrupted (Ctrl-C); rsync is stopped and what was done is reported."},
 	} {
 		p(".TP")
@@ -144,6 +144,7 @@ func (g Grammar) Man(w io.Writer, version, description string) {
 		{"micsync --backup ~/Documents/taxes", "Copy taxes/ to every plugged-in BACKUP."},
 		{"micsync --work -d ~/Documents/taxes", "Make taxes/ like the BACKUP's, asking before deleting."},
 		{"micsync --backup -m --no ~/Documents", "From a script: copy everything, overwrite modified files, delete nothing."},
+		{"micsync --backup -m --json ~/Documents", "The same, for a program: the plan and what was done as one JSON document on stdout (/usr/share/doc/micsync/JSON.md, docs/JSON.md in the source)."},
 		{"micsync verify --budget 20m", "Compare the copies by content, those verified longest ago first, for 20 minutes; names each copy that went bad."},
 		{"micsync verify --repair", "Replace each bad copy from a good one, after asking; the bad copy goes to the trash."},
 	} {

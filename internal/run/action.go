@@ -9,6 +9,12 @@ type Action struct {
 	Dests     DestMode
 	MayDelete bool // deletes with -d or -D
 	Tree      bool // directories only
+	// TellsOnlyInDst makes the plans tell what only a destination holds below the synced
+	// paths, which the action never deletes.
+	TellsOnlyInDst bool
+	// DeletesOnly carries out nothing of a plan but its deletions: nothing is copied,
+	// overwritten or asked about but what is deleted.
+	DeletesOnly bool
 }
 
 // DestMode says how many destinations an action has.
@@ -24,11 +30,15 @@ const (
 // The actions of micsync's command line.
 var (
 	// Backup copies from the WORKING that holds the paths to every reachable BACKUP. It never deletes.
-	Backup = Action{Name: "backup", From: locations.Work, To: locations.Backup, Dests: AllDests}
+	Backup = Action{Name: "backup", From: locations.Work, To: locations.Backup, Dests: AllDests, TellsOnlyInDst: true}
 	// Work copies from a BACKUP into a WORKING, deleting what the BACKUP lacks only with -d or -D.
 	Work = Action{Name: "work", From: locations.Backup, To: locations.Work, Dests: OneDest, MayDelete: true}
 	// Transfer copies from one BACKUP to one or more of the other BACKUPs.
 	Transfer = Action{Name: "transfer", From: locations.Backup, To: locations.Backup, Dests: SomeDests, MayDelete: true}
+	// Prune deletes, into the trash, what only the BACKUPs hold below the paths, as the
+	// WORKING that holds them shows: what a backup tells and never deletes. It is a backup
+	// that deletes and does nothing else, with the guards of every run that deletes.
+	Prune = Action{Name: "prune", From: locations.Work, To: locations.Backup, Dests: AllDests, MayDelete: true, DeletesOnly: true}
 	// Tree creates in a WORKING the directory skeleton of a BACKUP: directories only, nothing
 	// overwritten or deleted, so nothing to confirm.
 	Tree = Action{Name: "tree", From: locations.Backup, To: locations.Work, Dests: OneDest, Tree: true}

@@ -34,8 +34,12 @@ func (e *Env) approve(d *dest, o Options) (rsyncplan.Approval, error) {
 		ap.Overwrite = ok
 	}
 	if n := p.Totals[rsyncplan.Deleted].Count; n > 0 {
+		answer := "-D to delete them, or --yes / --no"
+		if d.deletesOnly {
+			answer = "--yes to delete them, or --no"
+		}
 		ok, err := e.decide(o.DeleteNoAsk, o, fmt.Sprintf("Delete %s from %s?", ui.Count(n, "entry", "entries"), ui.Show(d.loc.Path)),
-			"there are files to delete", "-D to delete them, or --yes / --no",
+			"there are files to delete", answer,
 			"Which to delete? (space: keep or leave out, enter: done)", deletable(d), ap.Skip)
 		if err != nil {
 			return ap, err

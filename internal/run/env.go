@@ -15,6 +15,7 @@ package run
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -35,6 +36,11 @@ type Env struct {
 	Cwd   string           // relative paths are read from here
 	// Config says where the config file is; its error (no HOME) is the user's to fix.
 	Config func() (string, error)
+	// Doc takes the one JSON document of a command run with --json (Document); nil without.
+	// Out is quiet then, and Ask answers nothing: the flags answer the questions.
+	Doc io.Writer
+
+	skipped []unreachable // the locations this run skipped as unreachable, for Document
 }
 
 // LoadConfig loads the config file for an action. A missing file is a usage error that says

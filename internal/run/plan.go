@@ -47,6 +47,9 @@ func (e *Env) plan(act Action, src locations.Location, d *dest, o Options) error
 	if err := e.cannot(d, p); err != nil {
 		return ui.Failure(err, rsyncHints(err, d)...)
 	}
+	if act.DeletesOnly {
+		p.DeletionsOnly()
+	}
 	if p.Has(rsyncplan.Deleted) && !o.AllowEmptySource {
 		if empty, none := e.sourceEmpty(d.rsync, p); empty {
 			is, really := "is empty", "empty"

@@ -70,6 +70,9 @@ type dest struct {
 	caps     disc.Caps // what the destination's filesystem keeps
 	srcCaps  disc.Caps // what the source's keeps
 	flushed  bool      // what was written is on the device
+	// deletesOnly says that the action does nothing but delete, and has no -D to answer its
+	// question.
+	deletesOnly bool
 	// skipped says why the user's answer left this destination as it was; "" when its
 	// approved plan is carried out.
 	skipped string
@@ -122,25 +125,28 @@ func Run(e *Env, req Request) error {
 	dests := make([]*dest, len(locs))
 	for i, l := range locs {
 		job := rsyncplan.Job{
-			SrcDir:   filepath.Join(src.Path, filepath.FromSlash(t.Rel)),
-			DstDir:   filepath.Join(l.Path, filepath.FromSlash(t.Rel)),
-			Names:    t.Names,
-			Delete:   act.MayDelete && o.deleting(),
-			Tree:     act.Tree,
-			Xattrs:   t.Config.Keep.Xattrs,
-			ACLs:     t.Config.Keep.ACLs,
-			Checksum: o.Checksum,
+			SrcDir: filepath.Join(src.Path, filepath.FromSlash(t.Rel)),
+			DstDir: filepath.Join(l.Path, filepath.FromSlash(t.Rel)),
+			Names:  t.Names,
+			Delete: act.MayDelete && o.deleting(),
+			// A backup never deletes: what only the BACKUP holds is told, not planned.
+			OnlyInDst: act.TellsOnlyInDst && !(act.MayDelete && o.deleting()),
+			Tree:      act.Tree,
+			Xattrs:    t.Config.Keep.Xattrs,
+			ACLs:      t.Config.Keep.ACLs,
+			Checksum:  o.Checksum,
 		}
 		job.Exclude = excludes(t.Rel)
-		dests[i] = &dest{loc: l, job: job, keep: !act.Tree && !o.NoTrash, trashRel: t.Rel}
+		dests[i] = &dest{loc: l, job: job, keep: !act.Tree && !o.NoTrash, trashRel: t.Rel, deletesOnly: act.DeletesOnly}
 	}
 	e.Out.Printf("%s from %s %s\n", act.Name, src.Role, ui.Show(dests[0].job.SrcDir))
-	return e.carryOut(act, src, dests, o)
+	return e.carryOut(act, t.Config.Name, src, dests, o)
 }
 
 // carryOut takes hold of the locations, plans every destination, shows the plans and asks
 // every question, and only then executes what was approved.
-func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Options) error {
+// With --json the document follows once everything that can be done was done.
+func (e *Env) carryOut(act Action, config string, src locations.Location, dests []*dest, o Options) error {
 	if err := e.Rsync.CheckVersion(e.Ctx); err != nil {
 		switch {
 		case errors.Is(err, rsyncplan.ErrNoRsync):
@@ -206,9 +212,17 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 	}
 	if o.DryRun {
 		e.Out.Printf("dry run: nothing was changed\n")
-		return cmp.Or(failures(dests), notInSource(act, src, dests))
+		err = failures(dests)
+	} else if err = e.executeAll(src, dests, todo, h, o); errors.As(err, new(*ui.NoTerminalError)) {
+		// Stopped at a question before the summary: no document, the error says why.
+		return err
 	}
-	return cmp.Or(e.executeAll(src, dests, todo, h, o), notInSource(act, src, dests))
+	if e.JSON() { // not built without: a plan may hold a million entries
+		if derr := e.Document(e.runDocument(act, config, src, dests, o)); derr != nil {
+			return derr
+		}
+	}
+	return cmp.Or(err, notInSource(act, src, dests))
 }
 
 // excludes returns the rsync patterns that no run below rel (slash-separated, "" for the root)
@@ -256,8 +270,12 @@ func absentHere(act Action, t locations.Target) error {
 	}
 	p := filepath.Join(t.Location.Path, filepath.FromSlash(t.Rel), t.Absent[0])
 	err := fmt.Errorf("path %s does not exist", ui.Show(p))
-	if act.Name == Backup.Name {
+	switch act.Name {
+	case Backup.Name:
 		return ui.Usage(err, "to get it back from a BACKUP, run micsync --work "+rsyncplan.Quote([]string{p}))
+	case Prune.Name:
+		return ui.Usage(err, "name the directory that held it: micsync "+rsyncplan.Quote([]string{"prune", filepath.Dir(p)})+
+			" moves what only the BACKUPs hold there into their trash")
 	}
 	return ui.Usage(err)
 }

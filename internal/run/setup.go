@@ -1,6 +1,7 @@
 package run
 
 import (
+	"micsync/internal/jsonout"
 	"micsync/internal/reach"
 	"micsync/internal/ui"
 	"micsync/locations"
@@ -18,36 +19,65 @@ func Check(e *Env) error {
 		n = "configuration"
 	}
 	e.Out.Printf("config %s is valid: %d %s\n", ui.Show(f.Path), len(f.Configs), n)
-	total, up := 0, 0
+	doc := checkDoc{Header: jsonout.NewHeader("check"), ConfigFile: jsonout.Name(f.Path), Configurations: []checkedConfig{}}
 	e.Reach.ProbeAll(f)
 	for _, cfg := range f.Configs {
 		e.Out.Printf("\n")
-		t, u := showConfig(e, cfg)
-		total += t
-		up += u
+		c := showConfig(e, cfg)
+		doc.Configurations = append(doc.Configurations, c)
+		doc.Locations += len(c.Locations)
+		for _, l := range c.Locations {
+			if l.Reachable {
+				doc.Reachable++
+			}
+		}
 	}
-	e.Out.Printf("\n%d of %d locations reachable now\n", up, total)
-	return nil
+	e.Out.Printf("\n%d of %d locations reachable now\n", doc.Reachable, doc.Locations)
+	return e.Document(doc)
 }
 
-// showConfig prints one configuration and its locations with their state, and returns how many
-// locations it has and how many of them are reachable.
-func showConfig(e *Env, cfg *locations.Config) (total, reachable int) {
+// checkDoc is the document of micsync check (schema "check" in docs/JSON.md).
+type checkDoc struct {
+	jsonout.Header
+	ConfigFile     jsonout.Name    `json:"config_file"`
+	Configurations []checkedConfig `json:"configurations"`
+	Locations      int             `json:"locations"`
+	Reachable      int             `json:"reachable"`
+}
+
+type checkedConfig struct {
+	Name      string            `json:"name"`
+	Locations []checkedLocation `json:"locations"`
+}
+
+type checkedLocation struct {
+	Role      string       `json:"role"`
+	Root      jsonout.Name `json:"root"`
+	Reachable bool         `json:"reachable"`
+	Why       *string      `json:"why"`    // why not; null when reachable
+	Create    *string      `json:"create"` // the command that creates it when it is not created yet
+}
+
+// showConfig prints one configuration and its locations with their state, and returns them.
+func showConfig(e *Env, cfg *locations.Config) checkedConfig {
 	e.Out.Printf("configuration %q\n", cfg.Name)
+	c := checkedConfig{Name: cfg.Name, Locations: []checkedLocation{}}
 	for _, l := range cfg.All() {
-		total++
+		cl := checkedLocation{Role: l.Role.String(), Root: jsonout.Name(l.Path), Reachable: true}
 		state := "reachable"
 		if why := e.Reach.Unreachable(l); why != "" {
-			if why == locations.NotCreatedYet {
-				why += ": create it with " + reach.MkdirCommand(l)
-			}
+			cl.Reachable, cl.Why = false, &why
 			state = "unreachable: " + why
-		} else {
-			reachable++
+			if why == locations.NotCreatedYet {
+				mkdir := reach.MkdirCommand(l)
+				cl.Create = &mkdir
+				state += ": create it with " + mkdir
+			}
 		}
+		c.Locations = append(c.Locations, cl)
 		e.Out.Printf("  %-7s  %s  %s\n", l.Role, ui.Show(l.Path), state)
 	}
-	return total, reachable
+	return c
 }
 
 // Mark marks the location whose root is dir, so that a disc that is not mounted is never taken

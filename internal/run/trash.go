@@ -2,6 +2,7 @@ package run
 
 import (
 	"fmt"
+	"micsync/internal/jsonout"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,30 +59,67 @@ func ListTrash(e *Env, which string) error {
 	if err != nil {
 		return err
 	}
+	doc := trashListDoc[trashPlace]{Header: jsonout.NewHeader("trash list"), Locations: []trashPlace{}}
 	if len(runs) == 0 {
 		e.Out.Printf("the trash is empty\n")
-		return nil
 	}
 	for _, g := range trash.ByLocation(runs) {
-		type size struct {
-			files int
-			bytes int64
-		}
-		sizes := make([]size, len(g))
-		var all size
-		for i, r := range g {
-			n, b := trash.Size(e.Ctx, e.Reach, r)
-			sizes[i] = size{n, b}
-			all.files, all.bytes = all.files+n, all.bytes+b
-		}
 		l := g[0].Location
-		e.Out.Printf("%s %s (configuration %q): %s, %s, %s\n", l.Role, ui.Show(l.Path), g[0].Config.Name,
-			ui.Count(len(g), "run", "runs"), ui.Count(all.files, "file", "files"), ui.HumanBytes(all.bytes))
-		for i, r := range g {
-			e.Out.Printf("  %s  %s  %s\n", r.Stamp, ui.Count(sizes[i].files, "file", "files"), ui.HumanBytes(sizes[i].bytes))
+		tp := trashPlace{Role: l.Role.String(), Root: jsonout.Name(l.Path), Configuration: g[0].Config.Name, Runs: []trashRunDoc{}}
+		for _, r := range g {
+			n, b := trash.Size(e.Ctx, e.Reach, r)
+			tp.Runs = append(tp.Runs, trashRunDoc{Stamp: r.Stamp, Time: jsonout.Time(r.When.Local()), Files: n, Bytes: b})
+			tp.Files, tp.Bytes = tp.Files+n, tp.Bytes+b
 		}
+		e.Out.Printf("%s %s (configuration %q): %s, %s, %s\n", l.Role, ui.Show(l.Path), tp.Configuration,
+			ui.Count(len(g), "run", "runs"), ui.Count(tp.Files, "file", "files"), ui.HumanBytes(tp.Bytes))
+		for _, r := range tp.Runs {
+			e.Out.Printf("  %s  %s  %s\n", r.Stamp, ui.Count(r.Files, "file", "files"), ui.HumanBytes(r.Bytes))
+		}
+		doc.Locations = append(doc.Locations, tp)
 	}
-	return nil
+	return e.Document(doc)
+}
+
+// trashListDoc is the document of micsync trash list (schema "trash-list" in docs/JSON.md), and
+// with a run's stamp of micsync trash list STAMP (schema "trash-list-run").
+type trashListDoc[P any] struct {
+	jsonout.Header
+	Stamp     string `json:"stamp,omitempty"`
+	Locations []P    `json:"locations"`
+}
+
+// trashPlace is a location's trash and its runs.
+type trashPlace struct {
+	Role          string        `json:"role"`
+	Root          jsonout.Name  `json:"root"`
+	Configuration string        `json:"configuration"`
+	Files         int           `json:"files"`
+	Bytes         int64         `json:"bytes"`
+	Runs          []trashRunDoc `json:"runs"`
+}
+
+// trashRunPlace is one run in a location's trash and the files it holds.
+type trashRunPlace struct {
+	Role          string          `json:"role"`
+	Root          jsonout.Name    `json:"root"`
+	Configuration string          `json:"configuration"`
+	Files         int             `json:"files"`
+	Bytes         int64           `json:"bytes"`
+	Entries       []trashEntryDoc `json:"entries"`
+}
+
+type trashRunDoc struct {
+	Stamp string       `json:"stamp"`
+	Time  jsonout.Time `json:"time"`
+	Files int          `json:"files"`
+	Bytes int64        `json:"bytes"`
+}
+
+type trashEntryDoc struct {
+	Name jsonout.Name `json:"name"`
+	Type string       `json:"type"` // file, symlink, device, special
+	Size int64        `json:"size"`
 }
 
 // listTrashRun shows the files that the trash run stamp holds in each reachable location, with
@@ -91,7 +129,7 @@ func listTrashRun(e *Env, stamp string) error {
 	if err != nil {
 		return err
 	}
-	found := false
+	doc := trashListDoc[trashRunPlace]{Header: jsonout.NewHeader("trash list"), Stamp: stamp, Locations: []trashRunPlace{}}
 	for _, r := range runs {
 		if r.Stamp != stamp {
 			continue
@@ -100,27 +138,41 @@ func listTrashRun(e *Env, stamp string) error {
 		if err != nil {
 			return ui.Failure(err)
 		}
-		var bytes int64
+		l := r.Location
+		tp := trashRunPlace{Role: l.Role.String(), Root: jsonout.Name(l.Path), Configuration: r.Config.Name, Files: len(files), Entries: []trashEntryDoc{}}
 		for _, f := range files {
 			if f.Type == 'f' {
-				bytes += f.Size
+				tp.Bytes += f.Size
 			}
+			tp.Entries = append(tp.Entries, trashEntryDoc{Name: jsonout.Name(f.Name), Type: entryType(f), Size: f.Size})
 		}
-		if found {
+		if len(doc.Locations) > 0 {
 			e.Out.Printf("\n")
 		}
-		found = true
-		l := r.Location
+		doc.Locations = append(doc.Locations, tp)
 		e.Out.Printf("trash run %s of %s %s (configuration %q): %s, %s\n", r.Stamp, l.Role, ui.Show(l.Path), r.Config.Name,
-			ui.Count(len(files), "file", "files"), ui.HumanBytes(bytes))
+			ui.Count(len(files), "file", "files"), ui.HumanBytes(tp.Bytes))
 		for _, f := range files {
 			e.Out.Printf("  %10s  %s\n", entrySize(f), ui.Show(f.Name))
 		}
 	}
-	if !found {
+	if len(doc.Locations) == 0 {
 		return ui.Usage(fmt.Errorf("no trash run %s in a reachable location", ui.Show(stamp)), "micsync trash list shows the runs")
 	}
-	return nil
+	return e.Document(doc)
+}
+
+// entryType names what a file in the trash is, for JSON.
+func entryType(f rsyncplan.Entry) string {
+	switch f.Type {
+	case 'f':
+		return "file"
+	case 'L':
+		return "symlink"
+	case 'D':
+		return "device"
+	}
+	return "special"
 }
 
 // entrySize is the size of a file in the trash, or what it is when it is not a regular file.
@@ -190,7 +242,7 @@ func Restore(e *Env, req RestoreRequest) error {
 	job := rsyncplan.Job{SrcDir: src, DstDir: l.Path, Names: names}
 	e.Out.Printf("restore from trash run %s of %s %s\n", run.Stamp, l.Role, ui.Show(l.Path))
 	restore := Action{Name: "restore", From: l.Role, To: l.Role, Dests: OneDest}
-	return e.carryOut(restore, l, []*dest{{loc: l, job: job, keep: true}}, req.Options)
+	return e.carryOut(restore, run.Config.Name, l, []*dest{{loc: l, job: job, keep: true}}, req.Options)
 }
 
 // EmptyRequest says which trash runs to delete.

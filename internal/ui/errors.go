@@ -30,9 +30,13 @@ func Failure(err error, hints ...string) error { return &Error{Err: err, Hints: 
 type NoTerminalError struct {
 	What   string // why a question was needed, e.g. "there are files to delete"
 	Answer string // the flags that answer it
+	JSON   bool   // there may be a terminal, but --json asks nothing
 }
 
 func (e *NoTerminalError) Error() string {
+	if e.JSON {
+		return e.What + " and --json asks no questions"
+	}
 	return e.What + " and there is no terminal to ask on"
 }
 
@@ -44,7 +48,7 @@ func (e *NoTerminalError) Hints() []string { return []string{"answer with " + e.
 func Unanswered(err error, what, answer string) error {
 	switch {
 	case errors.Is(err, prompt.ErrNoTerminal):
-		return &NoTerminalError{What: what, Answer: answer}
+		return &NoTerminalError{What: what, Answer: answer, JSON: errors.Is(err, prompt.ErrNotAsked)}
 	case errors.Is(err, prompt.ErrInterrupted):
 		return prompt.ErrInterrupted
 	}

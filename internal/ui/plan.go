@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -57,6 +58,52 @@ func (o *Output) Plans(group []Listed, l Lists) {
 	}
 	o.Printf("\nto %s\n", to.String())
 	o.planBody(group[0].Plan, l)
+	o.onlyInDst(group, l)
+}
+
+// onlyInDst tells, below a backup's plan, what only the destination holds below the synced
+// paths: a backup never deletes it, and micsync prune does, into the trash. Without --full it
+// gives the count only.
+func (o *Output) onlyInDst(group []Listed, l Lists) {
+	p := group[0].Plan
+	where := "in " + group[0].Role + " " + Show(group[0].Dir)
+	if len(group) > 1 {
+		where = "in each " + group[0].Role
+	}
+	if p.OnlyInDstUnknown {
+		o.Printf("  not looked for what is only %s: rsync looks for none when it cannot read all of the source\n", where)
+		return
+	}
+	n := len(p.OnlyInDst)
+	if n == 0 {
+		return
+	}
+	is := "are"
+	if n == 1 {
+		is = "is"
+	}
+	line := fmt.Sprintf("  %s %s only %s (not deleted; %s moves them to its trash", Count(n, "entry", "entries"), is, where, PruneCommand(p.Job))
+	if !l.Full {
+		o.Printf("%s; --full lists them)\n", line)
+		return
+	}
+	o.Printf("%s):\n", line)
+	for _, it := range sortedItems(p.OnlyInDst) {
+		o.Printf("    %s\n", itemName(it))
+	}
+}
+
+// PruneCommand is the command line of micsync prune for the paths a job syncs, quoted for a
+// shell.
+func PruneCommand(j rsyncplan.Job) string {
+	paths := []string{j.SrcDir}
+	if j.Names != nil {
+		paths = paths[:0]
+		for _, n := range j.Names {
+			paths = append(paths, filepath.Join(j.SrcDir, n))
+		}
+	}
+	return rsyncplan.Quote(append([]string{"micsync", "prune"}, paths...))
 }
 
 // Alike groups the destinations whose plans are the same, entry for entry, so that Plans shows
@@ -85,7 +132,8 @@ next:
 
 // samePlan reports whether two plans show the same apart from their items.
 func samePlan(a, b *rsyncplan.Plan) bool {
-	return a.Job.Delete == b.Job.Delete && a.DeletionsSkipped == b.DeletionsSkipped &&
+	return a.Job.Delete == b.Job.Delete && a.DeletionsSkipped == b.DeletionsSkipped && a.OnlyInDstUnknown == b.OnlyInDstUnknown &&
+		slices.Equal(sortedItems(a.OnlyInDst), sortedItems(b.OnlyInDst)) &&
 		slices.Equal(a.Missing, b.Missing) && slices.Equal(a.Warnings, b.Warnings) && slices.Equal(a.Unreadable, b.Unreadable) &&
 		slices.Equal(a.Refused, b.Refused) && slices.Equal(a.Kept, b.Kept)
 }
@@ -217,6 +265,35 @@ type Outcome struct {
 	Skipped  string // why the user's answer left the destination as it was; "" when it was not
 }
 
+// Result is how one destination's run ended, in the words of the summary's first column
+// and of --json.
+type Result string
+
+// The results of a destination.
+const (
+	ResultOK      Result = "ok"      // done, or up to date
+	ResultFailed  Result = "failed"  // not planned, or not everything was done
+	ResultSkipped Result = "skipped" // the user's answers left it as it was
+	ResultStopped Result = "stopped" // interrupted, or not started
+)
+
+// Result says how the destination's run ended.
+func (d Outcome) Result() Result {
+	switch {
+	case d.Skipped != "":
+		return ResultSkipped
+	case d.Err != nil && Interrupted(d.Err):
+		return ResultStopped
+	case d.Err != nil:
+		return ResultFailed
+	case d.Plan.Empty():
+		return ResultOK
+	case !d.Ran:
+		return ResultStopped
+	}
+	return ResultOK
+}
+
 // Summary says, after execution, what happened at each destination.
 func (o *Output) Summary(outcomes []Outcome) {
 	o.Printf("\n")
@@ -235,12 +312,14 @@ func (o *Output) Summary(outcomes []Outcome) {
 		case errors.As(d.Err, &io):
 			incomplete = io
 		}
-		switch {
-		case d.Skipped != "":
+		switch r := d.Result(); {
+		case r == ResultSkipped:
 			o.Printf("SKIPPED %s: %s\n", dir, d.Skipped)
-		case d.Err != nil && Interrupted(d.Err):
+		case r == ResultStopped && d.Err != nil:
 			// rsync names a file when it starts copying it, so an unfinished run's counts prove nothing.
 			o.Printf("STOPPED %s: interrupted; run the same command again to finish\n", dir)
+		case r == ResultStopped:
+			o.Printf("STOPPED %s: not started\n", dir)
 		case d.Ran && incomplete != nil:
 			// Every run went to its end, so that the counts are what was done.
 			if done := doneText(d); done != "" {
@@ -248,14 +327,12 @@ func (o *Output) Summary(outcomes []Outcome) {
 			} else {
 				o.Printf("FAILED  %s: %s\n", dir, incomplete)
 			}
-		case d.Err != nil && d.Ran:
+		case r == ResultFailed && d.Ran:
 			o.Printf("FAILED  %s: %s\n", dir, OneLine(d.Err.Error()))
-		case d.Err != nil:
+		case r == ResultFailed:
 			o.Printf("FAILED  %s: not planned\n", dir)
 		case d.Plan.Empty():
 			o.Printf("ok      %s: up to date%s\n", dir, flushed)
-		case !d.Ran:
-			o.Printf("STOPPED %s: not started\n", dir)
 		default:
 			done := doneText(d)
 			if done == "" {

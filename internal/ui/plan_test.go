@@ -106,7 +106,7 @@ func TestWriteListsWritesEveryEntry(t *testing.T) {
 func TestSummarySaysWhatHappenedAtEachDestination(t *testing.T) {
 	changed := plan(rsyncplan.Item{Name: "m", Class: rsyncplan.Modified}, rsyncplan.Item{Name: "d", Class: rsyncplan.Deleted})
 	var out bytes.Buffer
-	New(&out, &out, false).Summary([]Outcome{
+	outcomes := []Outcome{
 		{Dir: "/a", Plan: plan()},
 		{Dir: "/b", Plan: changed, Ran: true, Done: rsyncplan.Done{Files: 2, Bytes: 2000, Dirs: 1, Links: 1, Deleted: 3,
 			Kept: []string{"k"}, Warnings: []string{"w"}}, Approval: rsyncplan.Approval{Overwrite: true, Delete: true}},
@@ -116,7 +116,15 @@ func TestSummarySaysWhatHappenedAtEachDestination(t *testing.T) {
 		{Dir: "/f", Plan: changed, Ran: true, Err: errors.New("rsync failed")},
 		{Dir: "/g", Plan: changed, Ran: true, Err: prompt.ErrInterrupted},
 		{Dir: "/h", Plan: changed},
-	})
+		{Dir: "/i", Plan: changed, Ran: true, Skipped: "you declined"},
+	}
+	New(&out, &out, false).Summary(outcomes)
+	var results []Result
+	for _, o := range outcomes {
+		results = append(results, o.Result())
+	}
+	assert.Equal(t, []Result{ResultOK, ResultOK, ResultOK, ResultOK, ResultFailed, ResultFailed, ResultStopped, ResultStopped, ResultSkipped},
+		results, "--json says what the summary's first column says")
 	assert.Equal(t, `
 ok      /a: up to date
 ok      /b: 2 files copied (2.0 kB), 1 directory created, 1 symlink written, 3 entries deleted
@@ -128,6 +136,7 @@ FAILED  /e: not planned
 FAILED  /f: rsync failed
 STOPPED /g: interrupted; run the same command again to finish
 STOPPED /h: not started
+SKIPPED /i: you declined
 `, out.String())
 }
 
@@ -291,4 +300,47 @@ to BACKUP /b6
 to BACKUP /b7 and WORKING /w (the same plan for both)
   nothing to do: up to date
 `, out.String())
+}
+
+func TestPlanTellsWhatOnlyTheBackupHolds(t *testing.T) {
+	p := plan()
+	p.Job = rsyncplan.Job{SrcDir: "/home/me/Documents", DstDir: "/mnt/b", Names: []string{"-taxes"}}
+	p.OnlyInDst = []rsyncplan.Item{
+		{Name: "-taxes/old\xff\n.pdf", Class: rsyncplan.Deleted},
+		{Name: "-taxes/2019", Class: rsyncplan.Deleted, Dir: true},
+	}
+	var out bytes.Buffer
+	New(&out, &out, false).Plan("BACKUP", "/mnt/b", p, Lists{})
+	assert.Equal(t, `
+to BACKUP /mnt/b
+  nothing to do: up to date
+  2 entries are only in BACKUP /mnt/b (not deleted; micsync prune /home/me/Documents/-taxes moves them to its trash; --full lists them)
+`, out.String())
+
+	out.Reset()
+	New(&out, &out, false).Plan("BACKUP", "/mnt/b", p, Lists{Full: true})
+	assert.Equal(t, `
+to BACKUP /mnt/b
+  nothing to do: up to date
+  2 entries are only in BACKUP /mnt/b (not deleted; micsync prune /home/me/Documents/-taxes moves them to its trash):
+    -taxes/2019/
+    "-taxes/old\xff\n.pdf"
+`, out.String())
+
+	q := plan()
+	q.Job = p.Job
+	groups := Alike([]Listed{{Role: "BACKUP", Dir: "/mnt/a", Plan: p}, {Role: "BACKUP", Dir: "/mnt/b", Plan: q}})
+	assert.Len(t, groups, 2, "plans that differ in what only the destination holds are shown apart")
+
+	p.OnlyInDst, p.OnlyInDstUnknown = nil, true
+	out.Reset()
+	New(&out, &out, false).Plan("BACKUP", "/mnt/b", p, Lists{})
+	assert.Contains(t, out.String(), "  not looked for what is only in BACKUP /mnt/b: rsync looks for none when it cannot read all of the source\n")
+}
+
+func TestPruneCommandIsQuotedForAShell(t *testing.T) {
+	assert.Equal(t, "micsync prune /home/me/Documents", PruneCommand(rsyncplan.Job{SrcDir: "/home/me/Documents"}))
+	assert.Equal(t, `micsync prune $'/h/d\xff/a b' $'/h/d\xff/it\'s'`,
+		PruneCommand(rsyncplan.Job{SrcDir: "/h/d\xff", Names: []string{"a b", "it's"}}))
+	assert.Equal(t, `micsync prune $'/h/new\x0aline'`, PruneCommand(rsyncplan.Job{SrcDir: "/h/new\nline"}))
 }
