@@ -61,3 +61,10 @@ func TestRecordMergesForgetsAndCounts(t *testing.T) {
 	assert.Equal(t, 2, files)
 	assert.Equal(t, int64(6), bytes)
 }
+
+func TestRecordKeepsNamesThatAreNotUTF8(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "r.json")
+	r := &Record{Files: map[string]Seen{"caf\xe9.txt": {Size: 3, Verified: 1700000000}, "new\nline": {Size: 1}}}
+	require.NoError(t, r.Save(p))
+	assert.Equal(t, r.Files, Load(p).Files)
+}

@@ -3,9 +3,13 @@ package verify
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
+
+	"micsync/internal/jsonout"
 )
 
 // Record is what verify remembers of one location: the files it knows there, and when each was
@@ -13,7 +17,41 @@ import (
 // location's disc, so that a disc checked on another machine is known here too (Load merges
 // them).
 type Record struct {
-	Files map[string]Seen `json:"files"`
+	Files map[string]Seen // by name, relative to the location's root, slash-separated
+}
+
+// recordFile is a Record as it is kept: a list, so that a name that is not UTF-8 keeps its bytes
+// (jsonout.Name), which a JSON object's keys would not.
+type recordFile struct {
+	Version int         `json:"version"`
+	Files   []savedFile `json:"files"`
+}
+
+type savedFile struct {
+	Name jsonout.Name `json:"name"`
+	Seen
+}
+
+// MarshalJSON writes the record as it is kept, in name order.
+func (r *Record) MarshalJSON() ([]byte, error) {
+	f := recordFile{Version: 1, Files: make([]savedFile, 0, len(r.Files))}
+	for _, n := range slices.Sorted(maps.Keys(r.Files)) {
+		f.Files = append(f.Files, savedFile{Name: jsonout.Name(n), Seen: r.Files[n]})
+	}
+	return json.Marshal(f)
+}
+
+// UnmarshalJSON reads a record as it is kept.
+func (r *Record) UnmarshalJSON(b []byte) error {
+	var f recordFile
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	r.Files = make(map[string]Seen, len(f.Files))
+	for _, s := range f.Files {
+		r.Files[string(s.Name)] = s.Seen
+	}
+	return nil
 }
 
 // Seen is one file of a Record.
