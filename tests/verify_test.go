@@ -300,3 +300,34 @@ func TestVerifyARemoteBackup(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, kept, 1, "the bad copy is in the remote BACKUP's trash")
 }
+
+func TestVerifyRepairsFilesWithOddNames(t *testing.T) {
+	e := docs(t)
+	e.Env = append(e.Env, "XDG_STATE_HOME="+e.path("state"))
+	names := []string{"new\nline.txt", "caf\xe9", "-leading-dash", "--delete", `back\slash`, "star*?["}
+	for _, d := range []string{"Documents", "disk1/Documents", "disk2/Documents"} {
+		for _, n := range names {
+			e.mkfile(t, d+"/odd/"+n, "content of "+n)
+			setMtime(t, e.path(d+"/odd/"+n), past)
+		}
+	}
+	for _, n := range names {
+		rot(t, e, "disk1/Documents/odd/"+n)
+	}
+	r := e.run(t, "verify", "--budget", "1GB", e.path("Documents/odd"))
+	assert.Equal(t, 1, r.Code, r)
+	bad := section(r.Stdout, "BACKUP "+e.path("disk1/Documents")+":") + "\n"
+	for _, n := range names {
+		assert.Contains(t, bad, "    "+ui.Show("odd/"+n)+"\n", n)
+	}
+	r = e.run(t, "verify", "--repair", "--yes", e.path("disk2/Documents/odd"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "repaired 6 files in BACKUP "+e.path("disk1/Documents"))
+	for _, n := range names {
+		assert.Equal(t, "content of "+n, readFile(t, e.path("disk1/Documents/odd/"+n)), n)
+	}
+	r = e.run(t, "verify", "--status")
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "BACKUP "+e.path("disk1/Documents")+": 6 files")
+	assert.Contains(t, r.Stdout, "verified in the last 30 days: 6 files", "every name found its record again")
+}
