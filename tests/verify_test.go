@@ -265,15 +265,22 @@ func TestVerifySaysWhatItCouldNotRead(t *testing.T) {
 	locked := e.path("disk1/Documents/notes.txt")
 	require.NoError(t, os.Chmod(locked, 0o000))
 	t.Cleanup(func() { os.Chmod(locked, 0o644) })
+	lockedHere := e.path("Documents/photos/raw.cr2") // the copy the others are compared with
+	require.NoError(t, os.Chmod(lockedHere, 0o000))
+	t.Cleanup(func() { os.Chmod(lockedHere, 0o644) })
 
 	r := e.run(t, "verify", "--repair", "--yes")
 	assert.Equal(t, 1, r.Code, r)
 	assert.Contains(t, section(r.Stdout, "BACKUP "+e.path("disk1/Documents")+":"), "could not read: 1\n    notes.txt (Permission denied (13))", r)
 	assert.NotContains(t, r.Stdout, "bad copies", "rsync takes what it cannot read for other content: no judge may")
 	assert.NotContains(t, r.Stdout, "repaired")
-	assert.Contains(t, r.Stderr, "1 entry that could not be read")
+	assert.Contains(t, section(r.Stdout, "WORKING "+e.path("Documents")+":"), "could not read: 1\n    photos/raw.cr2 (Permission denied (13))", r)
+	assert.Contains(t, r.Stderr, "2 entries that could not be read")
 	require.NoError(t, os.Chmod(locked, 0o644))
+	require.NoError(t, os.Chmod(lockedHere, 0o644))
 	assert.Equal(t, "notes", readFile(t, locked))
+	assert.Equal(t, "good pixels, all of them", readFile(t, lockedHere))
+	assert.False(t, exists(e.path("Documents/.micsync-trash")))
 }
 
 func TestVerifyARemoteBackup(t *testing.T) {
@@ -330,4 +337,26 @@ func TestVerifyRepairsFilesWithOddNames(t *testing.T) {
 	require.Equal(t, 0, r.Code, r)
 	assert.Contains(t, r.Stdout, "BACKUP "+e.path("disk1/Documents")+": 6 files")
 	assert.Contains(t, r.Stdout, "verified in the last 30 days: 6 files", "every name found its record again")
+}
+
+func TestVerifyJudgesWhatOnlyTheBackupsHold(t *testing.T) {
+	e := threeCopies(t)
+	require.NoError(t, os.MkdirAll(e.path("disk3/Documents"), 0o755))
+	e.writeConfig(t, `{"configs": [{"name": "documents", "work": ["~/Documents"],
+		"backup": ["~/disk1/Documents", "~/disk2/Documents", "~/disk3/Documents"]}]}`)
+	for _, d := range []string{"disk1/Documents", "disk2/Documents", "disk3/Documents"} {
+		e.mkfile(t, d+"/deleted in WORKING.txt", "kept by the backups")
+		setMtime(t, e.path(d+"/deleted in WORKING.txt"), past)
+	}
+	for _, f := range []string{"notes.txt", "photos/raw.cr2"} {
+		e.mkfile(t, "disk3/Documents/"+f, readFile(t, e.path("Documents/"+f)))
+		setMtime(t, e.path("disk3/Documents/"+f), past)
+	}
+	rot(t, e, "disk3/Documents/deleted in WORKING.txt")
+
+	r := e.run(t, "verify", "--repair", "--yes")
+	assert.Equal(t, 0, r.Code, r)
+	assert.Contains(t, section(r.Stdout, "BACKUP "+e.path("disk3/Documents")+":"), "bad copies (the content differs from the 2 other copies, which agree; size and time are the same, so no run copies them): 1\n    deleted in WORKING.txt", r)
+	assert.Contains(t, r.Stdout, "repaired 1 file in BACKUP "+e.path("disk3/Documents"))
+	assert.Equal(t, "kept by the backups", readFile(t, e.path("disk3/Documents/deleted in WORKING.txt")))
 }

@@ -351,11 +351,24 @@ func (e *Env) judge(h *held, c *copies) error {
 	for n := range c.differ {
 		names = append(names, n)
 	}
+	// A file that locs[0] lacks and several others hold: they may disagree too.
+	onlyAt := map[int]map[string]bool{}
+	holders := map[string]int{}
+	for k, ns := range c.only {
+		onlyAt[k] = map[string]bool{}
+		for _, n := range ns {
+			onlyAt[k][n] = true
+			if holders[n]++; holders[n] == 2 {
+				names = append(names, n)
+			}
+		}
+	}
 	slices.Sort(names)
 	if len(names) == 0 {
 		return nil
 	}
-	// group[name][k]: which copies have equal content; locs[0]'s is 0.
+	// group[name][k]: which copies have equal content; locs[0]'s is 0, -1 for a copy that is
+	// not there or not known.
 	group := map[string][]int{}
 	missingAt := map[int]map[string]bool{}
 	for k, ms := range c.missing {
@@ -366,12 +379,17 @@ func (e *Env) judge(h *held, c *copies) error {
 	}
 	for _, n := range names {
 		g := make([]int, len(c.locs))
+		notInFirst := holders[n] > 0
 		for k := range g {
 			switch {
+			case k == 0 && (notInFirst || c.cannotOpen(0, n)):
+				g[k] = -1
 			case k == 0:
 			case c.failed[k] != nil || missingAt[k][n] || c.cannotOpen(k, n):
 				g[k] = -1 // not known, or not there
-			case c.differ[n][k]:
+			case notInFirst && !onlyAt[k][n]:
+				g[k] = -1
+			case notInFirst || c.differ[n][k]:
 				g[k] = k // its own group until it is found equal to another
 			}
 		}
