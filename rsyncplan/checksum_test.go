@@ -95,3 +95,26 @@ func TestChecksumCountsWhatItCompared(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"f.txt", "new.txt"}, names, "what is the same is no item")
 }
+
+func TestNamesFromAList(t *testing.T) {
+	src, dst := sameSizeAndTime(t)
+	write(t, filepath.Join(src, "d", "new\nline"), "x")
+	write(t, filepath.Join(dst, "d", "new\nline"), "y")
+	write(t, filepath.Join(src, "d", "not named"), "z")
+	write(t, filepath.Join(dst, "d", "gone"), "only in dst")
+	var seen []string
+	r := &Runner{Trace: func(line string) { seen = append(seen, line) }}
+	p, err := Make(context.Background(), r, Job{SrcDir: src, DstDir: dst, Names: []string{"f.txt", "d/new\nline", "d/gone"},
+		NamesFromList: true, Delete: true, Checksum: true})
+	require.NoError(t, err)
+	classes := map[string]Class{}
+	for _, it := range p.Items {
+		if !it.Dir {
+			classes[it.Name] = it.Class
+		}
+	}
+	assert.Equal(t, map[string]Class{"f.txt": Modified, "d/new\nline": Modified, "d/gone": Deleted}, classes, "only the listed names")
+	require.NotEmpty(t, seen)
+	assert.Contains(t, seen[len(seen)-1], "--files-from=")
+	assert.NotContains(t, seen[len(seen)-1], "not named")
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"micsync/internal/disc"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -75,6 +76,12 @@ type Job struct {
 	// that copy, instead of by size and time: slow, rsync reads every file on both sides, but
 	// it finds a file whose content changed while its size and time stayed the same.
 	Checksum bool
+	// NamesFromList gives the dry run the Names in a list (--files-from) instead of as
+	// arguments, for many names of files (never directories: a listed directory is planned
+	// without what it holds).
+	NamesFromList bool
+	// namesList is that list, while Make plans.
+	namesList string
 	// Checked, when set on a job planned by content, is called with the size of every file
 	// that its dry runs compared, as they go, from runs that may go at the same time: rsync
 	// shows no progress of its own while it reads files to compare them.
@@ -329,6 +336,10 @@ func PlanArgs(j Job, present, missing []string) []string {
 	if j.Tree {
 		args = append(args, treeFilter...)
 	}
+	if j.namesList != "" {
+		// --files-from implies --relative, and lists every name below the roots.
+		return append(args, "--files-from="+j.namesList, "--from0", "--", withSlash(j.SrcDir), withSlash(j.DstDir))
+	}
 	if j.relative() {
 		args = append(args, "--relative")
 	}
@@ -382,6 +393,17 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 		p.links = linkGroups(j, present)
 	}()
 	runs := dryRunArgs(j, src, present, missing)
+	if j.NamesFromList && j.Names != nil {
+		dir, err := TempDir("names-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		if j.namesList, err = WriteList(dir, "names.list", append(slices.Clone(present), missing...)); err != nil {
+			return nil, err
+		}
+		runs = []planRun{{args: PlanArgs(j, present, missing)}}
+	}
 	parts, unread, err := dryRuns(ctx, r, j, runs)
 	<-walked
 	if err == nil && len(p.links) > 0 && len(runs) > 1 {

@@ -239,11 +239,10 @@ func (r *rolling) candidates(c *copies) []verify.Candidate {
 	return cs
 }
 
-// batchFiles is the most files one comparison of a budgeted verify names, and batchArgv the
-// most bytes their names take, well below what the system allows a command line.
+// batchFiles is the most files one comparison of a budgeted verify names (in a list, rsync's
+// --files-from): what a batch found is remembered even when a later one is stopped.
 const (
-	batchFiles = 500
-	batchArgv  = 64 << 10
+	batchFiles = 1000
 	// firstBatch is how many bytes the first batch of a verify within a time compares.
 	firstBatch = 16 << 20
 )
@@ -297,15 +296,10 @@ func (e *Env) compareWithin(h *held, c *copies, r *rolling, b verify.Budget, qui
 			break
 		}
 		var names []string
-		argv := 0
 		for _, cd := range cs[i : i+n] {
-			if argv += len(cd.Name) + 1; argv > batchArgv && len(names) > 0 {
-				break // the names go to rsync as arguments
-			}
 			names = append(names, cd.Name)
 			bytes += cd.Size
 		}
-		n = len(names)
 		part, err := e.compareNames(h, how, names, false)
 		if err != nil {
 			if ui.Interrupted(err) && len(done) > 0 {

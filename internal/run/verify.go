@@ -293,7 +293,9 @@ func (e *Env) compareNames(h *held, how *copies, names []string, loud bool) (*co
 		if loud {
 			e.Out.Printf("comparing %s %s with %s %s\n", locs[0].Role, ui.Show(locs[0].Path), locs[k].Role, ui.Show(locs[k].Path))
 		}
-		p, err := e.dryCompare(h, c, 0, k, names)
+		// The target's own names may be directories, which only arguments recurse into; any
+		// other names are files, many of them, given in a list.
+		p, err := e.dryCompare(h, c, 0, k, names, names != nil && !slices.Equal(names, c.t.Names))
 		if ui.Interrupted(err) {
 			return nil, prompt.ErrInterrupted
 		}
@@ -328,12 +330,13 @@ func mark(m map[string]map[int]bool, name string, k int) {
 }
 
 // dryCompare runs the comparison of locs[a] with locs[b] for names (below the target's path;
-// nil: all of it).
-func (e *Env) dryCompare(h *held, c *copies, a, b int, names []string) (*rsyncplan.Plan, error) {
+// nil: all of it), given in a list when listed (files only).
+func (e *Env) dryCompare(h *held, c *copies, a, b int, names []string, listed bool) (*rsyncplan.Plan, error) {
 	r := e.Reach.Runner(c.locs[a], c.locs[b])
 	r.Stderr = e.Out.Prefixed(e.Ctx, "")
 	r.Guard = h.guardOf(c.locs[a], c.locs[b])
 	job := c.compareJob(a, b, names)
+	job.NamesFromList = listed
 	if c.meter != nil {
 		job.Checked = c.meter.checked
 	}
@@ -407,7 +410,7 @@ func (e *Env) judge(h *held, c *copies) error {
 			if len(both) == 0 {
 				continue
 			}
-			p, err := e.dryCompare(h, c, a, b, both)
+			p, err := e.dryCompare(h, c, a, b, both, true)
 			if err != nil {
 				return err
 			}
