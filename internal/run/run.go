@@ -147,14 +147,8 @@ func Run(e *Env, req Request) error {
 // every question, and only then executes what was approved.
 // With --json the document follows once everything that can be done was done.
 func (e *Env) carryOut(act Action, config string, src locations.Location, dests []*dest, o Options) error {
-	if err := e.Rsync.CheckVersion(e.Ctx); err != nil {
-		switch {
-		case errors.Is(err, rsyncplan.ErrNoRsync):
-			return ui.Failure(err, "install rsync (Debian: apt-get install rsync; Arch: pacman -S rsync)")
-		case errors.Is(err, rsyncplan.ErrOldRsync):
-			return ui.Failure(err, "install a newer rsync from your distribution")
-		}
-		return ui.Failure(err)
+	if err := e.checkRsync(); err != nil {
+		return err
 	}
 	h, err := e.hold(src, dests, o)
 	if err != nil {
@@ -223,6 +217,20 @@ func (e *Env) carryOut(act Action, config string, src locations.Location, dests 
 		}
 	}
 	return cmp.Or(err, notInSource(act, src, dests))
+}
+
+// checkRsync fails when rsync is missing or too old, saying how to install it.
+func (e *Env) checkRsync() error {
+	err := e.Rsync.CheckVersion(e.Ctx)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, rsyncplan.ErrNoRsync):
+		return ui.Failure(err, "install rsync (Debian: apt-get install rsync; Arch: pacman -S rsync)")
+	case errors.Is(err, rsyncplan.ErrOldRsync):
+		return ui.Failure(err, "install a newer rsync from your distribution")
+	}
+	return ui.Failure(err)
 }
 
 // excludes returns the rsync patterns that no run below rel (slash-separated, "" for the root)

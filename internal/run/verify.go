@@ -33,7 +33,8 @@ type VerifyRequest struct {
 
 // Verify compares every reachable location of each configuration that holds the paths with the
 // others, by content (rsync --checksum dry runs), reports per location what differs, and with
-// Repair replaces the copies that the judge names bad. Without Repair it changes nothing.
+// Repair replaces the copies that the judge names bad. Without Repair it changes nothing in
+// the locations; it only notes what it verified when (rolling.go).
 func Verify(e *Env, req VerifyRequest) error {
 	if req.Budget != "" {
 		b, err := verify.ParseBudget(req.Budget)
@@ -50,8 +51,8 @@ func Verify(e *Env, req VerifyRequest) error {
 	if err != nil {
 		return err
 	}
-	if err := e.Rsync.CheckVersion(e.Ctx); err != nil {
-		return ui.Failure(err)
+	if err := e.checkRsync(); err != nil {
+		return err
 	}
 	var errs []error
 	for i, t := range targets {
@@ -626,7 +627,7 @@ func (e *Env) repair(h *held, c *copies, o Options) error {
 	for _, p := range pairs {
 		good, bad := c.locs[p.good], c.locs[p.bad]
 		job := c.compareJob(p.good, p.bad, todo[p])
-		job.Delete = false
+		job.Delete, job.NamesFromList = false, true
 		d := &dest{loc: bad, job: job, caps: disc.Everything, srcCaps: disc.Everything, stamp: stamp}
 		d.job.Trash = trash.Dir(bad.Path, stamp, c.t.Rel)
 		if err := e.repairOne(h, good, d); err != nil {
