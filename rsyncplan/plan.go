@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"micsync/internal/disc"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -71,6 +72,20 @@ type Job struct {
 	// configuration asks for them ("keep"), and refused (Unkept) where the destination cannot
 	// keep them.
 	Xattrs, ACLs bool
+	// Checksum compares files by content (rsync's --checksum) in the plan and in the runs
+	// that copy, instead of by size and time: slow, rsync reads every file on both sides, but
+	// it finds a file whose content changed while its size and time stayed the same.
+	Checksum bool
+	// NamesFromList gives the dry run the Names in a list (--files-from) instead of as
+	// arguments, for many names of files (never directories: a listed directory is planned
+	// without what it holds).
+	NamesFromList bool
+	// namesList is that list, while Make plans.
+	namesList string
+	// Checked, when set on a job planned by content, is called with the size of every file
+	// that its dry runs compared, as they go, from runs that may go at the same time: rsync
+	// shows no progress of its own while it reads files to compare them.
+	Checked func(size int64)
 }
 
 // Unkept returns what the job keeps that a destination that keeps what dst says cannot keep,
@@ -133,6 +148,10 @@ type Item struct {
 	Dir    bool  // the entry is a directory (in the source; for deletions, in the destination)
 	DstDir bool  // for Replaced: what the destination holds now is a directory
 	Attrs  Attrs // the attributes that differ, for Modified and Meta
+	// ContentOnly says, for a Modified file of a plan by content (Job.Checksum), that its size
+	// and time are the same on both sides: only its content differs, which no plan by size and
+	// time ever sees.
+	ContentOnly bool
 }
 
 // Total is the count and size of one class of a plan.
@@ -256,6 +275,17 @@ func (j Job) timeArgs() []string {
 	return args
 }
 
+// compareArgs returns how the job's plan and copy runs tell whether a file that both sides
+// hold differs: by content with Checksum, else by rsync's quick check of size and time. The
+// runs that only set times (--size-only) or never overwrite (--ignore-existing) do not
+// compare and do not get it: reading every file again there would only cost.
+func (j Job) compareArgs() []string {
+	if j.Checksum {
+		return []string{"--checksum"}
+	}
+	return nil
+}
+
 // chmodOf writes mode as rsync's --chmod takes it for the kind of entry (D or F) that it
 // prefixes to every part: "Du=rwx,Dg=,Do=" for a directory's 0700.
 func chmodOf(kind string, m fs.FileMode) string {
@@ -283,6 +313,10 @@ func PlanArgs(j Job, present, missing []string) []string {
 	// ("could not make way"); what the directory holds is then listed as deleted.
 	args := []string{"-n", "-a", "--force", "--stats", "--no-human-readable", outFormat}
 	args = append(args, j.timeArgs()...)
+	args = append(args, j.compareArgs()...)
+	if j.Checksum && j.Checked != nil {
+		args = append(args, "--info=name2") // a line for every file, changed or not
+	}
 	switch {
 	case j.Delete:
 		args = append(args, "--delete")
@@ -301,6 +335,10 @@ func PlanArgs(j Job, present, missing []string) []string {
 	}
 	if j.Tree {
 		args = append(args, treeFilter...)
+	}
+	if j.namesList != "" {
+		// --files-from implies --relative, and lists every name below the roots.
+		return append(args, "--files-from="+j.namesList, "--from0", "--", withSlash(j.SrcDir), withSlash(j.DstDir))
 	}
 	if j.relative() {
 		args = append(args, "--relative")
@@ -355,6 +393,17 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 		p.links = linkGroups(j, present)
 	}()
 	runs := dryRunArgs(j, src, present, missing)
+	if j.NamesFromList && j.Names != nil {
+		dir, err := TempDir("names-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		if j.namesList, err = WriteList(dir, "names.list", append(slices.Clone(present), missing...)); err != nil {
+			return nil, err
+		}
+		runs = []planRun{{args: PlanArgs(j, present, missing)}}
+	}
 	parts, unread, err := dryRuns(ctx, r, j, runs)
 	<-walked
 	if err == nil && len(p.links) > 0 && len(runs) > 1 {
@@ -530,6 +579,7 @@ func (c *classifier) add(items *[]Item, it rawItem) {
 		item.Class = Modified
 		if code[1] == 'f' {
 			item.Size = it.size
+			item.ContentOnly = code[2] == 'c' && code[3] != 's' && item.Attrs&AttrTime == 0
 		}
 	default:
 		item.Class = Meta

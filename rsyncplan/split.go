@@ -86,6 +86,13 @@ func dryRun(ctx context.Context, r *Runner, j Job, run planRun) (part, []Unreada
 			if !q.st.add(line) && len(line) > 0 {
 				q.warnings = append(q.warnings, string(line))
 			}
+		case j.Checked != nil && it.code[1] == 'f' && (unchanged(it.code) || it.code[0] == '>'):
+			j.Checked(it.size)
+			if !unchanged(it.code) {
+				q.c.add(&q.items, it)
+			}
+		case unchanged(it.code):
+			// Listed only for Checked (--info=name2): nothing to do there.
 		default:
 			q.c.add(&q.items, it)
 		}
@@ -104,6 +111,12 @@ func dryRun(ctx context.Context, r *Runner, j Job, run planRun) (part, []Unreada
 		return part{}, nil, parseErr
 	}
 	return q, unread, nil
+}
+
+// unchanged reports whether an itemize code says that nothing differs (".f         "): rsync
+// shows such entries only when asked for every name.
+func unchanged(code string) bool {
+	return code[0] == '.' && strings.TrimSpace(code[2:]) == ""
 }
 
 // merge returns what the parts found as if one dry run had found it, in their order.

@@ -176,7 +176,10 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 			if p.Job.Tree {
 				extra = append(extra, treeFilter...)
 			}
-			steps = append(steps, Step{Name: "copy", Part: g + 1, List: list, Args: p.stepArgs(list, false, extra...)})
+			// A file planned as modified by its content alone has the same size and time on
+			// both sides: without --checksum the copy run would skip it.
+			steps = append(steps, Step{Name: "copy", Part: g + 1, List: list,
+				Args: p.stepArgs(list, false, append(slices.Clone(extra), p.Job.compareArgs()...)...)})
 			if p.Job.FixTimes {
 				steps = append(steps, Step{Name: "times", Part: g + 1, List: list,
 					Args: p.stepArgs(list, false, append(extra, "--existing", "--size-only")...)})

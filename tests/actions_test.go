@@ -668,7 +668,7 @@ func TestHelpAndVersion(t *testing.T) {
 	r = e.run(t, "help", "bakup")
 	assert.Equal(t, 2, r.Code)
 	assert.Equal(t, "micsync: error: no help for bakup\n"+
-		"micsync: hint: micsync help COMMAND, where COMMAND is one of: backup, work, transfer, tree, prune, mark, trash, status, log, init, check, completion, man, help\n", r.Stderr)
+		"micsync: hint: micsync help COMMAND, where COMMAND is one of: backup, work, transfer, tree, prune, mark, trash, verify, status, log, init, check, completion, man, help\n", r.Stderr)
 
 	r = e.run(t, "--version")
 	require.Equal(t, 0, r.Code)

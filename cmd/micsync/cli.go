@@ -30,9 +30,10 @@ type cli struct {
 	Transfer transferCmd `cmd:"" help:"Copy from one BACKUP to other BACKUPs."`
 	Tree     treeCmd     `cmd:"" help:"Create in a WORKING the directory skeleton of a BACKUP (no files)."`
 
-	Prune pruneCmd `cmd:"" help:"Move what only a BACKUP holds below the paths (old names, since a backup never deletes) into its trash, after asking."`
-	Mark  markCmd  `cmd:"" help:"Mark a location's root so that micsync notices when its disc is not mounted."`
-	Trash trashCmd `cmd:"" help:"List, restore from or empty the trash of overwritten and deleted files."`
+	Prune  pruneCmd  `cmd:"" help:"Move what only a BACKUP holds below the paths (old names, since a backup never deletes) into its trash, after asking."`
+	Mark   markCmd   `cmd:"" help:"Mark a location's root so that micsync notices when its disc is not mounted."`
+	Trash  trashCmd  `cmd:"" help:"List, restore from or empty the trash of overwritten and deleted files."`
+	Verify verifyCmd `cmd:"" help:"Compare the copies by content, name the bad ones and, with --repair, replace them from good ones."`
 
 	Status statusCmd `cmd:"" help:"Show which disc holds a copy of which folder, since when, and what changed since."`
 	Log    logCmd    `cmd:"" help:"List the recorded runs, newest first, or show one run's record."`
@@ -68,9 +69,11 @@ type jsonFlag struct {
 	JSON bool `name:"json" help:"Write one JSON document on stdout (docs/JSON.md) instead of text; questions are answered only by flags."`
 }
 
+// overwriteFlag holds the options of the actions that copy files (not --tree).
 type overwriteFlag struct {
 	Modified bool `short:"m" help:"Overwrite modified files without asking."`
 	NoTrash  bool `name:"no-trash" help:"Do not keep what is overwritten or deleted in the destination's .micsync-trash (this run only)."`
+	Checksum bool `short:"c" help:"Compare files by content, not by size and time (slow: reads every file on both sides)."`
 }
 
 type deleteFlags struct {
@@ -89,7 +92,7 @@ type guardFlags struct {
 func (c commonFlags) options(ow overwriteFlag, del deleteFlags) run.Options {
 	return run.Options{HideDirs: c.HideDirs, Verbose: c.Verbose, DryRun: c.DryRun, Yes: c.Yes, No: c.No,
 		From: c.From, To: c.To, Configuration: c.Configuration, Full: c.Full, Jobs: c.Jobs, Quiet: c.Quiet || c.JSONOut.JSON,
-		ListFile: c.ListFile, Wait: c.Wait, Overwrite: ow.Modified, NoTrash: ow.NoTrash, Delete: del.Delete,
+		ListFile: c.ListFile, Wait: c.Wait, Overwrite: ow.Modified, NoTrash: ow.NoTrash, Checksum: ow.Checksum, Delete: del.Delete,
 		DeleteNoAsk: del.DeleteNoAsk, MaxDelete: del.Guards.MaxDelete, AllowEmptySource: del.Guards.AllowEmptySource}
 }
 

@@ -38,7 +38,7 @@ func TestHelpCommand(t *testing.T) {
 		assert.Equal(t, 2, code, args)
 		assert.Empty(t, out)
 		assert.Regexp(t, `^micsync: error: no help for (foo|backup x\.txt|trash nothing)\n`+
-			`micsync: hint: micsync help COMMAND, where COMMAND is one of: backup, work, transfer, tree, prune, mark, trash, status, log, init, check, completion, man, help\n$`,
+			`micsync: hint: micsync help COMMAND, where COMMAND is one of: backup, work, transfer, tree, prune, mark, trash, verify, status, log, init, check, completion, man, help\n$`,
 			stderr, args)
 	}
 }

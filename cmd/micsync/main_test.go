@@ -152,7 +152,7 @@ func TestNoArgumentsAndVersion(t *testing.T) {
 }
 
 // The command-line mistakes people make get an error that says what they meant: a deletion
-// asked of a backup, and a misspelt action.
+// asked of a backup, a comparison by content asked of a tree, and a misspelt action.
 func TestCommandLineMistakesAreSaidPlainly(t *testing.T) {
 	for _, c := range []struct {
 		args []string
@@ -164,6 +164,10 @@ func TestCommandLineMistakesAreSaidPlainly(t *testing.T) {
 		{[]string{"backup", "-D", "/x"}, "micsync: error: --backup never deletes: -D is an option of --work and --transfer\n" +
 			"micsync: hint: to delete from the BACKUPs what WORKING does not hold (old names): micsync prune PATH\n" +
 			"micsync: hint: to delete from a WORKING what its BACKUP does not hold: micsync --work -d PATH\n"},
+		{[]string{"--tree", "-c", "/x"}, "micsync: error: --tree copies no files, so it has none to compare by content: -c is an option of --backup, --work and --transfer\n" +
+			"micsync: hint: to bring files back compared by content: micsync --work -c PATH\n"},
+		{[]string{"tree", "--checksum", "/x"}, "micsync: error: --tree copies no files, so it has none to compare by content: --checksum is an option of --backup, --work and --transfer\n" +
+			"micsync: hint: to bring files back compared by content: micsync --work -c PATH\n"},
 		{[]string{"--bakup", "/x"}, "micsync: error: unknown flag --bakup: did you mean --backup?\n" +
 			"micsync: hint: run micsync --help for the actions and their options\n"},
 		{[]string{"--tre", "/x"}, "micsync: error: unknown flag --tre: did you mean --tree?\n" +

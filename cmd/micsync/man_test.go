@@ -31,6 +31,8 @@ func TestManPage(t *testing.T) {
 		}
 	}
 	assert.Contains(t, page, `\fB\-m\fR, \fB\-\-modified\fR`)
+	assert.Contains(t, page, `\fB\-c\fR, \fB\-\-checksum\fR`)
+	assert.Contains(t, page, "micsync verify \\-\\-repair")
 	assert.Contains(t, page, `\fB\-\-json\fR`)
 	assert.Contains(t, page, `\fB\-\-config\-file\fR \fIPATH\fR`)
 	assert.Contains(t, page, `Actions: work, transfer.`, "an option of some actions says which")

@@ -41,6 +41,11 @@ func parseError(err error, typed []string, app *kong.Application) error {
 			"to delete from the BACKUPs what WORKING does not hold (old names): micsync prune PATH",
 			"to delete from a WORKING what its BACKUP does not hold: micsync --work -d PATH")
 	}
+	if selected != nil && selected.Name == "tree" && selected.Parent.Type == kong.ApplicationNode &&
+		slices.Contains([]string{"-c", "--checksum"}, flag) {
+		return ui.Usage(fmt.Errorf("--tree copies no files, so it has none to compare by content: %s is an option of --backup, --work and --transfer", flag),
+			"to bring files back compared by content: micsync --work -c PATH")
+	}
 	if !strings.HasPrefix(flag, "--") {
 		return shortFlagError(flag, typed, selected, inContext, help)
 	}

@@ -122,6 +122,10 @@ func (g Grammar) Man(w io.Writer, version, description string) {
 	p("%s", Roff("The records of the runs that wrote to the location at ROOT, kept in the location itself (up to "+
 		"64 KiB), so that a disc plugged into another machine still tells what it holds and since when. Never synced."))
 
+	p(".TP")
+	p(`.I ~/.local/state/micsync/verified/`)
+	p("%s", Roff("What micsync verify verified in each location, and when (also in .micsync/verified.json on a BACKUP's disc); XDG_STATE_HOME moves it."))
+
 	p(".SH ENVIRONMENT")
 	p(".TP")
 	p(".B MICSYNC_CONFIG")
@@ -136,7 +140,7 @@ func (g Grammar) Man(w io.Writer, version, description string) {
 	p(".SH EXIT STATUS")
 	for _, s := range []struct{ code, meaning string }{
 		{"0", "Done; also nothing to do, and you declined."},
-		{"1", "A failure: rsync failed for a destination (the others were still done), or no location is reachable."},
+		{"1", "A failure: rsync failed for a destination (the others were still done), or no location is reachable; for verify, copies whose content differs, or that could not be read."},
 		{"2", "Bad usage or a bad config file, or a question with no terminal to ask on (or with --json, which asks none); nothing was changed."},
 		{"130", "Interrupted (Ctrl-C); rsync is stopped and what was done is reported."},
 	} {
@@ -153,6 +157,8 @@ func (g Grammar) Man(w io.Writer, version, description string) {
 		{"micsync --work -d ~/Documents/taxes", "Make taxes/ like the BACKUP's, asking before deleting."},
 		{"micsync --backup -m --no ~/Documents", "From a script: copy everything, overwrite modified files, delete nothing."},
 		{"micsync --backup -m --json ~/Documents", "The same, for a program: the plan and what was done as one JSON document on stdout (/usr/share/doc/micsync/JSON.md, docs/JSON.md in the source)."},
+		{"micsync verify --budget 20m", "Compare the copies by content, those verified longest ago first, for 20 minutes; names each copy that went bad."},
+		{"micsync verify --repair", "Replace each bad copy from a good one, after asking; the bad copy goes to the trash."},
 	} {
 		p(".TP")
 		p(".B %s", Roff(e.cmd))

@@ -43,6 +43,11 @@ func (e *Env) hold(src locations.Location, dests []*dest, o Options) (*held, err
 	if !sameLocation(src, dests) {
 		ws = append(ws, want{loc: src})
 	}
+	return e.holdAll(ws, o)
+}
+
+// holdAll takes the locks that ws want, all or none, and notes what each local root is.
+func (e *Env) holdAll(ws []want, o Options) (*held, error) {
 	h := &held{lock: map[string]*disc.Lock{}, id: map[string]disc.ID{}}
 	if !o.DryRun {
 		if err := e.lockAll(h, ws, o.Wait); err != nil {

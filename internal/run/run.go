@@ -40,6 +40,7 @@ type Options struct {
 
 	Overwrite        bool   // -m
 	NoTrash          bool   // --no-trash
+	Checksum         bool   // -c: compare files by content
 	Delete           bool   // -d
 	DeleteNoAsk      bool   // -D
 	MaxDelete        string // --max-delete: "", "all" or a number
@@ -140,11 +141,9 @@ func Run(e *Env, req Request) error {
 			Tree:      act.Tree,
 			Xattrs:    t.Config.Keep.Xattrs,
 			ACLs:      t.Config.Keep.ACLs,
+			Checksum:  o.Checksum,
 		}
-		if t.Rel == "" {
-			// micsync's own files in a location's root are never copied or deleted.
-			job.Exclude = []string{"/" + trash.Name + "/", "/" + locations.MarkerName, "/" + disc.Name + "/"}
-		}
+		job.Exclude = excludes(t.Rel)
 		dests[i] = &dest{loc: l, job: job, keep: !act.Tree && !o.NoTrash, trashRel: t.Rel, deletesOnly: act.DeletesOnly}
 	}
 	e.Out.Printf("%s from %s %s\n", act.Name, src.Role, ui.Show(dests[0].job.SrcDir))
@@ -152,18 +151,12 @@ func Run(e *Env, req Request) error {
 }
 
 // carryOut takes hold of the locations, plans every destination, shows the plans and asks
-// every question, and only then executes what was approved.
-// With --json the document follows once everything that can be done was done. Every destination of a run that
-// is not a dry run gets its record (keepRecords), whatever the run's end.
+// every question, and only then executes what was approved. With --json the document follows
+// once everything that can be done was done. Every destination of a run that is not a dry run
+// gets its record (keepRecords), whatever the run's end.
 func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Options, a about) (err error) {
-	if err := e.Rsync.CheckVersion(e.Ctx); err != nil {
-		switch {
-		case errors.Is(err, rsyncplan.ErrNoRsync):
-			return ui.Failure(err, "install rsync (Debian: apt-get install rsync; Arch: pacman -S rsync)")
-		case errors.Is(err, rsyncplan.ErrOldRsync):
-			return ui.Failure(err, "install a newer rsync from your distribution")
-		}
-		return ui.Failure(err)
+	if err := e.checkRsync(); err != nil {
+		return err
 	}
 	h, err := e.hold(src, dests, o)
 	if err != nil {
@@ -236,6 +229,30 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 		}
 	}
 	return cmp.Or(err, notInSource(act, src, dests))
+}
+
+// checkRsync fails when rsync is missing or too old, saying how to install it.
+func (e *Env) checkRsync() error {
+	err := e.Rsync.CheckVersion(e.Ctx)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, rsyncplan.ErrNoRsync):
+		return ui.Failure(err, "install rsync (Debian: apt-get install rsync; Arch: pacman -S rsync)")
+	case errors.Is(err, rsyncplan.ErrOldRsync):
+		return ui.Failure(err, "install a newer rsync from your distribution")
+	}
+	return ui.Failure(err)
+}
+
+// excludes returns the rsync patterns that no run below rel (slash-separated, "" for the root)
+// of a location sees, whatever it does: plan, copy, delete or verify. micsync's own entries in a
+// location's root are never copied, deleted or compared.
+func excludes(rel string) []string {
+	if rel != "" {
+		return nil
+	}
+	return []string{"/" + trash.Name + "/", "/" + locations.MarkerName, "/" + disc.Name + "/"}
 }
 
 // ownEntry refuses a named path that is one of micsync's own entries in a location's root, or
