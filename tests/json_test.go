@@ -111,6 +111,8 @@ func TestJSONExamplesMatchTheirSchemas(t *testing.T) {
 		strings.Replace(ex, `"size": 512`, `"size": -1`, 1),
 		strings.Replace(ex, `"dry_run": true`, `"dry_run": false`, 1), // a planned result is for dry runs
 		strings.Replace(ex, `"totals": {`, `"totals": {"new_files": {"count": 1, "bytes": 1}, "x": 1,`, 1),
+		strings.Replace(ex, `"only_in_destination_unknown": false`, `"only_in_destination_unknown": true`, 1), // then none are listed
+		strings.Replace(ex, `{"name": "letters/2019", "dir": true}`, `{"name": "letters/2019", "size": 0}`, 1),
 	} {
 		require.NotEqual(t, ex, broken)
 		v, err := jsonschema.UnmarshalJSON(strings.NewReader(broken))
@@ -139,6 +141,14 @@ type runDoc struct {
 				Class string       `json:"class"`
 				Size  int64        `json:"size"`
 			} `json:"entries"`
+			OnlyInDst *struct {
+				Count   int `json:"count"`
+				Entries []struct {
+					Name jsonout.Name `json:"name"`
+					Dir  bool         `json:"dir"`
+				} `json:"entries"`
+			} `json:"only_in_destination"`
+			OnlyInDstUnknown bool `json:"only_in_destination_unknown"`
 		} `json:"plan"`
 		Done *struct {
 			Files   int `json:"files"`
@@ -153,9 +163,15 @@ type runDoc struct {
 func (r runDoc) entries(t *testing.T) map[string]string {
 	t.Helper()
 	require.Len(t, r.Destinations, 1)
-	require.NotNil(t, r.Destinations[0].Plan)
+	return r.entries1(t, 0)
+}
+
+// entries1 returns the plan of a document's destination i as name: class.
+func (r runDoc) entries1(t *testing.T, i int) map[string]string {
+	t.Helper()
+	require.NotNil(t, r.Destinations[i].Plan)
 	m := map[string]string{}
-	for _, e := range r.Destinations[0].Plan.Entries {
+	for _, e := range r.Destinations[i].Plan.Entries {
 		m[string(e.Name)] = e.Class
 	}
 	return m
@@ -381,4 +397,72 @@ func TestJSONOfAnInterruptedRun(t *testing.T) {
 	for _, dst := range doc.Destinations {
 		assert.Equal(t, "stopped", dst.Result, "%s", dst.Root)
 	}
+}
+
+// onlyInDst returns what a document's destination i holds only, as name: dir.
+func (r runDoc) onlyInDst(t *testing.T, i int) map[string]bool {
+	t.Helper()
+	require.NotNil(t, r.Destinations[i].Plan)
+	only := r.Destinations[i].Plan.OnlyInDst
+	require.NotNil(t, only, "the plan tells what only the destination holds")
+	m := map[string]bool{}
+	for _, e := range only.Entries {
+		m[string(e.Name)] = e.Dir
+	}
+	assert.Equal(t, len(only.Entries), only.Count)
+	return m
+}
+
+func TestJSONOfABackupTellsWhatOnlyTheBackupHolds(t *testing.T) {
+	d := readDocs(t)
+	e := renamedInWork(t, false)
+	e.mkfile(t, "disk1/Documents/outside.txt", "not below the named path")
+	before := tree(t, e.Home)
+
+	var plan runDoc
+	r := d.jsonRun(t, e, "run", &plan, "backup", "-n", "--json", e.path("Documents/letters"))
+	require.Equal(t, 0, r.Code, r)
+	require.Len(t, plan.Destinations, 2)
+	old := map[string]bool{"letters/old name.txt": false, "letters/-2019": true, "letters/-2019/a.txt": false, "letters/-2019/b\xff.txt": false}
+	for i := range plan.Destinations {
+		assert.Equal(t, old, plan.onlyInDst(t, i), "the old names, the one that is not UTF-8 too")
+		assert.False(t, plan.Destinations[i].Plan.OnlyInDstUnknown)
+		entries := plan.entries1(t, i)
+		assert.Equal(t, "new_file", entries["letters/new name.txt"], "the new names are the plan's")
+		assert.NotContains(t, entries, "letters/old name.txt", "never a deletion")
+	}
+	assert.Contains(t, r.Stdout, `"base64": "`, "the name that is not UTF-8 in the documented form")
+	assert.Equal(t, before, tree(t, e.Home), "a dry run changes nothing")
+
+	// The backup itself tells them too, and deletes none of them.
+	var done runDoc
+	r = d.jsonRun(t, e, "run", &done, "backup", "--json", e.path("Documents/letters"))
+	require.Equal(t, 0, r.Code, r)
+	require.Len(t, done.Destinations, 2)
+	for i, disk := range []string{"disk1", "disk2"} {
+		assert.Equal(t, old, done.onlyInDst(t, i))
+		require.NotNil(t, done.Destinations[i].Done)
+		assert.Equal(t, 0, done.Destinations[i].Done.Deleted)
+		for _, n := range oldNames {
+			assert.True(t, exists(e.path(disk, "Documents", n)), "%s: %q stays", disk, n)
+		}
+		assert.Equal(t, "dear", readFile(t, e.path(disk, "Documents/letters/new name.txt")))
+	}
+
+	// Once the BACKUP holds nothing of its own there, the list is empty, not null.
+	var none runDoc
+	r = d.jsonRun(t, e, "run", &none, "backup", "-n", "--json", e.path("Documents/top.txt"))
+	require.Equal(t, 0, r.Code, r)
+	for i := range none.Destinations {
+		assert.Empty(t, none.onlyInDst(t, i))
+	}
+
+	// Other commands do not look: null.
+	var work runDoc
+	r = d.jsonRun(t, e, "run", &work, "work", "-n", "--json", "--from", e.path("disk1/Documents"), e.path("Documents/letters"))
+	require.Equal(t, 0, r.Code, r)
+	require.Len(t, work.Destinations, 1)
+	require.NotNil(t, work.Destinations[0].Plan)
+	assert.Nil(t, work.Destinations[0].Plan.OnlyInDst)
+	assert.False(t, work.Destinations[0].Plan.OnlyInDstUnknown)
 }
