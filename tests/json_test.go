@@ -466,3 +466,55 @@ func TestJSONOfABackupTellsWhatOnlyTheBackupHolds(t *testing.T) {
 	assert.Nil(t, work.Destinations[0].Plan.OnlyInDst)
 	assert.False(t, work.Destinations[0].Plan.OnlyInDstUnknown)
 }
+
+func TestJSONOfPrune(t *testing.T) {
+	d := readDocs(t)
+	e := renamedInWork(t, true)
+	before := tree(t, e.Home)
+
+	// Without an answer: the error on stderr, nothing on stdout, nothing deleted.
+	r := e.run(t, "prune", "--json", e.path("Documents/letters"))
+	assert.Equal(t, 2, r.Code, r)
+	assert.Empty(t, r.Stdout, "no partial document")
+	assert.Contains(t, r.Stderr, "micsync: error: there are files to delete and --json asks no questions\n")
+	assert.Equal(t, before, tree(t, e.Home))
+
+	// A dry run: the deletions are the plan's, nothing is deleted.
+	var plan runDoc
+	r = d.jsonRun(t, e, "run", &plan, "prune", "-n", "--json", e.path("Documents/letters"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Equal(t, "prune", plan.Command)
+	assert.True(t, plan.DryRun)
+	require.Len(t, plan.Destinations, 2)
+	want := map[string]string{"letters/old name.txt": "deleted", "letters/-2019": "deleted", "letters/-2019/a.txt": "deleted", "letters/-2019/b\xff.txt": "deleted"}
+	for i := range plan.Destinations {
+		assert.Equal(t, want, plan.entries1(t, i), "deletions only")
+		assert.Nil(t, plan.Destinations[i].Plan.OnlyInDst, "they are the plan, not only told")
+		assert.Equal(t, "planned", plan.Destinations[i].Result)
+	}
+	assert.Equal(t, before, tree(t, e.Home))
+
+	// --yes deletes them on one BACKUP, into its trash; WORKING and the other BACKUP stay.
+	var done runDoc
+	r = d.jsonRun(t, e, "run", &done, "prune", "--yes", "--json", "--to", e.path("disk1/Documents"), e.path("Documents/letters"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Equal(t, "prune", done.Command)
+	assert.False(t, done.DryRun)
+	require.Len(t, done.Destinations, 1)
+	dst := done.Destinations[0]
+	assert.Equal(t, e.path("disk1/Documents"), string(dst.Root))
+	assert.Equal(t, "ok", dst.Result)
+	assert.Equal(t, want, done.entries(t))
+	require.NotNil(t, dst.Done)
+	assert.Equal(t, 4, dst.Done.Deleted)
+	assert.Equal(t, 0, dst.Done.Files, "prune copies nothing")
+	require.NotNil(t, dst.TrashRun)
+	for _, n := range oldNames {
+		assert.False(t, exists(e.path("disk1/Documents", n)), "%q went from disk1", n)
+		assert.True(t, exists(e.path("disk2/Documents", n)), "%q stays on disk2", n)
+		assert.FileExists(t, e.path("disk1/Documents/.micsync-trash", *dst.TrashRun, n), "trash_run names the run that keeps %q", n)
+	}
+	assert.Equal(t, "dear", readFile(t, e.path("disk1/Documents/.micsync-trash", *dst.TrashRun, "letters/old name.txt")))
+	assert.Equal(t, "dear", readFile(t, e.path("disk1/Documents/letters/new name.txt")), "the new names stay")
+	assert.Equal(t, only(before, "Documents"), only(tree(t, e.Home), "Documents"), "WORKING is not touched")
+}
