@@ -104,6 +104,8 @@ func TestJSONExamplesMatchTheirSchemas(t *testing.T) {
 
 	// The schemas are strict enough to fail a document that breaks them.
 	ex := d.examples["run"][0]
+	restore := d.examples["run"][len(d.examples["run"])-1]
+	require.Contains(t, restore, `"command": "trash restore"`)
 	for _, broken := range []string{
 		strings.Replace(ex, `"result": "planned"`, `"result": "maybe"`, 1),
 		strings.Replace(ex, `"version": 1`, `"version": 2`, 1),
@@ -113,6 +115,8 @@ func TestJSONExamplesMatchTheirSchemas(t *testing.T) {
 		strings.Replace(ex, `"totals": {`, `"totals": {"new_files": {"count": 1, "bytes": 1}, "x": 1,`, 1),
 		strings.Replace(ex, `"only_in_destination_unknown": false`, `"only_in_destination_unknown": true`, 1), // then none are listed
 		strings.Replace(ex, `{"name": "letters/2019", "dir": true}`, `{"name": "letters/2019", "size": 0}`, 1),
+		strings.Replace(ex, `"dry_run": true,`, `"dry_run": true, "stamp": "20261203T071502Z",`, 1), // a restore's only
+		strings.Replace(restore, `"stamp": "20261203T071502Z",`, ``, 1),
 	} {
 		require.NotEqual(t, ex, broken)
 		v, err := jsonschema.UnmarshalJSON(strings.NewReader(broken))
@@ -517,4 +521,72 @@ func TestJSONOfPrune(t *testing.T) {
 	assert.Equal(t, "dear", readFile(t, e.path("disk1/Documents/.micsync-trash", *dst.TrashRun, "letters/old name.txt")))
 	assert.Equal(t, "dear", readFile(t, e.path("disk1/Documents/letters/new name.txt")), "the new names stay")
 	assert.Equal(t, only(before, "Documents"), only(tree(t, e.Home), "Documents"), "WORKING is not touched")
+}
+
+func TestJSONOfTrashRestore(t *testing.T) {
+	d := readDocs(t)
+	e := renamedInWork(t, true)
+	r := e.run(t, "prune", "--yes", "-q", "--to", e.path("disk1/Documents"), e.path("Documents/letters"))
+	require.Equal(t, 0, r.Code, r)
+	runs, err := filepath.Glob(e.path("disk1/Documents/.micsync-trash/*"))
+	require.NoError(t, err)
+	require.Len(t, runs, 1)
+	stamp := filepath.Base(runs[0])
+	// A file that changed since is in the way of one of them.
+	e.mkfile(t, "disk1/Documents/letters/old name.txt", "written since")
+	before := tree(t, e.Home)
+
+	var plan struct {
+		runDoc
+		Stamp  string `json:"stamp"`
+		Source struct {
+			Dir jsonout.Name `json:"dir"`
+		} `json:"source"`
+	}
+	r = d.jsonRun(t, e, "run", &plan, "trash", "restore", "-n", "--json", stamp)
+	require.Equal(t, 0, r.Code, r)
+	assert.Equal(t, "trash restore", plan.Command)
+	assert.Equal(t, stamp, plan.Stamp)
+	assert.Equal(t, runs[0], string(plan.Source.Dir), "the trash run's directory")
+	assert.Equal(t, map[string]string{"letters": "attributes", "letters/old name.txt": "modified", "letters/-2019": "new_dir",
+		"letters/-2019/a.txt": "new_file", "letters/-2019/b\xff.txt": "new_file"}, plan.entries(t))
+	assert.Equal(t, e.path("disk1/Documents"), string(plan.Destinations[0].Root))
+	assert.Equal(t, "planned", plan.Destinations[0].Result)
+	assert.Equal(t, before, tree(t, e.Home), "a dry run changes nothing")
+
+	// Overwriting needs an answer: none on stdout then, and nothing restored.
+	r = e.run(t, "trash", "restore", "--json", stamp)
+	assert.Equal(t, 2, r.Code, r)
+	assert.Empty(t, r.Stdout, "no partial document")
+	assert.Contains(t, r.Stderr, "micsync: error: there are modified files to overwrite and --json asks no questions\n")
+	assert.Equal(t, before, tree(t, e.Home))
+
+	// --no restores what overwrites nothing.
+	var some runDoc
+	r = d.jsonRun(t, e, "run", &some, "trash", "restore", "--no", "--json", stamp)
+	require.Equal(t, 0, r.Code, r)
+	require.Len(t, some.Destinations, 1)
+	require.NotNil(t, some.Destinations[0].Done)
+	assert.Equal(t, 2, some.Destinations[0].Done.Files)
+	assert.Equal(t, "written since", readFile(t, e.path("disk1/Documents/letters/old name.txt")))
+	assert.Equal(t, "b", readFile(t, e.path("disk1/Documents/letters/-2019/b\xff.txt")))
+	assert.Nil(t, some.Destinations[0].TrashRun, "it overwrote nothing")
+
+	// -m overwrites it, and keeps what it overwrote in a trash run of its own.
+	var all runDoc
+	r = d.jsonRun(t, e, "run", &all, "trash", "restore", "-m", "--json", stamp, "letters/old name.txt")
+	require.Equal(t, 0, r.Code, r)
+	dst := all.Destinations[0]
+	assert.Equal(t, "ok", dst.Result)
+	assert.Equal(t, map[string]string{"letters/old name.txt": "modified"}, all.entries(t))
+	assert.Equal(t, "dear", readFile(t, e.path("disk1/Documents/letters/old name.txt")))
+	require.NotNil(t, dst.TrashRun)
+	assert.NotEqual(t, stamp, *dst.TrashRun)
+	assert.Equal(t, "written since", readFile(t, e.path("disk1/Documents/.micsync-trash", *dst.TrashRun, "letters/old name.txt")))
+	assert.Equal(t, "dear", readFile(t, e.path("disk1/Documents/.micsync-trash", stamp, "letters/old name.txt")), "the trash run is kept")
+
+	r = e.run(t, "trash", "restore", "--json", "20000101T000000Z")
+	assert.Equal(t, 2, r.Code, r)
+	assert.Empty(t, r.Stdout)
+	assert.Contains(t, r.Stderr, "micsync: error: no trash run 20000101T000000Z in a reachable location\n")
 }

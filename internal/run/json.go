@@ -32,6 +32,7 @@ type runDoc struct {
 	jsonout.Header
 	DryRun        bool             `json:"dry_run"`
 	Configuration string           `json:"configuration"`
+	Stamp         string           `json:"stamp,omitempty"` // trash restore: the trash run
 	Source        placeDoc         `json:"source"`
 	Unreachable   []unreachable    `json:"unreachable"`
 	Destinations  []destinationDoc `json:"destinations"`
