@@ -590,3 +590,33 @@ func TestJSONOfTrashRestore(t *testing.T) {
 	assert.Empty(t, r.Stdout)
 	assert.Contains(t, r.Stderr, "micsync: error: no trash run 20000101T000000Z in a reachable location\n")
 }
+
+func TestJSONOfTrashRestoreInSeveralLocationsNeedsLocation(t *testing.T) {
+	d := readDocs(t)
+	e := renamedInWork(t, true)
+	r := e.run(t, "prune", "--yes", "-q", e.path("Documents/letters"))
+	require.Equal(t, 0, r.Code, r)
+	runs, err := filepath.Glob(e.path("disk2/Documents/.micsync-trash/*"))
+	require.NoError(t, err)
+	require.Len(t, runs, 1)
+	stamp := filepath.Base(runs[0])
+	require.DirExists(t, e.path("disk1/Documents/.micsync-trash", stamp), "one run, in the trash of both")
+	before := tree(t, e.Home)
+
+	r = e.run(t, "trash", "restore", "--json", stamp)
+	assert.Equal(t, 2, r.Code, r)
+	assert.Empty(t, r.Stdout)
+	assert.Contains(t, r.Stderr, "micsync: error: several locations have this trash run and --json asks no questions\n")
+	assert.Contains(t, r.Stderr, "--location ROOT")
+	assert.Equal(t, before, tree(t, e.Home))
+
+	var doc runDoc
+	r = d.jsonRun(t, e, "run", &doc, "trash", "restore", "--json", "--location", e.path("disk2/Documents"), stamp)
+	require.Equal(t, 0, r.Code, r)
+	require.Len(t, doc.Destinations, 1)
+	assert.Equal(t, e.path("disk2/Documents"), string(doc.Destinations[0].Root))
+	for _, n := range oldNames {
+		assert.True(t, exists(e.path("disk2/Documents", n)), "%q is back on disk2", n)
+		assert.False(t, exists(e.path("disk1/Documents", n)), "%q: disk1 was not named", n)
+	}
+}
