@@ -620,3 +620,37 @@ func TestJSONOfTrashRestoreInSeveralLocationsNeedsLocation(t *testing.T) {
 		assert.False(t, exists(e.path("disk1/Documents", n)), "%q: disk1 was not named", n)
 	}
 }
+
+// TestJSONOfABackupThatCouldNotLookForWhatOnlyTheBackupHolds: rsync looks for nothing to
+// delete once it cannot read an entry of the source, and the document says so.
+func TestJSONOfABackupThatCouldNotLookForWhatOnlyTheBackupHolds(t *testing.T) {
+	d := readDocs(t)
+	e := renamedInWork(t, false)
+	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e.mkfile(t, "Documents/letters/locked/in.txt", "a directory that cannot be listed")
+	asNobody(t, e)
+	require.NoError(t, os.Chmod(e.path("Documents/letters/locked"), 0))
+
+	var plan runDoc
+	r := d.jsonRun(t, e, "run", &plan, "backup", "-n", "--json", e.path("Documents/letters"))
+	assert.Equal(t, 0, r.Code, "a dry run: %s", r)
+	var unread struct {
+		Destinations []struct {
+			Plan struct {
+				Unreadable []struct {
+					Name jsonout.Name `json:"name"`
+				} `json:"unreadable"`
+			} `json:"plan"`
+		} `json:"destinations"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.Stdout), &unread))
+	require.Len(t, unread.Destinations, 1)
+	require.Len(t, unread.Destinations[0].Plan.Unreadable, 1)
+	assert.Equal(t, "letters/locked", string(unread.Destinations[0].Plan.Unreadable[0].Name))
+	require.Len(t, plan.Destinations, 1)
+	p := plan.Destinations[0].Plan
+	require.NotNil(t, p)
+	assert.True(t, p.OnlyInDstUnknown)
+	assert.Nil(t, p.OnlyInDst, "not an empty list: nothing was looked for")
+	assert.Equal(t, "new_file", plan.entries(t)["letters/new name.txt"], "the rest is planned")
+}
