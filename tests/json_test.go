@@ -104,6 +104,8 @@ func TestJSONExamplesMatchTheirSchemas(t *testing.T) {
 
 	// The schemas are strict enough to fail a document that breaks them.
 	ex := d.examples["run"][0]
+	restore := d.examples["run"][len(d.examples["run"])-1]
+	require.Contains(t, restore, `"command": "trash restore"`)
 	for _, broken := range []string{
 		strings.Replace(ex, `"result": "planned"`, `"result": "maybe"`, 1),
 		strings.Replace(ex, `"version": 1`, `"version": 2`, 1),
@@ -111,6 +113,10 @@ func TestJSONExamplesMatchTheirSchemas(t *testing.T) {
 		strings.Replace(ex, `"size": 512`, `"size": -1`, 1),
 		strings.Replace(ex, `"dry_run": true`, `"dry_run": false`, 1), // a planned result is for dry runs
 		strings.Replace(ex, `"totals": {`, `"totals": {"new_files": {"count": 1, "bytes": 1}, "x": 1,`, 1),
+		strings.Replace(ex, `"only_in_destination_unknown": false`, `"only_in_destination_unknown": true`, 1), // then none are listed
+		strings.Replace(ex, `{"name": "letters/2019", "dir": true}`, `{"name": "letters/2019", "size": 0}`, 1),
+		strings.Replace(ex, `"dry_run": true,`, `"dry_run": true, "stamp": "20261203T071502Z",`, 1), // a restore's only
+		strings.Replace(restore, `"stamp": "20261203T071502Z",`, ``, 1),
 	} {
 		require.NotEqual(t, ex, broken)
 		v, err := jsonschema.UnmarshalJSON(strings.NewReader(broken))
@@ -139,6 +145,14 @@ type runDoc struct {
 				Class string       `json:"class"`
 				Size  int64        `json:"size"`
 			} `json:"entries"`
+			OnlyInDst *struct {
+				Count   int `json:"count"`
+				Entries []struct {
+					Name jsonout.Name `json:"name"`
+					Dir  bool         `json:"dir"`
+				} `json:"entries"`
+			} `json:"only_in_destination"`
+			OnlyInDstUnknown bool `json:"only_in_destination_unknown"`
 		} `json:"plan"`
 		Done *struct {
 			Files   int `json:"files"`
@@ -153,9 +167,15 @@ type runDoc struct {
 func (r runDoc) entries(t *testing.T) map[string]string {
 	t.Helper()
 	require.Len(t, r.Destinations, 1)
-	require.NotNil(t, r.Destinations[0].Plan)
+	return r.entries1(t, 0)
+}
+
+// entries1 returns the plan of a document's destination i as name: class.
+func (r runDoc) entries1(t *testing.T, i int) map[string]string {
+	t.Helper()
+	require.NotNil(t, r.Destinations[i].Plan)
 	m := map[string]string{}
-	for _, e := range r.Destinations[0].Plan.Entries {
+	for _, e := range r.Destinations[i].Plan.Entries {
 		m[string(e.Name)] = e.Class
 	}
 	return m
@@ -381,4 +401,256 @@ func TestJSONOfAnInterruptedRun(t *testing.T) {
 	for _, dst := range doc.Destinations {
 		assert.Equal(t, "stopped", dst.Result, "%s", dst.Root)
 	}
+}
+
+// onlyInDst returns what a document's destination i holds only, as name: dir.
+func (r runDoc) onlyInDst(t *testing.T, i int) map[string]bool {
+	t.Helper()
+	require.NotNil(t, r.Destinations[i].Plan)
+	only := r.Destinations[i].Plan.OnlyInDst
+	require.NotNil(t, only, "the plan tells what only the destination holds")
+	m := map[string]bool{}
+	for _, e := range only.Entries {
+		m[string(e.Name)] = e.Dir
+	}
+	assert.Equal(t, len(only.Entries), only.Count)
+	return m
+}
+
+func TestJSONOfABackupTellsWhatOnlyTheBackupHolds(t *testing.T) {
+	d := readDocs(t)
+	e := renamedInWork(t, false)
+	e.mkfile(t, "disk1/Documents/outside.txt", "not below the named path")
+	before := tree(t, e.Home)
+
+	var plan runDoc
+	r := d.jsonRun(t, e, "run", &plan, "backup", "-n", "--json", e.path("Documents/letters"))
+	require.Equal(t, 0, r.Code, r)
+	require.Len(t, plan.Destinations, 2)
+	old := map[string]bool{"letters/old name.txt": false, "letters/-2019": true, "letters/-2019/a.txt": false, "letters/-2019/b\xff.txt": false}
+	for i := range plan.Destinations {
+		assert.Equal(t, old, plan.onlyInDst(t, i), "the old names, the one that is not UTF-8 too")
+		assert.False(t, plan.Destinations[i].Plan.OnlyInDstUnknown)
+		entries := plan.entries1(t, i)
+		assert.Equal(t, "new_file", entries["letters/new name.txt"], "the new names are the plan's")
+		assert.NotContains(t, entries, "letters/old name.txt", "never a deletion")
+	}
+	assert.Contains(t, r.Stdout, `"base64": "`, "the name that is not UTF-8 in the documented form")
+	assert.Equal(t, before, tree(t, e.Home), "a dry run changes nothing")
+
+	// The backup itself tells them too, and deletes none of them.
+	var done runDoc
+	r = d.jsonRun(t, e, "run", &done, "backup", "--json", e.path("Documents/letters"))
+	require.Equal(t, 0, r.Code, r)
+	require.Len(t, done.Destinations, 2)
+	for i, disk := range []string{"disk1", "disk2"} {
+		assert.Equal(t, old, done.onlyInDst(t, i))
+		require.NotNil(t, done.Destinations[i].Done)
+		assert.Equal(t, 0, done.Destinations[i].Done.Deleted)
+		for _, n := range oldNames {
+			assert.True(t, exists(e.path(disk, "Documents", n)), "%s: %q stays", disk, n)
+		}
+		assert.Equal(t, "dear", readFile(t, e.path(disk, "Documents/letters/new name.txt")))
+	}
+
+	// Once the BACKUP holds nothing of its own there, the list is empty, not null.
+	var none runDoc
+	r = d.jsonRun(t, e, "run", &none, "backup", "-n", "--json", e.path("Documents/top.txt"))
+	require.Equal(t, 0, r.Code, r)
+	for i := range none.Destinations {
+		assert.Empty(t, none.onlyInDst(t, i))
+	}
+
+	// Other commands do not look: null.
+	var work runDoc
+	r = d.jsonRun(t, e, "run", &work, "work", "-n", "--json", "--from", e.path("disk1/Documents"), e.path("Documents/letters"))
+	require.Equal(t, 0, r.Code, r)
+	require.Len(t, work.Destinations, 1)
+	require.NotNil(t, work.Destinations[0].Plan)
+	assert.Nil(t, work.Destinations[0].Plan.OnlyInDst)
+	assert.False(t, work.Destinations[0].Plan.OnlyInDstUnknown)
+}
+
+func TestJSONOfPrune(t *testing.T) {
+	d := readDocs(t)
+	e := renamedInWork(t, true)
+	before := tree(t, e.Home)
+
+	// Without an answer: the error on stderr, nothing on stdout, nothing deleted.
+	r := e.run(t, "prune", "--json", e.path("Documents/letters"))
+	assert.Equal(t, 2, r.Code, r)
+	assert.Empty(t, r.Stdout, "no partial document")
+	assert.Contains(t, r.Stderr, "micsync: error: there are files to delete and --json asks no questions\n")
+	assert.Equal(t, before, tree(t, e.Home))
+
+	// A dry run: the deletions are the plan's, nothing is deleted.
+	var plan runDoc
+	r = d.jsonRun(t, e, "run", &plan, "prune", "-n", "--json", e.path("Documents/letters"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Equal(t, "prune", plan.Command)
+	assert.True(t, plan.DryRun)
+	require.Len(t, plan.Destinations, 2)
+	want := map[string]string{"letters/old name.txt": "deleted", "letters/-2019": "deleted", "letters/-2019/a.txt": "deleted", "letters/-2019/b\xff.txt": "deleted"}
+	for i := range plan.Destinations {
+		assert.Equal(t, want, plan.entries1(t, i), "deletions only")
+		assert.Nil(t, plan.Destinations[i].Plan.OnlyInDst, "they are the plan, not only told")
+		assert.Equal(t, "planned", plan.Destinations[i].Result)
+	}
+	assert.Equal(t, before, tree(t, e.Home))
+
+	// --yes deletes them on one BACKUP, into its trash; WORKING and the other BACKUP stay.
+	var done runDoc
+	r = d.jsonRun(t, e, "run", &done, "prune", "--yes", "--json", "--to", e.path("disk1/Documents"), e.path("Documents/letters"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Equal(t, "prune", done.Command)
+	assert.False(t, done.DryRun)
+	require.Len(t, done.Destinations, 1)
+	dst := done.Destinations[0]
+	assert.Equal(t, e.path("disk1/Documents"), string(dst.Root))
+	assert.Equal(t, "ok", dst.Result)
+	assert.Equal(t, want, done.entries(t))
+	require.NotNil(t, dst.Done)
+	assert.Equal(t, 4, dst.Done.Deleted)
+	assert.Equal(t, 0, dst.Done.Files, "prune copies nothing")
+	require.NotNil(t, dst.TrashRun)
+	for _, n := range oldNames {
+		assert.False(t, exists(e.path("disk1/Documents", n)), "%q went from disk1", n)
+		assert.True(t, exists(e.path("disk2/Documents", n)), "%q stays on disk2", n)
+		assert.FileExists(t, e.path("disk1/Documents/.micsync-trash", *dst.TrashRun, n), "trash_run names the run that keeps %q", n)
+	}
+	assert.Equal(t, "dear", readFile(t, e.path("disk1/Documents/.micsync-trash", *dst.TrashRun, "letters/old name.txt")))
+	assert.Equal(t, "dear", readFile(t, e.path("disk1/Documents/letters/new name.txt")), "the new names stay")
+	assert.Equal(t, only(before, "Documents"), only(tree(t, e.Home), "Documents"), "WORKING is not touched")
+}
+
+func TestJSONOfTrashRestore(t *testing.T) {
+	d := readDocs(t)
+	e := renamedInWork(t, true)
+	r := e.run(t, "prune", "--yes", "-q", "--to", e.path("disk1/Documents"), e.path("Documents/letters"))
+	require.Equal(t, 0, r.Code, r)
+	runs, err := filepath.Glob(e.path("disk1/Documents/.micsync-trash/*"))
+	require.NoError(t, err)
+	require.Len(t, runs, 1)
+	stamp := filepath.Base(runs[0])
+	// A file that changed since is in the way of one of them.
+	e.mkfile(t, "disk1/Documents/letters/old name.txt", "written since")
+	before := tree(t, e.Home)
+
+	var plan struct {
+		runDoc
+		Stamp  string `json:"stamp"`
+		Source struct {
+			Dir jsonout.Name `json:"dir"`
+		} `json:"source"`
+	}
+	r = d.jsonRun(t, e, "run", &plan, "trash", "restore", "-n", "--json", stamp)
+	require.Equal(t, 0, r.Code, r)
+	assert.Equal(t, "trash restore", plan.Command)
+	assert.Equal(t, stamp, plan.Stamp)
+	assert.Equal(t, runs[0], string(plan.Source.Dir), "the trash run's directory")
+	assert.Equal(t, map[string]string{"letters": "attributes", "letters/old name.txt": "modified", "letters/-2019": "new_dir",
+		"letters/-2019/a.txt": "new_file", "letters/-2019/b\xff.txt": "new_file"}, plan.entries(t))
+	assert.Equal(t, e.path("disk1/Documents"), string(plan.Destinations[0].Root))
+	assert.Equal(t, "planned", plan.Destinations[0].Result)
+	assert.Equal(t, before, tree(t, e.Home), "a dry run changes nothing")
+
+	// Overwriting needs an answer: none on stdout then, and nothing restored.
+	r = e.run(t, "trash", "restore", "--json", stamp)
+	assert.Equal(t, 2, r.Code, r)
+	assert.Empty(t, r.Stdout, "no partial document")
+	assert.Contains(t, r.Stderr, "micsync: error: there are modified files to overwrite and --json asks no questions\n")
+	assert.Equal(t, before, tree(t, e.Home))
+
+	// --no restores what overwrites nothing.
+	var some runDoc
+	r = d.jsonRun(t, e, "run", &some, "trash", "restore", "--no", "--json", stamp)
+	require.Equal(t, 0, r.Code, r)
+	require.Len(t, some.Destinations, 1)
+	require.NotNil(t, some.Destinations[0].Done)
+	assert.Equal(t, 2, some.Destinations[0].Done.Files)
+	assert.Equal(t, "written since", readFile(t, e.path("disk1/Documents/letters/old name.txt")))
+	assert.Equal(t, "b", readFile(t, e.path("disk1/Documents/letters/-2019/b\xff.txt")))
+	assert.Nil(t, some.Destinations[0].TrashRun, "it overwrote nothing")
+
+	// -m overwrites it, and keeps what it overwrote in a trash run of its own.
+	var all runDoc
+	r = d.jsonRun(t, e, "run", &all, "trash", "restore", "-m", "--json", stamp, "letters/old name.txt")
+	require.Equal(t, 0, r.Code, r)
+	dst := all.Destinations[0]
+	assert.Equal(t, "ok", dst.Result)
+	assert.Equal(t, map[string]string{"letters/old name.txt": "modified"}, all.entries(t))
+	assert.Equal(t, "dear", readFile(t, e.path("disk1/Documents/letters/old name.txt")))
+	require.NotNil(t, dst.TrashRun)
+	assert.NotEqual(t, stamp, *dst.TrashRun)
+	assert.Equal(t, "written since", readFile(t, e.path("disk1/Documents/.micsync-trash", *dst.TrashRun, "letters/old name.txt")))
+	assert.Equal(t, "dear", readFile(t, e.path("disk1/Documents/.micsync-trash", stamp, "letters/old name.txt")), "the trash run is kept")
+
+	r = e.run(t, "trash", "restore", "--json", "20000101T000000Z")
+	assert.Equal(t, 2, r.Code, r)
+	assert.Empty(t, r.Stdout)
+	assert.Contains(t, r.Stderr, "micsync: error: no trash run 20000101T000000Z in a reachable location\n")
+}
+
+func TestJSONOfTrashRestoreInSeveralLocationsNeedsLocation(t *testing.T) {
+	d := readDocs(t)
+	e := renamedInWork(t, true)
+	r := e.run(t, "prune", "--yes", "-q", e.path("Documents/letters"))
+	require.Equal(t, 0, r.Code, r)
+	runs, err := filepath.Glob(e.path("disk2/Documents/.micsync-trash/*"))
+	require.NoError(t, err)
+	require.Len(t, runs, 1)
+	stamp := filepath.Base(runs[0])
+	require.DirExists(t, e.path("disk1/Documents/.micsync-trash", stamp), "one run, in the trash of both")
+	before := tree(t, e.Home)
+
+	r = e.run(t, "trash", "restore", "--json", stamp)
+	assert.Equal(t, 2, r.Code, r)
+	assert.Empty(t, r.Stdout)
+	assert.Contains(t, r.Stderr, "micsync: error: several locations have this trash run and --json asks no questions\n")
+	assert.Contains(t, r.Stderr, "--location ROOT")
+	assert.Equal(t, before, tree(t, e.Home))
+
+	var doc runDoc
+	r = d.jsonRun(t, e, "run", &doc, "trash", "restore", "--json", "--location", e.path("disk2/Documents"), stamp)
+	require.Equal(t, 0, r.Code, r)
+	require.Len(t, doc.Destinations, 1)
+	assert.Equal(t, e.path("disk2/Documents"), string(doc.Destinations[0].Root))
+	for _, n := range oldNames {
+		assert.True(t, exists(e.path("disk2/Documents", n)), "%q is back on disk2", n)
+		assert.False(t, exists(e.path("disk1/Documents", n)), "%q: disk1 was not named", n)
+	}
+}
+
+// TestJSONOfABackupThatCouldNotLookForWhatOnlyTheBackupHolds: rsync looks for nothing to
+// delete once it cannot read an entry of the source, and the document says so.
+func TestJSONOfABackupThatCouldNotLookForWhatOnlyTheBackupHolds(t *testing.T) {
+	d := readDocs(t)
+	e := renamedInWork(t, false)
+	require.NoError(t, os.RemoveAll(e.path("disk2")))
+	e.mkfile(t, "Documents/letters/locked/in.txt", "a directory that cannot be listed")
+	asNobody(t, e)
+	require.NoError(t, os.Chmod(e.path("Documents/letters/locked"), 0))
+
+	var plan runDoc
+	r := d.jsonRun(t, e, "run", &plan, "backup", "-n", "--json", e.path("Documents/letters"))
+	assert.Equal(t, 0, r.Code, "a dry run: %s", r)
+	var unread struct {
+		Destinations []struct {
+			Plan struct {
+				Unreadable []struct {
+					Name jsonout.Name `json:"name"`
+				} `json:"unreadable"`
+			} `json:"plan"`
+		} `json:"destinations"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.Stdout), &unread))
+	require.Len(t, unread.Destinations, 1)
+	require.Len(t, unread.Destinations[0].Plan.Unreadable, 1)
+	assert.Equal(t, "letters/locked", string(unread.Destinations[0].Plan.Unreadable[0].Name))
+	require.Len(t, plan.Destinations, 1)
+	p := plan.Destinations[0].Plan
+	require.NotNil(t, p)
+	assert.True(t, p.OnlyInDstUnknown)
+	assert.Nil(t, p.OnlyInDst, "not an empty list: nothing was looked for")
+	assert.Equal(t, "new_file", plan.entries(t)["letters/new name.txt"], "the rest is planned")
 }

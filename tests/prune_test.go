@@ -225,3 +225,20 @@ func TestPruneOfAWholeWorkingLeavesMicsyncsOwnFiles(t *testing.T) {
 	assert.Contains(t, r.Stdout, "up to date")
 	assert.Equal(t, "only on disk1, at the top", trashed(t, e, "disk1/Documents", "stray.txt"))
 }
+
+func TestListFileListsWhatOnlyTheBackupHolds(t *testing.T) {
+	e := renamedInWork(t, false)
+	list := e.path("plan.txt")
+	r := e.run(t, "--backup", "-n", "--list-file", list, "--to", e.path("disk1/Documents"), e.path("Documents/letters"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "every change of the plans is listed in "+list)
+	assert.Contains(t, r.Stdout, "--full lists them)", "the terminal still gets the count only")
+	written := readFile(t, list)
+	assert.Contains(t, written, "+ letters/new name.txt\n", "the plan's entries")
+	assert.Contains(t, written, "# 4 entries are only in BACKUP "+e.path("disk1/Documents")+" (not deleted; micsync prune "+e.path("Documents/letters")+" moves them to its trash):\n"+
+		"  letters/-2019/\n  letters/-2019/a.txt\n  \"letters/-2019/b\\xff.txt\"\n  letters/old name.txt\n")
+	assert.NotContains(t, written, "- letters/old name.txt", "not a deletion")
+	for _, n := range oldNames {
+		assert.True(t, exists(e.path("disk1/Documents", n)), n)
+	}
+}

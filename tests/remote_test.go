@@ -310,9 +310,22 @@ func TestRemoteLocations(t *testing.T) {
 		assert.Contains(t, r.Stdout, "trash run "+stamp+" of BACKUP "+at(srv, nas))
 		assert.Contains(t, r.Stdout, "        16 B  taxes/it's.txt\n", "the files of a run on another host")
 
-		r = e.run(t, "trash", "restore", "--yes", stamp, "taxes/it's.txt")
+		var doc struct {
+			runDoc
+			Source struct {
+				Dir string `json:"dir"`
+			} `json:"source"`
+			Destinations []struct {
+				SourceDir string `json:"source_dir"`
+			} `json:"destinations"`
+		}
+		r = readDocs(t).jsonRun(t, e, "run", &doc, "trash", "restore", "--yes", "--json", stamp, "taxes/it's.txt")
 		require.Equal(t, 0, r.Code, r)
 		assert.Equal(t, "the good version", readFile(t, filepath.Join(nas, "taxes/it's.txt")))
+		trashRun := at(srv, filepath.Join(nas, ".micsync-trash", stamp))
+		assert.Equal(t, trashRun, doc.Source.Dir, "the trash run on the host, not the copy of it here")
+		require.Len(t, doc.Destinations, 1)
+		assert.Equal(t, trashRun, doc.Destinations[0].SourceDir)
 
 		runs, err = filepath.Glob(filepath.Join(nas, ".micsync-trash", "*", "taxes", "it's.txt"))
 		require.NoError(t, err)

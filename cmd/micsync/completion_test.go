@@ -51,10 +51,10 @@ func TestGrammar(t *testing.T) {
 	assert.NotContains(t, g.Options("prune"), "-d", "prune always deletes, after asking")
 	assert.NotContains(t, g.Options("prune"), "--no-trash", "what prune deletes always goes to the trash")
 	assert.Contains(t, g.Options(""), "--backup", "the original form")
-	for _, c := range []string{"backup", "work", "transfer", "tree", "check", "trash list"} {
+	for _, c := range []string{"backup", "work", "transfer", "tree", "prune", "check", "trash list", "trash restore"} {
 		assert.Contains(t, g.Options(c), "--json", "micsync %s writes JSON", c)
 	}
-	assert.NotContains(t, g.Options("trash restore"), "--json", "restore writes no document")
+	assert.NotContains(t, g.Options("trash empty"), "--json", "emptying the trash writes no document")
 
 	kinds := map[string]string{}
 	for _, c := range g.Commands {

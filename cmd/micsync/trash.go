@@ -30,11 +30,13 @@ type trashRestoreCmd struct {
 	No        bool     `xor:"answer" help:"Answer no to every yes/no question."`
 	Verbose   bool     `short:"v" help:"Print each rsync command and ask before running it."`
 	Full      bool     `help:"List every change of the plan."`
+	JSONOut   jsonFlag `embed:""`
 }
 
 func (c *trashRestoreCmd) Run(a *app) error {
-	return run.Restore(a.env(false), run.RestoreRequest{Stamp: c.Timestamp, Paths: c.Paths, Location: c.Location,
-		Options: run.Options{DryRun: c.DryRun, Yes: c.Yes, No: c.No, Verbose: c.Verbose, Full: c.Full, Overwrite: c.Modified}})
+	json := c.JSONOut.JSON
+	return run.Restore(a.envFor(json, json), run.RestoreRequest{Stamp: c.Timestamp, Paths: c.Paths, Location: c.Location,
+		Options: run.Options{DryRun: c.DryRun, Yes: c.Yes, No: c.No, Verbose: c.Verbose, Full: c.Full, Overwrite: c.Modified, Quiet: json}})
 }
 
 type trashEmptyCmd struct {

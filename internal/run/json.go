@@ -32,6 +32,7 @@ type runDoc struct {
 	jsonout.Header
 	DryRun        bool             `json:"dry_run"`
 	Configuration string           `json:"configuration"`
+	Stamp         string           `json:"stamp,omitempty"` // trash restore: the trash run
 	Source        placeDoc         `json:"source"`
 	Unreachable   []unreachable    `json:"unreachable"`
 	Destinations  []destinationDoc `json:"destinations"`
@@ -77,6 +78,23 @@ type planDoc struct {
 	Warnings   []string            `json:"warnings"`
 	// DeletionsSkipped: rsync plans no deletion once it could not read all of the source.
 	DeletionsSkipped bool `json:"deletions_skipped"`
+	// OnlyInDst is what only the destination holds below the synced paths, for a plan that
+	// tells it and never deletes it (a backup's); nil for the others, and when it could not be
+	// found (OnlyInDstUnknown).
+	OnlyInDst        *onlyInDstDoc `json:"only_in_destination"`
+	OnlyInDstUnknown bool          `json:"only_in_destination_unknown"`
+}
+
+// onlyInDstDoc lists what only a destination holds. The entries' sizes are not looked up:
+// nothing is done to them.
+type onlyInDstDoc struct {
+	Count   int           `json:"count"`
+	Entries []onlyDstItem `json:"entries"`
+}
+
+type onlyDstItem struct {
+	Name jsonout.Name `json:"name"`
+	Dir  bool         `json:"dir"`
 }
 
 type totalDoc struct {
@@ -217,6 +235,16 @@ func planDocument(d *dest) *planDoc {
 	}
 	for _, n := range d.newer {
 		pd.Newer = append(pd.Newer, jsonout.Name(n.Name))
+	}
+	pd.OnlyInDstUnknown = p.OnlyInDstUnknown
+	if p.Job.OnlyInDst && !p.Job.Delete && !p.OnlyInDstUnknown {
+		only := &onlyInDstDoc{Count: len(p.OnlyInDst), Entries: []onlyDstItem{}}
+		items := slices.Clone(p.OnlyInDst)
+		slices.SortStableFunc(items, func(a, b rsyncplan.Item) int { return ui.ComparePaths(a.Name, b.Name) })
+		for _, it := range items {
+			only.Entries = append(only.Entries, onlyDstItem{Name: jsonout.Name(it.Name), Dir: it.Dir})
+		}
+		pd.OnlyInDst = only
 	}
 	return pd
 }

@@ -147,14 +147,15 @@ func Run(e *Env, req Request) error {
 		dests[i] = &dest{loc: l, job: job, keep: !act.Tree && !o.NoTrash, trashRel: t.Rel, deletesOnly: act.DeletesOnly}
 	}
 	e.Out.Printf("%s from %s %s\n", act.Name, src.Role, ui.Show(dests[0].job.SrcDir))
-	return e.carryOut(act, src, dests, o, aboutTarget(t))
+	return e.carryOut(act, src, dests, o, aboutTarget(t), func() any { return e.runDocument(act, t.Config.Name, src, dests, o) })
 }
 
 // carryOut takes hold of the locations, plans every destination, shows the plans and asks
-// every question, and only then executes what was approved. With --json the document follows
-// once everything that can be done was done. Every destination of a run that is not a dry run
-// gets its record (keepRecords), whatever the run's end.
-func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Options, a about) (err error) {
+// every question, and only then executes what was approved. With --json, document makes the
+// run's document once everything that can be done was done; it is not called without (a plan
+// may hold a million entries). Every destination of a run that is not a dry run gets its record
+// (keepRecords), whatever the run's end.
+func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Options, a about, document func() any) (err error) {
 	if err := e.checkRsync(); err != nil {
 		return err
 	}
@@ -223,8 +224,8 @@ func (e *Env) carryOut(act Action, src locations.Location, dests []*dest, o Opti
 		// Stopped at a question before the summary: no document, the error says why.
 		return err
 	}
-	if e.JSON() { // not built without: a plan may hold a million entries
-		if derr := e.Document(e.runDocument(act, a.config, src, dests, o)); derr != nil {
+	if e.JSON() {
+		if derr := e.Document(document()); derr != nil {
 			return derr
 		}
 	}

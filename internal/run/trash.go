@@ -241,8 +241,19 @@ func Restore(e *Env, req RestoreRequest) error {
 	l := run.Location
 	job := rsyncplan.Job{SrcDir: src, DstDir: l.Path, Names: names}
 	e.Out.Printf("restore from trash run %s of %s %s\n", run.Stamp, l.Role, ui.Show(l.Path))
-	restore := Action{Name: "restore", From: l.Role, To: l.Role, Dests: OneDest}
-	return e.carryOut(restore, l, []*dest{{loc: l, job: job, keep: true}}, req.Options, about{config: run.Config.Name, paths: names})
+	restore := Action{Name: "trash restore", From: l.Role, To: l.Role, Dests: OneDest}
+	dests := []*dest{{loc: l, job: job, keep: true}}
+	return e.carryOut(restore, l, dests, req.Options, about{config: run.Config.Name, paths: names}, func() any {
+		doc := e.runDocument(restore, run.Config.Name, l, dests, req.Options)
+		doc.Stamp = run.Stamp
+		// The trash run's directory in the location, also when its files came through a
+		// directory here.
+		doc.Source.Dir = jsonout.Name(run.Dir)
+		for i := range doc.Destinations {
+			doc.Destinations[i].SourceDir = jsonout.Name(run.Dir)
+		}
+		return doc
+	})
 }
 
 // EmptyRequest says which trash runs to delete.

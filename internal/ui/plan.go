@@ -70,27 +70,37 @@ func (o *Output) onlyInDst(group []Listed, l Lists) {
 	if len(group) > 1 {
 		where = "in each " + group[0].Role
 	}
+	line := onlyInDstLine(p, where)
+	switch {
+	case line == "":
+	case p.OnlyInDstUnknown:
+		o.Printf("  %s\n", line)
+	case !l.Full:
+		o.Printf("  %s; --full lists them)\n", line)
+	default:
+		o.Printf("  %s):\n", line)
+		for _, it := range sortedItems(p.OnlyInDst) {
+			o.Printf("    %s\n", itemName(it))
+		}
+	}
+}
+
+// onlyInDstLine says how many entries only the destination holds (where: "in BACKUP ...") and
+// what would delete them, leaving the parenthesis open for what follows; or that they were
+// not looked for; "" when there are none.
+func onlyInDstLine(p *rsyncplan.Plan, where string) string {
 	if p.OnlyInDstUnknown {
-		o.Printf("  not looked for what is only %s: rsync looks for none when it cannot read all of the source\n", where)
-		return
+		return fmt.Sprintf("not looked for what is only %s: rsync looks for none when it cannot read all of the source", where)
 	}
 	n := len(p.OnlyInDst)
 	if n == 0 {
-		return
+		return ""
 	}
 	is := "are"
 	if n == 1 {
 		is = "is"
 	}
-	line := fmt.Sprintf("  %s %s only %s (not deleted; %s moves them to its trash", Count(n, "entry", "entries"), is, where, PruneCommand(p.Job))
-	if !l.Full {
-		o.Printf("%s; --full lists them)\n", line)
-		return
-	}
-	o.Printf("%s):\n", line)
-	for _, it := range sortedItems(p.OnlyInDst) {
-		o.Printf("    %s\n", itemName(it))
-	}
+	return fmt.Sprintf("%s %s only %s (not deleted; %s moves them to its trash", Count(n, "entry", "entries"), is, where, PruneCommand(p.Job))
 }
 
 // PruneCommand is the command line of micsync prune for the paths a job syncs, quoted for a
@@ -243,6 +253,18 @@ func WriteLists(path string, plans []Listed) error {
 				if it.Class == c {
 					fmt.Fprintf(w, "%s %s\n", classMark[c], itemName(it))
 				}
+			}
+		}
+		// What only the destination holds, as the plan on screen tells it with --full; no
+		// mark, since nothing is done to it.
+		switch line := onlyInDstLine(l.Plan, "in "+l.Role+" "+Show(l.Dir)); {
+		case line == "":
+		case l.Plan.OnlyInDstUnknown:
+			fmt.Fprintf(w, "# %s\n", line)
+		default:
+			fmt.Fprintf(w, "# %s):\n", line)
+			for _, it := range sortedItems(l.Plan.OnlyInDst) {
+				fmt.Fprintf(w, "  %s\n", itemName(it))
 			}
 		}
 	}

@@ -338,6 +338,34 @@ to BACKUP /mnt/b
 	assert.Contains(t, out.String(), "  not looked for what is only in BACKUP /mnt/b: rsync looks for none when it cannot read all of the source\n")
 }
 
+func TestWriteListsListsWhatOnlyTheBackupHolds(t *testing.T) {
+	p := plan(rsyncplan.Item{Name: "-taxes/new.pdf", Class: rsyncplan.NewFile})
+	p.Job = rsyncplan.Job{SrcDir: "/home/me/Documents", DstDir: "/mnt/b", Names: []string{"-taxes"}}
+	p.OnlyInDst = []rsyncplan.Item{
+		{Name: "-taxes/old\xff\n.pdf", Class: rsyncplan.Deleted},
+		{Name: "-taxes/2019", Class: rsyncplan.Deleted, Dir: true},
+	}
+	none := plan(rsyncplan.Item{Name: "-taxes/new.pdf", Class: rsyncplan.NewFile})
+	none.Job = p.Job
+	unknown := plan()
+	unknown.Job, unknown.OnlyInDstUnknown = p.Job, true
+	path := filepath.Join(t.TempDir(), "list")
+	require.NoError(t, WriteLists(path, []Listed{{Role: "BACKUP", Dir: "/mnt/b", Plan: p}, {Role: "BACKUP", Dir: "/mnt/c", Plan: none},
+		{Role: "BACKUP", Dir: "/mnt/d", Plan: unknown}}))
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, `# to BACKUP /mnt/b
++ -taxes/new.pdf
+# 2 entries are only in BACKUP /mnt/b (not deleted; micsync prune /home/me/Documents/-taxes moves them to its trash):
+  -taxes/2019/
+  "-taxes/old\xff\n.pdf"
+# to BACKUP /mnt/c
++ -taxes/new.pdf
+# to BACKUP /mnt/d
+# not looked for what is only in BACKUP /mnt/d: rsync looks for none when it cannot read all of the source
+`, string(got), "every name, as the plan on screen lists them with --full, after the plan's; none, none told")
+}
+
 func TestPruneCommandIsQuotedForAShell(t *testing.T) {
 	assert.Equal(t, "micsync prune /home/me/Documents", PruneCommand(rsyncplan.Job{SrcDir: "/home/me/Documents"}))
 	assert.Equal(t, `micsync prune $'/h/d\xff/a b' $'/h/d\xff/it\'s'`,
