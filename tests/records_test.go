@@ -220,7 +220,7 @@ func TestRunToAnotherHostIsRecordedThere(t *testing.T) {
 	r = e.run(t, "status")
 	require.Equal(t, 0, r.Code, r)
 	assert.Empty(t, r.Stderr)
-	assert.Regexp(t, `(?m)^    `+regexp.QuoteMeta(at(srv, nas))+`  copy of just now \(.*\); nothing changed in WORKING since$`, section(r.Stdout, "taxes"))
+	assert.Regexp(t, `(?m)^    `+regexp.QuoteMeta(at(srv, nas))+`  copy of just now \(.*\); nothing changed in WORKING since$`, statusFolder(r.Stdout, "taxes"))
 	r = e.run(t, "log")
 	require.Equal(t, 0, r.Code, r)
 	assert.Contains(t, r.Stdout, "  ok       backup taxes to BACKUP "+at(srv, nas)+": 1 file copied (6 B), 1 directory created\n")

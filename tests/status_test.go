@@ -32,8 +32,8 @@ func filesBelow(t *testing.T, dir string) map[string]string {
 	return out
 }
 
-// section returns the lines of a status's output from the line of folder to the next empty line.
-func section(out, folder string) string {
+// statusFolder returns the lines of a status's output from the line of folder to the next empty line.
+func statusFolder(out, folder string) string {
 	i := strings.Index(out, "\n  "+folder+"\n")
 	if i < 0 {
 		return ""
@@ -62,10 +62,10 @@ func TestStatusFromLocalRecordsOnly(t *testing.T) {
 	assert.Contains(t, r.Stdout, "configuration \"documents\"\n")
 	assert.Regexp(t, `(?m)^  WORKING  `+e.path("Documents")+` +reachable; last run just now$`, r.Stdout)
 	assert.Regexp(t, `(?m)^  BACKUP   `+d1+` +not reachable: does not exist \(disc not mounted\?\); last seen just now \(\d{4}-\d\d-\d\d \d\d:\d\d\)$`, r.Stdout)
-	assert.Regexp(t, `(?m)^    `+d1+`  copy of just now \(\d{4}-\d\d-\d\d \d\d:\d\d\)$`, section(r.Stdout, "taxes"))
-	assert.Regexp(t, `(?m)^    `+d2+`  copy of just now \(.*\)$`, section(r.Stdout, "taxes"))
-	assert.Regexp(t, `(?m)^    `+d1+`  copy of just now \(.*\)$`, section(r.Stdout, "photos"))
-	assert.Regexp(t, `(?m)^    `+d2+`  no complete copy recorded$`, section(r.Stdout, "photos"))
+	assert.Regexp(t, `(?m)^    `+d1+`  copy of just now \(\d{4}-\d\d-\d\d \d\d:\d\d\)$`, statusFolder(r.Stdout, "taxes"))
+	assert.Regexp(t, `(?m)^    `+d2+`  copy of just now \(.*\)$`, statusFolder(r.Stdout, "taxes"))
+	assert.Regexp(t, `(?m)^    `+d1+`  copy of just now \(.*\)$`, statusFolder(r.Stdout, "photos"))
+	assert.Regexp(t, `(?m)^    `+d2+`  no complete copy recorded$`, statusFolder(r.Stdout, "photos"))
 	assert.Contains(t, r.Stdout, "\n  on one disc only: photos\n")
 	assert.NotContains(t, r.Stdout, "on no disc")
 	assert.Equal(t, before, filesBelow(t, e.Home), "status writes nothing")
@@ -86,8 +86,8 @@ func TestStatusFromADiscsRecordOnly(t *testing.T) {
 	d1, d2 := e.path("disk1/Documents"), e.path("disk2/Documents")
 	assert.Regexp(t, `(?m)^  BACKUP   `+d1+` +reachable; last run just now$`, r.Stdout)
 	assert.Regexp(t, `(?m)^  BACKUP   `+d2+` +not reachable: .*; no run recorded$`, r.Stdout)
-	assert.Regexp(t, `(?m)^    `+d1+`  copy of just now \(.*\); 1 entry new or modified in WORKING since$`, section(r.Stdout, "taxes"))
-	assert.Regexp(t, `(?m)^    `+d2+`  no complete copy recorded$`, section(r.Stdout, "taxes"))
+	assert.Regexp(t, `(?m)^    `+d1+`  copy of just now \(.*\); 1 entry new or modified in WORKING since$`, statusFolder(r.Stdout, "taxes"))
+	assert.Regexp(t, `(?m)^    `+d2+`  no complete copy recorded$`, statusFolder(r.Stdout, "taxes"))
 	assert.Contains(t, r.Stdout, "\n  on one disc only: taxes\n")
 	assert.NoDirExists(t, e.path(".local/state"), "status writes nothing")
 }
@@ -105,10 +105,10 @@ func TestStatusMergesLocalAndDiscRecords(t *testing.T) {
 	r := e.run(t, "status")
 	require.Equal(t, 0, r.Code, r)
 	d1, d2 := e.path("disk1/Documents"), e.path("disk2/Documents")
-	assert.Regexp(t, `(?m)^    `+d1+`  copy of just now \(.*\); nothing changed in WORKING since$`, section(r.Stdout, "taxes"))
-	assert.Regexp(t, `(?m)^    `+d2+`  copy of just now \(.*\); nothing changed in WORKING since$`, section(r.Stdout, "taxes"))
-	assert.Regexp(t, `(?m)^    `+d1+`  copy of just now \(.*\); nothing changed in WORKING since$`, section(r.Stdout, "photos"))
-	assert.Regexp(t, `(?m)^    `+d2+`  no complete copy recorded$`, section(r.Stdout, "photos"))
+	assert.Regexp(t, `(?m)^    `+d1+`  copy of just now \(.*\); nothing changed in WORKING since$`, statusFolder(r.Stdout, "taxes"))
+	assert.Regexp(t, `(?m)^    `+d2+`  copy of just now \(.*\); nothing changed in WORKING since$`, statusFolder(r.Stdout, "taxes"))
+	assert.Regexp(t, `(?m)^    `+d1+`  copy of just now \(.*\); nothing changed in WORKING since$`, statusFolder(r.Stdout, "photos"))
+	assert.Regexp(t, `(?m)^    `+d2+`  no complete copy recorded$`, statusFolder(r.Stdout, "photos"))
 	assert.Equal(t, 1, strings.Count(r.Stdout, "\n  photos\n"), "photos once, though two files tell of it")
 
 	r = e.run(t, "log")
@@ -127,7 +127,7 @@ func TestStatusShowsAFailedRun(t *testing.T) {
 	r := e.run(t, "status")
 	require.Equal(t, 0, r.Code, r)
 	assert.Regexp(t, `(?m)^    `+e.path("disk1/Documents")+`  copy of just now \(.*\); the last run, just now, failed: there are modified files to overwrite and there is no terminal to ask on; 1 entry new or modified in WORKING since$`,
-		section(r.Stdout, "notes.txt"))
+		statusFolder(r.Stdout, "notes.txt"))
 	assert.Contains(t, r.Stdout, "\n  on one disc only: notes.txt\n", "disk2 never got it")
 }
 
@@ -154,7 +154,7 @@ func TestStatusOfADiscMountedElsewhere(t *testing.T) {
 	e.writeConfig(t, `{"configs": [{"name": "docs", "work": ["~/Documents"], "backup": ["~/media/Documents"]}]}`)
 	r = e.run(t, "status")
 	require.Equal(t, 0, r.Code, r)
-	assert.Regexp(t, `(?m)^    `+e.path("media/Documents")+`  copy of just now \(.*\); nothing changed in WORKING since$`, section(r.Stdout, "taxes"))
+	assert.Regexp(t, `(?m)^    `+e.path("media/Documents")+`  copy of just now \(.*\); nothing changed in WORKING since$`, statusFolder(r.Stdout, "taxes"))
 	r = e.run(t, "log", e.path("Documents/taxes"))
 	require.Equal(t, 0, r.Code, r)
 	assert.Contains(t, r.Stdout, "ok       backup taxes to BACKUP "+e.path("media/Documents")+": 1 file copied")
