@@ -19,13 +19,14 @@ func linkGroups(j Job, present []string) [][]string {
 	}
 	type inode struct{ dev, ino uint64 }
 	byInode := map[inode][]string{}
+	patterns := j.excludePatterns()
 	visit := func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil // an unreadable entry: the plan says so
 		}
 		rel, _ := filepath.Rel(j.SrcDir, p)
 		rel = filepath.ToSlash(rel)
-		if rel != "." && excluded(rel, d.IsDir(), j.Exclude) {
+		if rel != "." && excluded(rel, d.IsDir(), patterns) {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -101,6 +102,12 @@ func (p *Plan) withLinks(copies []string) []string {
 	planned := make(map[string]bool, len(p.Items))
 	for _, it := range p.Items {
 		planned[it.Name] = true
+	}
+	// A name that the plan does not hold may be one that a per-directory ignore file leaves
+	// out, which the runs cannot tell (they read no such file): with those files, only planned
+	// names are linked, and an unchanged name of a file stays a copy of its own.
+	if p.Job.mergesPerDirectory() {
+		return copies
 	}
 	// What a side cannot hold stays out, whatever it is linked to.
 	out := map[string]bool{}

@@ -1,6 +1,7 @@
 package rsyncplan
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -31,6 +32,9 @@ type part struct {
 	warnings []string
 	c        classifier
 	st       stats
+	// kept holds the directories that the dry run lists as deleted but cannot delete, since
+	// they hold entries that the rules leave out.
+	kept []string
 }
 
 // dryRuns runs the dry runs of a plan at once and returns what each found, in their order. A
@@ -83,7 +87,9 @@ func dryRun(ctx context.Context, r *Runner, j Job, run planRun) (part, []Unreada
 				parseErr = err
 			}
 		case !ok:
-			if !q.st.add(line) && len(line) > 0 {
+			if name, found := bytes.CutPrefix(line, []byte(notEmpty)); found {
+				q.kept = append(q.kept, run.prefix+decodeName(name))
+			} else if !q.st.add(line) && len(line) > 0 {
 				q.warnings = append(q.warnings, string(line))
 			}
 		default:
@@ -122,6 +128,7 @@ func merge(parts []part) part {
 		}
 		all.items = append(all.items, q.items...)
 		all.warnings = append(all.warnings, q.warnings...)
+		all.kept = append(all.kept, q.kept...)
 		if i > 0 {
 			all.st.merge(q.st)
 		}
@@ -181,7 +188,13 @@ func dryRunArgs(j Job, src map[string]Entry, present, missing []string) []planRu
 
 // below returns the dry runs that plan a job in parts below its one directory dir: dir's own
 // directories are the groups, when the destination has dir already. Otherwise it returns one.
+//
+// A job with filter rules is planned by one dry run: the parts' source would be dir, where the
+// rules' anchored patterns and the ignore files of the directories above mean other things.
 func below(j Job, dir string, one []planRun) []planRun {
+	if len(j.Filter) > 0 {
+		return one
+	}
 	if fi, err := os.Lstat(filepath.Join(j.DstDir, dir)); err != nil || !fi.IsDir() || !literalName(dir) {
 		return one
 	}
