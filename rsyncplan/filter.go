@@ -1,6 +1,9 @@
 package rsyncplan
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,4 +80,32 @@ func (j Job) excludePatterns() []string {
 		}
 	}
 	return out
+}
+
+// CheckRule asks rsync whether it takes rule as a filter rule, with a dry run over an empty
+// directory: nil when it does, else an error that says what rsync said. A rule that rsync
+// takes with a message (an over-long pattern, which it discards) is refused too.
+func (r *Runner) CheckRule(ctx context.Context, rule string) error {
+	dir, err := os.MkdirTemp("", "micsync-rule-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	c := *r
+	c.Stderr, c.Trace, c.Guard, c.Shell = nil, nil, nil, nil
+	res, err := c.Run(ctx, []string{"-n", "-r", "--filter=" + rule, "--", withSlash(dir), filepath.Join(dir, "to")}, func([]byte) {})
+	if err != nil {
+		return err
+	}
+	said := strings.TrimSpace(res.Stderr)
+	if res.Code == 0 && said == "" {
+		return nil
+	}
+	if i := strings.IndexByte(said, '\n'); i >= 0 {
+		said = said[:i] // rsync's own "rsync error: ..." line follows
+	}
+	if said == "" {
+		said = fmt.Sprintf("exit status %d", res.Code)
+	}
+	return errors.New(said)
 }

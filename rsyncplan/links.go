@@ -2,10 +2,8 @@ package rsyncplan
 
 import (
 	"io/fs"
-	"path"
 	"path/filepath"
 	"slices"
-	"strings"
 	"syscall"
 )
 
@@ -65,22 +63,10 @@ func linkGroups(j Job, present []string) [][]string {
 	return groups
 }
 
-// excluded reports whether one of rsync's patterns, as Job.Exclude holds them, excludes the entry
-// rel: a pattern that starts with "/" names a path from the root, another one a name anywhere;
-// one that ends with "/" excludes only directories.
+// excluded reports whether one of rsync's exclude patterns matches the entry rel (Matches).
 func excluded(rel string, dir bool, patterns []string) bool {
 	for _, x := range patterns {
-		if strings.HasSuffix(x, "/") {
-			if !dir {
-				continue
-			}
-			x = strings.TrimSuffix(x, "/")
-		}
-		subject := path.Base(rel)
-		if anchored, ok := strings.CutPrefix(x, "/"); ok {
-			x, subject = anchored, rel
-		}
-		if ok, _ := path.Match(x, subject); ok {
+		if Matches(x, rel, dir) {
 			return true
 		}
 	}
