@@ -55,6 +55,7 @@ type commonFlags struct {
 	Quiet         bool     `short:"q" help:"Print nothing but errors and questions (for scripts)."`
 	ListFile      string   `name:"list-file" placeholder:"FILE" help:"Write every change of the plans to FILE before asking (for long plans)."`
 	Wait          bool     `help:"Wait for another micsync run that uses one of the locations, instead of stopping."`
+	Exclude       []string `placeholder:"PATTERN" sep:"none" help:"Leave out what PATTERN matches (rsync's pattern: *.tmp, cache/, /top/dir), besides the configuration's exclude; repeatable."`
 }
 
 type overwriteFlag struct {
@@ -73,7 +74,7 @@ type deleteFlags struct {
 func (c commonFlags) options(ow overwriteFlag, del deleteFlags) run.Options {
 	return run.Options{HideDirs: c.HideDirs, Verbose: c.Verbose, DryRun: c.DryRun, Yes: c.Yes, No: c.No,
 		From: c.From, To: c.To, Configuration: c.Configuration, Full: c.Full, Jobs: c.Jobs, Quiet: c.Quiet,
-		ListFile: c.ListFile, Wait: c.Wait, Overwrite: ow.Modified, NoTrash: ow.NoTrash, Delete: del.Delete,
+		ListFile: c.ListFile, Wait: c.Wait, Exclude: c.Exclude, Overwrite: ow.Modified, NoTrash: ow.NoTrash, Delete: del.Delete,
 		DeleteNoAsk: del.DeleteNoAsk, MaxDelete: del.MaxDelete, AllowEmptySource: del.AllowEmptySource}
 }
 

@@ -26,6 +26,10 @@ func TestHelpCommand(t *testing.T) {
 	_, out, _ := runMain(t, "help", "work")
 	assert.Contains(t, out, "Usage: micsync work <path> ...")
 	assert.Contains(t, out, "--delete-without-asking")
+	for _, action := range []string{"backup", "work", "transfer", "tree"} {
+		_, out, _ := runMain(t, "help", action)
+		assert.Contains(t, out, "--exclude=PATTERN", action)
+	}
 
 	for _, args := range [][]string{{"help", "foo"}, {"help", "backup", "x.txt"}, {"help", "trash", "nothing"}} {
 		code, out, stderr := runMain(t, args...)

@@ -135,6 +135,15 @@ func (e *Env) reparent(act Action, src locations.Location, d *dest) error {
 	j.Names = names
 	j.SrcDir = filepath.Join(src.Path, filepath.FromSlash(base))
 	j.DstDir = filepath.Join(d.loc.Path, filepath.FromSlash(base))
+	if d.rules != nil {
+		rel := strings.TrimPrefix(base, ".")
+		if j.Filter, err = d.rules(rel); err != nil {
+			return err
+		}
+		if rel == "" {
+			j.Exclude = rootExcludes
+		}
+	}
 	if j.Trash != "" {
 		j.Trash = trash.Dir(d.loc.Path, d.stamp, base)
 	}

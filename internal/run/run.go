@@ -37,13 +37,14 @@ type Options struct {
 	Quiet         bool     // -q
 	ListFile      string   // write every change of the plans there before asking
 
-	Overwrite        bool   // -m
-	NoTrash          bool   // --no-trash
-	Delete           bool   // -d
-	DeleteNoAsk      bool   // -D
-	MaxDelete        string // --max-delete: "", "all" or a number
-	AllowEmptySource bool   // --allow-empty-source
-	Wait             bool   // --wait: wait for another run that holds a location
+	Overwrite        bool     // -m
+	NoTrash          bool     // --no-trash
+	Delete           bool     // -d
+	DeleteNoAsk      bool     // -D
+	MaxDelete        string   // --max-delete: "", "all" or a number
+	AllowEmptySource bool     // --allow-empty-source
+	Wait             bool     // --wait: wait for another run that holds a location
+	Exclude          []string // --exclude: patterns to leave out in this run, besides the configuration's
 }
 
 func (o Options) deleting() bool { return o.Delete || o.DeleteNoAsk }
@@ -72,11 +73,17 @@ type dest struct {
 	// skipped says why the user's answer left this destination as it was; "" when its
 	// approved plan is carried out.
 	skipped string
+	// rules returns the filter rules of a job whose source directory is rel in its location
+	// (see newFilters): anchored patterns are written from there.
+	rules func(rel string) ([]string, error)
 }
 
 func (d *dest) outcome() ui.Outcome {
 	return ui.Outcome{Dir: d.job.DstDir, Plan: d.plan, Approval: d.approval, Done: d.done, Err: d.err, Ran: d.ran, Flushed: d.flushed, Skipped: d.skipped}
 }
+
+// rootExcludes are micsync's own files in a location's root, which are never copied or deleted.
+var rootExcludes = []string{"/" + trash.Name + "/", "/" + locations.MarkerName, "/" + disc.Name + "/"}
 
 // Run is the one flow of every action: resolve the paths, choose the locations, plan every
 // destination, show the plans and ask, then execute what was approved.
@@ -117,6 +124,13 @@ func Run(e *Env, req Request) error {
 	if err := e.foundInSource(t, src, locs[0]); err != nil {
 		return err
 	}
+	f, err := newFilters(t.Config, o.Exclude, src, t.Rel)
+	if err != nil {
+		return err
+	}
+	if err := f.leftOut(t.Location, t.Rel, t.Names); err != nil {
+		return err
+	}
 
 	dests := make([]*dest, len(locs))
 	for i, l := range locs {
@@ -126,16 +140,26 @@ func Run(e *Env, req Request) error {
 			Names:  t.Names,
 			Delete: act.MayDelete && o.deleting(),
 			Tree:   act.Tree,
+			Filter: f.rules,
 			Xattrs: t.Config.Keep.Xattrs,
 			ACLs:   t.Config.Keep.ACLs,
 		}
 		if t.Rel == "" {
 			// micsync's own files in a location's root are never copied or deleted.
-			job.Exclude = []string{"/" + trash.Name + "/", "/" + locations.MarkerName, "/" + disc.Name + "/"}
+			job.Exclude = rootExcludes
 		}
-		dests[i] = &dest{loc: l, job: job, keep: !act.Tree && !o.NoTrash, trashRel: t.Rel}
+		dests[i] = &dest{loc: l, job: job, keep: !act.Tree && !o.NoTrash, trashRel: t.Rel,
+			rules: func(rel string) ([]string, error) {
+				f, err := newFilters(t.Config, o.Exclude, src, rel)
+				return f.rules, err
+			}}
 	}
 	e.Out.Printf("%s from %s %s\n", act.Name, src.Role, ui.Show(dests[0].job.SrcDir))
+	if o.Verbose {
+		for _, r := range f.rules {
+			e.Out.Printf("filter rule: %s\n", ui.Show(r))
+		}
+	}
 	return e.carryOut(act, src, dests, o)
 }
 
