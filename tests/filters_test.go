@@ -106,7 +106,7 @@ func TestOnlyKeepsTheNamedFilesAndTheDirectories(t *testing.T) {
 func TestAnchoredPatternsMeanTheLocationsRootWhenASubpathIsNamed(t *testing.T) {
 	e := filtered(t)
 	e.writeConfig(t, `{"configs": [{"name": "documents", "work": ["~/Documents"], "backup": ["~/disk1/Documents"],
-		"exclude": ["/Downloads/cache/", "/top.txt"]}]}`)
+		"exclude": ["/Downloads/cache/", "/top.txt", "sub/deeper/z"]}]}`)
 	e.mkfile(t, "Documents/Downloads/cache/big", "left out")
 	e.mkfile(t, "Documents/Downloads/sub/cache/small", "not the anchored one")
 	e.mkfile(t, "Documents/Downloads/f.pdf", "f")
@@ -114,6 +114,8 @@ func TestAnchoredPatternsMeanTheLocationsRootWhenASubpathIsNamed(t *testing.T) {
 	e.mkfile(t, "Documents/Downloads/.micsyncignore", "/sub/x\n")
 	e.mkfile(t, "Documents/Downloads/sub/x", "left out by the ignore file above the named directory")
 	e.mkfile(t, "Documents/Downloads/sub/y", "y")
+	e.mkfile(t, "Documents/Downloads/sub/deeper/z", "left out by a pattern with a slash inside")
+	e.mkfile(t, "Documents/Downloads/sub/deeper/w", "w")
 	require.NoError(t, os.MkdirAll(e.path("disk1/Documents/Downloads/sub"), 0o755))
 
 	// A file below Downloads/sub is named: the job's source is Downloads/sub, and the patterns
@@ -124,6 +126,11 @@ func TestAnchoredPatternsMeanTheLocationsRootWhenASubpathIsNamed(t *testing.T) {
 	assert.NotContains(t, r.Stdout, "filter rule: - /cache/", "the configuration's /Downloads/cache/ is not below Downloads/sub")
 	assert.FileExists(t, e.path("disk1/Documents/Downloads/sub/cache/small"))
 	assert.FileExists(t, e.path("disk1/Documents/Downloads/sub/y"))
+
+	r = e.run(t, "backup", e.path("Documents/Downloads/sub/deeper"))
+	require.Equal(t, 0, r.Code, r)
+	assert.FileExists(t, e.path("disk1/Documents/Downloads/sub/deeper/w"))
+	assert.False(t, exists(e.path("disk1/Documents/Downloads/sub/deeper/z")), "sub/deeper/z, from below sub")
 
 	r = e.run(t, "backup", e.path("Documents/Downloads"))
 	require.Equal(t, 0, r.Code, r)

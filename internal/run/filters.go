@@ -85,7 +85,7 @@ func newFilters(cfg *locations.Config, flags []string, src locations.Location, r
 		}
 	}
 	for _, p := range f.exclude {
-		if r, ok := rebase(p.text, p.base, rel); ok {
+		for _, r := range rebased(p.text, p.base, rel) {
 			f.rules = append(f.rules, "- "+r)
 		}
 	}
@@ -98,7 +98,7 @@ func newFilters(cfg *locations.Config, flags []string, src locations.Location, r
 		f.only = cfg.Only
 		f.rules = append(f.rules, "+ */")
 		for _, p := range cfg.Only {
-			if r, ok := rebase(p, "", rel); ok {
+			for _, r := range rebased(p, "", rel) {
 				f.rules = append(f.rules, "+ "+r)
 			}
 		}
@@ -128,6 +128,37 @@ func readIgnoreFile(p, dir string) ([]pattern, error) {
 		ps = append(ps, pattern{text: line, from: ui.Show(p), base: dir})
 	}
 	return ps, sc.Err()
+}
+
+// rebased returns the patterns that match below rel what the pattern p, written for the
+// directory base (rel or above it), matches there: p itself when it is not anchored, and for a
+// pattern with a "/" inside, also each anchored rest of it whose first directories match the
+// last ones of rel ("Downloads/cache/" below "Downloads" is "/cache/" too). An anchored pattern
+// is written from rel (rebase).
+func rebased(p, base, rel string) []string {
+	if strings.HasPrefix(p, "/") {
+		if r, ok := rebase(p, base, rel); ok {
+			return []string{r}
+		}
+		return nil
+	}
+	out := []string{p}
+	body := strings.TrimSuffix(p, "/")
+	if rel == base || !strings.Contains(body, "/") {
+		return out
+	}
+	comps := strings.Split(body, "/")
+	dirs := strings.Split(strings.TrimPrefix(strings.TrimPrefix(rel, base), "/"), "/")
+	for k := 1; k < len(comps) && k <= len(dirs); k++ {
+		lead := strings.Join(comps[:k], "/")
+		if strings.Contains(lead, "**") {
+			break
+		}
+		if rsyncplan.Matches("/"+lead, strings.Join(dirs[len(dirs)-k:], "/"), true) {
+			out = append(out, "/"+strings.Join(comps[k:], "/")+suffix(strings.HasSuffix(p, "/")))
+		}
+	}
+	return out
 }
 
 // rebase writes the pattern p, anchored (when it starts with "/") at the directory base, as

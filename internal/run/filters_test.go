@@ -34,6 +34,16 @@ func TestRebaseWritesAnchoredPatternsFromTheSyncedDirectory(t *testing.T) {
 	}
 }
 
+func TestRebasedKeepsWhatAPatternWithASlashMatches(t *testing.T) {
+	assert.Equal(t, []string{"Downloads/cache/", "/cache/"}, rebased("Downloads/cache/", "", "Downloads"))
+	assert.Equal(t, []string{"a/b/*.o", "/*.o"}, rebased("a/b/*.o", "", "x/a/b"))
+	assert.Equal(t, []string{"a/b/*.o", "/b/*.o"}, rebased("a/b/*.o", "", "x/a"))
+	assert.Equal(t, []string{"a/b/*.o"}, rebased("a/b/*.o", "", "x/y"))
+	assert.Equal(t, []string{"*.o"}, rebased("*.o", "", "x/y"))
+	assert.Equal(t, []string{"/c"}, rebased("/x/c", "", "x"))
+	assert.Empty(t, rebased("/y/c", "", "x"))
+}
+
 func TestFilterRulesInOrder(t *testing.T) {
 	root := t.TempDir()
 	write := func(p, s string) {
