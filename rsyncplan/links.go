@@ -17,15 +17,18 @@ func linkGroups(j Job, present []string) [][]string {
 	}
 	type inode struct{ dev, ino uint64 }
 	byInode := map[inode][]string{}
-	patterns := j.excludePatterns()
+	var patterns []pattern
+	for _, p := range j.excludePatterns() {
+		patterns = append(patterns, compilePattern(p))
+	}
 	visit := func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil // an unreadable entry: the plan says so
 		}
 		rel, _ := filepath.Rel(j.SrcDir, p)
 		rel = filepath.ToSlash(rel)
-		if rel != "." && excluded(rel, d.IsDir(), patterns) {
-			if d.IsDir() {
+		if d.IsDir() {
+			if rel != "." && excluded(rel, true, patterns) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -37,8 +40,10 @@ func linkGroups(j Job, present []string) [][]string {
 		if err != nil {
 			return nil
 		}
+		// Only the few files with several names are matched against the patterns: matching
+		// every file would cost more than the walk.
 		st, ok := fi.Sys().(*syscall.Stat_t)
-		if ok && st.Nlink > 1 {
+		if ok && st.Nlink > 1 && !excluded(rel, false, patterns) {
 			k := inode{uint64(st.Dev), uint64(st.Ino)}
 			byInode[k] = append(byInode[k], rel)
 		}
@@ -64,9 +69,13 @@ func linkGroups(j Job, present []string) [][]string {
 }
 
 // excluded reports whether one of rsync's exclude patterns matches the entry rel (Matches).
-func excluded(rel string, dir bool, patterns []string) bool {
+func excluded(rel string, dir bool, patterns []pattern) bool {
+	if len(patterns) == 0 {
+		return false
+	}
+	b := bytewise(rel)
 	for _, x := range patterns {
-		if Matches(x, rel, dir) {
+		if x.re != nil && (dir || !x.dirOnly) && x.re.MatchString(b) {
 			return true
 		}
 	}

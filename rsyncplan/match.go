@@ -13,28 +13,35 @@ import (
 // the end of rel at a "/" (the name alone when it has no "/"). "*" and "?" stop at "/", "**"
 // does not, "[...]" is a class. It is micsync's reading of rsync's rules where micsync must
 // know the answer before rsync runs (a named path that is left out); rsync alone filters.
-func Matches(p, rel string, dir bool) bool {
+func Matches(p, rel string, dir bool) bool { return compilePattern(p).matches(rel, dir) }
+
+// pattern is an rsync pattern made ready to match many entries.
+type pattern struct {
+	re      *regexp.Regexp // nil: matches nothing
+	dirOnly bool
+}
+
+func compilePattern(p string) pattern {
+	var c pattern
 	if body, ok := strings.CutSuffix(p, "/"); ok {
-		if !dir {
-			return false
-		}
-		p = body
+		c.dirOnly, p = true, body
 	}
 	anchored := strings.HasPrefix(p, "/")
 	p = strings.TrimPrefix(p, "/")
 	if p == "" {
-		return false
+		return c
 	}
 	start := "(^|/)"
 	if anchored {
 		start = "^"
 	}
 	// Names and patterns are bytes, not always UTF-8: each byte is matched as one character.
-	re, err := regexp.Compile(start + globRegexp(bytewise(p)) + "$")
-	if err != nil {
-		return false
-	}
-	return re.MatchString(bytewise(rel))
+	c.re, _ = regexp.Compile(start + globRegexp(bytewise(p)) + "$")
+	return c
+}
+
+func (c pattern) matches(rel string, dir bool) bool {
+	return c.re != nil && (dir || !c.dirOnly) && c.re.MatchString(bytewise(rel))
 }
 
 // bytewise returns s with each byte as the character of that code point (Latin-1).
