@@ -203,3 +203,46 @@ func TestSplitPlanWithFilterRulesEqualsOneDryRun(t *testing.T) {
 	assert.Contains(t, classes(one), "d0/f.txt")
 	assert.NotContains(t, classes(one), "d0/f.tmp")
 }
+
+func TestPlanBelowOneDirectoryIsSplitWhenTheRulesHoldThere(t *testing.T) {
+	root := t.TempDir()
+	src, dst := filepath.Join(root, "s"), filepath.Join(root, "d")
+	for i := range 3 {
+		write(t, filepath.Join(src, "top", fmt.Sprintf("d%d", i), "f.txt"), "f")
+		write(t, filepath.Join(src, "top", fmt.Sprintf("d%d", i), "f.tmp"), "f")
+		write(t, filepath.Join(src, "top", fmt.Sprintf("d%d", i), "f.log"), "f")
+		write(t, filepath.Join(dst, "top", fmt.Sprintf("d%d", i), "extra.tmp"), "e")
+		write(t, filepath.Join(dst, "top", fmt.Sprintf("d%d", i), "extra.txt"), "e")
+	}
+	write(t, filepath.Join(src, "top", ".micsyncignore"), "*.log\n")
+	write(t, filepath.Join(src, "top", "d1", ".micsyncignore"), "f.txt\n")
+	defer func(n int) { planParts = n }(planParts)
+	for _, tc := range []struct {
+		rules []string
+		split bool
+	}{
+		{ignoreRules, true},
+		{[]string{"dir-merge,- .micsyncignore", "+ */", "+ *.txt", "+ .micsyncignore", "- *"}, true},
+		{[]string{"- /top/d0/", "dir-merge,- .micsyncignore"}, false}, // anchored at s, not at s/top
+		{[]string{"- d0/f.txt", "dir-merge,- .micsyncignore"}, false},
+	} {
+		job := Job{SrcDir: src, DstDir: dst, Delete: true, Filter: tc.rules}
+		planParts = 1
+		var runs atomic.Int32
+		r := &Runner{Trace: func(string) { runs.Add(1) }}
+		one, err := Make(context.Background(), r, job)
+		require.NoError(t, err)
+		planParts = 3
+		runs.Store(0)
+		split, err := Make(context.Background(), r, job)
+		require.NoError(t, err)
+		assert.Equal(t, tc.split, runs.Load() > 1, "%v", tc.rules)
+		assert.Equal(t, classes(one), classes(split), "%v", tc.rules)
+		assert.NotContains(t, classes(one), "top/d0/f.log", "%v", tc.rules)
+		assert.NotContains(t, classes(one), "top/d1/f.txt", "%v", tc.rules)
+	}
+
+	// An ignore file in the source directory itself is not read by dry runs below it.
+	write(t, filepath.Join(src, ".micsyncignore"), "extra*\n")
+	assert.False(t, Job{SrcDir: src, Filter: ignoreRules}.rulesHoldBelow())
+}

@@ -189,10 +189,10 @@ func dryRunArgs(j Job, src map[string]Entry, present, missing []string) []planRu
 // below returns the dry runs that plan a job in parts below its one directory dir: dir's own
 // directories are the groups, when the destination has dir already. Otherwise it returns one.
 //
-// A job with filter rules is planned by one dry run: the parts' source would be dir, where the
-// rules' anchored patterns and the ignore files of the directories above mean other things.
+// The parts' source is dir: a job whose rules would mean other things there is planned by one
+// dry run (see rulesHoldBelow).
 func below(j Job, dir string, one []planRun) []planRun {
-	if len(j.Filter) > 0 {
+	if !j.rulesHoldBelow() {
 		return one
 	}
 	if fi, err := os.Lstat(filepath.Join(j.DstDir, dir)); err != nil || !fi.IsDir() || !literalName(dir) {
@@ -326,4 +326,27 @@ func (s *stats) merge(o stats) {
 	s.createdLinks += o.createdLinks
 	s.sent += o.sent
 	s.sentBytes += o.sentBytes
+}
+
+// rulesHoldBelow reports whether the job's Filter rules mean the same for dry runs whose source
+// is one of SrcDir's directories: no pattern names a path (an anchored one, or one with a "/"
+// inside, matches from the transfer's root), and SrcDir holds none of the ignore files that its
+// dir-merge rules read (such runs would not read them).
+func (j Job) rulesHoldBelow() bool {
+	for _, f := range j.Filter {
+		if _, name, ok := dirMerge(f); ok {
+			if IsRemote(j.SrcDir) {
+				return false
+			}
+			if _, err := os.Lstat(filepath.Join(j.SrcDir, name)); err == nil {
+				return false
+			}
+			continue
+		}
+		_, p, ok := strings.Cut(f, " ")
+		if !ok || !strings.HasPrefix(f, "- ") && !strings.HasPrefix(f, "+ ") || strings.Contains(strings.TrimSuffix(p, "/"), "/") {
+			return false
+		}
+	}
+	return true
 }
