@@ -147,6 +147,10 @@ type Plan struct {
 	Items    []Item
 	Totals   [numClasses]Total
 	Warnings []string // stdout lines of rsync that are not items
+	// Held lists the directories that the source lacks but that hold entries the filter rules
+	// leave out: they are kept as they are, with what they hold. Deferred lists those whose
+	// ignore file the plan copies: nothing below them is deleted by this plan (deferDeletions).
+	Held, Deferred []string
 	// DstEntries is how many entries the destination holds below the synced path (files,
 	// directories, links), from rsync's own count; -1 when rsync did not say.
 	DstEntries int
@@ -586,8 +590,7 @@ func scanLines(sc *bufio.Scanner, fn func([]byte)) error {
 const notEmpty = "cannot delete non-empty directory: "
 
 // dropKept takes the directories that rsync keeps for what they hold out of the deletions: they
-// stay, and are neither deleted nor counted. One that the source lacks is kept whole, with a
-// warning: a run can delete entries only in a directory that the source holds (rsync ends with
+// stay, and are neither deleted nor counted. One that the source lacks is kept whole (Held): a run can delete entries only in a directory that the source holds (rsync ends with
 // exit status 24 otherwise, the parent having "vanished").
 func (p *Plan) dropKept(ctx context.Context, r *Runner, kept []string) error {
 	if len(kept) == 0 {
@@ -615,7 +618,7 @@ func (p *Plan) dropKept(ctx context.Context, r *Runner, kept []string) error {
 	p.Items = items
 	for _, k := range kept {
 		if whole[k] && !under(k, whole) {
-			p.Warnings = append(p.Warnings, fmt.Sprintf("%s is not in the source but holds entries that the rules leave out: it is kept as it is", k))
+			p.Held = append(p.Held, k)
 		}
 	}
 	return nil
@@ -658,7 +661,5 @@ func (p *Plan) deferDeletions() {
 		items = append(items, it)
 	}
 	p.Items = items
-	for _, d := range slices.Sorted(maps.Keys(deferred)) {
-		p.Warnings = append(p.Warnings, fmt.Sprintf("nothing below %s is deleted in this run: its ignore file is new or changed, and the next run deletes what it does not leave out", d))
-	}
+	p.Deferred = slices.Sorted(maps.Keys(deferred))
 }

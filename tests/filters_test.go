@@ -172,7 +172,8 @@ func TestExcludedEntriesOnTheDestinationSurviveDeletion(t *testing.T) {
 	for _, s := range []string{"work.tmp", "local", "x.tmp", "y.txt", "- old/"} {
 		assert.NotContains(t, r.Stdout, s, "neither deleted nor counted")
 	}
-	assert.Contains(t, r.Stdout, "old is not in the source but holds entries that the rules leave out: it is kept as it is")
+	assert.Contains(t, r.Stdout, "  old is not in the source but holds entries that the rules leave out: it is kept as it is\n")
+	assert.NotContains(t, r.Stdout, "rsync: ", "no message of rsync's is left")
 
 	r = e.run(t, "--work", "-D", e.path("Documents"))
 	require.Equal(t, 0, r.Code, r)
@@ -243,4 +244,29 @@ func TestCheckReportsABadPattern(t *testing.T) {
 	r = e.run(t, "backup", e.path("Documents"))
 	assert.Equal(t, 2, r.Code, "every run refuses it")
 	assert.Contains(t, r.Stderr, `"only" holds an empty pattern`)
+}
+
+func TestANewIgnoreFileHoldsDeletionsBelowItForOneRun(t *testing.T) {
+	e := filtered(t)
+	e.mkfile(t, "disk1/Documents/proj/a.txt", "a")
+	e.mkfile(t, "disk1/Documents/proj/.micsyncignore", "*.bak\n")
+	e.mkfile(t, "Documents/proj/a.txt", "a")
+	setMtime(t, e.path("Documents/proj/a.txt"), past)
+	setMtime(t, e.path("disk1/Documents/proj/a.txt"), past)
+	e.mkfile(t, "Documents/proj/x.bak", "left out by the new ignore file")
+	e.mkfile(t, "Documents/proj/stale.txt", "not in the BACKUP")
+
+	r := e.run(t, "--work", "-D", e.path("Documents"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "  nothing below proj is deleted in this run: its ignore file is new or changed; the next run deletes what the file does not leave out\n")
+	assert.FileExists(t, e.path("Documents/proj/.micsyncignore"))
+	assert.FileExists(t, e.path("Documents/proj/x.bak"))
+	assert.FileExists(t, e.path("Documents/proj/stale.txt"))
+
+	r = e.run(t, "--work", "-D", e.path("Documents"))
+	require.Equal(t, 0, r.Code, r)
+	assert.Contains(t, r.Stdout, "- proj/stale.txt")
+	assert.NotContains(t, r.Stdout, "x.bak")
+	assert.False(t, exists(e.path("Documents/proj/stale.txt")))
+	assert.FileExists(t, e.path("Documents/proj/x.bak"), "the ignore file in place leaves it out")
 }
