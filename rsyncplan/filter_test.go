@@ -129,7 +129,12 @@ func TestANewTreeIsCopiedWithoutWhatItsIgnoreFilesLeaveOut(t *testing.T) {
 	for _, it := range p.Items {
 		assert.False(t, strings.HasPrefix(filepath.Base(it.Name), "f1"), it.Name)
 	}
-	execute(t, p, Approval{})
+	steps, err := p.Steps(Approval{}, t.TempDir())
+	require.NoError(t, err)
+	assert.True(t, slices.ContainsFunc(steps, func(s Step) bool { return s.Name == "newdirs" }),
+		"new trees get their recursive run; the check before it finds what the rules leave out")
+	done := execute(t, p, Approval{})
+	assert.Equal(t, 300-111+1+300+1, done.Files, "new1 without its 111 f1* files, new2 without x.o, both with their ignore file")
 	assert.FileExists(t, filepath.Join(dst, "new1", "sub0", "f0"))
 	assert.NoFileExists(t, filepath.Join(dst, "new1", "sub3", "f10"))
 	assert.NoFileExists(t, filepath.Join(dst, "new2", "sub", "x.o"))
