@@ -59,17 +59,6 @@ func dirMerge(rule string) (mods, name string, ok bool) {
 	return mods, name, true
 }
 
-// mergesPerDirectory reports whether the job's rules read files in the tree: runs over a
-// --files-from list do not read them, so that they may copy only what the plan listed.
-func (j Job) mergesPerDirectory() bool {
-	for _, f := range j.Filter {
-		if _, _, ok := dirMerge(f); ok {
-			return true
-		}
-	}
-	return false
-}
-
 // excludePatterns returns the patterns of the job's plain exclude rules: Exclude and the "- P"
 // rules of Filter.
 func (j Job) excludePatterns() []string {

@@ -2,6 +2,8 @@ package rsyncplan
 
 import (
 	"io/fs"
+	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"syscall"
@@ -98,12 +100,6 @@ func (p *Plan) withLinks(copies []string) []string {
 	for _, it := range p.Items {
 		planned[it.Name] = true
 	}
-	// A name that the plan does not hold may be one that a per-directory ignore file leaves
-	// out, which the runs cannot tell (they read no such file): with those files, only planned
-	// names are linked, and an unchanged name of a file stays a copy of its own.
-	if p.Job.mergesPerDirectory() {
-		return copies
-	}
 	// What a side cannot hold stays out, whatever it is linked to.
 	out := map[string]bool{}
 	for _, r := range slices.Concat(p.Refused, p.Kept) {
@@ -114,7 +110,7 @@ func (p *Plan) withLinks(copies []string) []string {
 			continue
 		}
 		for _, n := range g {
-			if !listed[n] && !planned[n] && !out[n] && !under(n, out) {
+			if !listed[n] && !planned[n] && !out[n] && !under(n, out) && !p.mayBeIgnored(n) {
 				copies = append(copies, n)
 				listed[n] = true
 			}
@@ -156,4 +152,31 @@ func anyOf(names []string, set map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// mayBeIgnored reports whether an ignore file (a dir-merge rule's file) may leave out the name
+// n, which the plan does not hold: one is in SrcDir or a directory between it and n. The runs
+// read no such file, so that such a name is not added to them; an unchanged name of a linked
+// file there stays a copy of its own. The rules of Filter that are no dir-merge rules guard
+// the runs themselves.
+func (p *Plan) mayBeIgnored(n string) bool {
+	var names []string
+	for _, f := range p.Job.Filter {
+		if _, name, ok := dirMerge(f); ok {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return false
+	}
+	for d := path.Dir(n); ; d = path.Dir(d) {
+		for _, name := range names {
+			if _, err := os.Lstat(filepath.Join(p.Job.SrcDir, filepath.FromSlash(d), name)); err == nil {
+				return true
+			}
+		}
+		if d == "." || d == "/" {
+			return false
+		}
+	}
 }
