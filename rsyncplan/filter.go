@@ -21,6 +21,10 @@ func (j Job) filterArgs() []string {
 	for _, x := range j.Exclude {
 		args = append(args, "--exclude="+x)
 	}
+	if j.Tree && len(j.Filter) > 0 {
+		// A tree has no files, whatever an include rule of Filter lets through ("only").
+		args = append(args, "--filter=-! */")
+	}
 	for _, f := range j.Filter {
 		args = append(args, "--filter="+f)
 		if j.Names == nil || IsRemote(j.SrcDir) {

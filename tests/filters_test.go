@@ -270,3 +270,16 @@ func TestANewIgnoreFileHoldsDeletionsBelowItForOneRun(t *testing.T) {
 	assert.False(t, exists(e.path("Documents/proj/stale.txt")))
 	assert.FileExists(t, e.path("Documents/proj/x.bak"), "the ignore file in place leaves it out")
 }
+
+func TestATreeHasNoFilesWhateverOnlyKeeps(t *testing.T) {
+	e := filtered(t)
+	e.writeConfig(t, `{"configs": [{"name": "photos", "work": ["~/Documents"], "backup": ["~/disk1/Documents"], "only": ["*.jpg"], "exclude": ["raw/"]}]}`)
+	e.mkfile(t, "disk1/Documents/2024/a.jpg", "a")
+	e.mkfile(t, "disk1/Documents/2024/raw/a.cr2", "a")
+
+	r := e.run(t, "tree", e.path("Documents"))
+	require.Equal(t, 0, r.Code, r)
+	assert.DirExists(t, e.path("Documents/2024"))
+	assert.False(t, exists(e.path("Documents/2024/a.jpg")))
+	assert.False(t, exists(e.path("Documents/2024/raw")))
+}
