@@ -250,3 +250,20 @@ func TestPlanBelowOneDirectoryIsSplitWhenTheRulesHoldThere(t *testing.T) {
 	write(t, filepath.Join(src, ".micsyncignore"), "extra*\n")
 	assert.False(t, Job{SrcDir: src, Filter: ignoreRules}.rulesHoldBelow())
 }
+
+func TestAnExcludedEntryThatAppearsInADirectoryToDeleteKeepsIt(t *testing.T) {
+	root := t.TempDir()
+	src, dst := filepath.Join(root, "s"), filepath.Join(root, "d")
+	write(t, filepath.Join(src, "keep.txt"), "k")
+	write(t, filepath.Join(dst, "old", "a.txt"), "a")
+	job := Job{SrcDir: src, DstDir: dst, Delete: true, Filter: ignoreRules}
+	p, err := Make(context.Background(), &Runner{}, job)
+	require.NoError(t, err)
+	require.Equal(t, Deleted, classes(p)["old"])
+
+	write(t, filepath.Join(dst, "old", "late.tmp"), "left out, written after planning")
+	done := execute(t, p, Approval{Delete: true})
+	assert.Equal(t, []string{"old"}, done.Kept)
+	assert.FileExists(t, filepath.Join(dst, "old", "late.tmp"))
+	assert.Empty(t, done.Warnings)
+}
