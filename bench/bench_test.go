@@ -33,7 +33,7 @@ func TestSmoke(t *testing.T) {
 		assert.Positive(t, res.OwnKiB, res.ID)
 		assert.Positive(t, res.rsyncPeak(), res.ID)
 	}
-	require.Len(t, r.Ratios, 17)
+	require.Len(t, r.Ratios, 19)
 	for _, q := range r.Ratios {
 		assert.True(t, q.Value > 0 && !math.IsInf(q.Value, 0), "ratio %s is %v", q.Name, q.Value)
 		assert.Contains(t, table, q.Name)

@@ -131,6 +131,8 @@ func newReport(b *bench, o options, results []*result, version []float64) *repor
 		{Name: "e first backup", Of: "backup-first", To: "rsync-first", Target: 1.20},
 		{Name: "a/b work -D --no-trash", Of: "work-notrash", To: "rsync"},
 		{Name: "d/b old three passes", Of: "old3", To: "rsync"},
+		{Name: "filters / backup", Of: "backup-filters", To: "backup", Target: 1.10},
+		{Name: "filters / rsync", Of: "backup-filters", To: "rsync"},
 		{Name: "2 BACKUPs parallel/seq", Of: "backup2", To: "backup2-seq"},
 		{Name: "2 BACKUPs / 1 BACKUP", Of: "backup2", To: "backup"},
 		// The flushes: micsync against plain rsync that flushes too, and the two ways to flush.

@@ -74,6 +74,11 @@ func (b *bench) scenarios() []scenario {
 		{id: "backup2-seq", what: "micsync backup to 2 BACKUPs one after the other (--jobs 1)", micsync: true,
 			prepare: b.restore(b.old, b.dst, b.dst2), runs: [][]string{backup(append(two, "--jobs", "1")...)},
 			verify: b.verify(b.cur, b.dst, true, b.dst2), dsts: []string{b.dst, b.dst2}},
+		// With 20 patterns and an ignore file in every tenth directory, all matching nothing:
+		// the same plan as backup's, and what the rules cost.
+		{id: "backup-filters", what: "micsync backup with 20 --exclude and a .micsyncignore in every tenth directory", micsync: true,
+			prepare: b.withIgnoreFiles(b.restore(b.old, b.dst)), runs: [][]string{backup(append(one, excludeArgs()...)...)},
+			verify: b.withoutIgnoreFiles(b.verify(b.cur, b.dst, true)), dsts: []string{b.dst}},
 		{id: "backup-nochange", what: "(c) micsync backup, nothing changed", micsync: true,
 			prepare: b.restore(b.cur, b.dst), runs: [][]string{backup(one...)},
 			verify: b.verify(b.cur, b.dst, false), dsts: []string{b.dst}},
@@ -239,4 +244,13 @@ func (b *bench) verify(src, dst string, extra bool, more ...string) func() error
 		}
 		return nil
 	}
+}
+
+// excludeArgs are benchExcludes as micsync's --exclude options.
+func excludeArgs() []string {
+	var args []string
+	for _, p := range benchExcludes {
+		args = append(args, "--exclude="+p)
+	}
+	return args
 }

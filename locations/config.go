@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -40,6 +41,10 @@ type configJSON struct {
 	Backup []string `json:"backup"`
 	SSH    *SSH     `json:"ssh"`
 	Keep   []string `json:"keep"`
+	// Exclude and Only are rsync patterns: what to leave out, and what alone to keep.
+	Exclude   []string `json:"exclude"`
+	Only      []string `json:"only"`
+	GitIgnore bool     `json:"gitignore"`
 }
 
 // Load reads and validates the config file at path.
@@ -190,6 +195,10 @@ func typeProblem(field string) string {
 		return `"ssh": "options" must be a list of strings`
 	case "keep":
 		return `"keep" must be a list of strings: ["xattrs", "acls"]`
+	case "exclude", "only":
+		return fmt.Sprintf(`%q must be a list of patterns: ["*.tmp", "node_modules/"]`, key)
+	case "gitignore":
+		return `"gitignore" must be true or false`
 	}
 	return fmt.Sprintf("%q has the wrong type", key)
 }
@@ -245,7 +254,14 @@ func newConfig(rc configJSON, dir string, res resolved) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Config{Name: rc.Name, Work: work, Backup: backup, SSH: s, Keep: keep}
+	if err := checkPatterns("exclude", rc.Exclude); err != nil {
+		return nil, err
+	}
+	if err := checkPatterns("only", rc.Only); err != nil {
+		return nil, err
+	}
+	c := &Config{Name: rc.Name, Work: work, Backup: backup, SSH: s, Keep: keep,
+		Exclude: rc.Exclude, Only: rc.Only, GitIgnore: rc.GitIgnore}
 	if err := checkOverlap(c.All()); err != nil {
 		return nil, err
 	}
@@ -465,4 +481,19 @@ func overlap(a, b Location, of string) error {
 func within(p, dir string) bool {
 	sep := string(filepath.Separator)
 	return p == dir || strings.HasPrefix(p, strings.TrimSuffix(dir, sep)+sep)
+}
+
+// checkPatterns refuses the patterns of key ("exclude", "only") that cannot be an rsync filter
+// rule's pattern: an empty one, which rsync refuses, and one with a line break or a NUL, which
+// would end the rule. What else rsync refuses, micsync check asks rsync (CheckPattern).
+func checkPatterns(key string, patterns []string) error {
+	for _, p := range patterns {
+		switch {
+		case strings.TrimSpace(p) == "":
+			return fmt.Errorf("%q holds an empty pattern", key)
+		case strings.ContainsAny(p, "\n\r\x00"):
+			return fmt.Errorf("%q holds the pattern %s, which has a line break or NUL in it", key, strconv.Quote(p))
+		}
+	}
+	return nil
 }

@@ -173,7 +173,7 @@ func TestLoadErrors(t *testing.T) {
 		{name: "key in another case", json: `{"configs": [{"Name": "a", "work": ["/w"], "backup": ["/b"]}]}`,
 			config: `configuration "a"`, problem: `unknown key "Name" at line 1, column 15: did you mean "name"?`},
 		{name: "unknown key far from any", json: `{"configs": [{"name": "a", "comment": "x", "work": ["/w"], "backup": ["/b"]}]}`,
-			config: `configuration "a"`, problem: `unknown key "comment" at line 1, column 28: the keys of a configuration are "name", "work", "backup", "ssh" and "keep"`},
+			config: `configuration "a"`, problem: `unknown key "comment" at line 1, column 28: the keys of a configuration are "name", "work", "backup", "ssh", "keep", "exclude", "only" and "gitignore"`},
 		{name: "misspelt ssh key", json: `{"configs": [{"name": "a", "work": ["/w"], "backup": ["/b"], "ssh": {"prot": 22}}]}`,
 			config: `configuration "a"`, problem: `unknown key "prot" at line 1, column 70: did you mean "port"?`},
 		{name: "unknown ssh key", json: `{"configs": [{"name": "a", "work": ["/w"], "backup": ["/b"], "ssh": {"user": "me"}}]}`,

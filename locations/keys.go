@@ -20,7 +20,7 @@ type schema struct {
 
 var (
 	sshSchema    = &schema{what: `"ssh"`, keys: []string{"port", "identity", "options", "timeout"}}
-	configSchema = &schema{what: "a configuration", keys: []string{"name", "work", "backup", "ssh", "keep"},
+	configSchema = &schema{what: "a configuration", keys: []string{"name", "work", "backup", "ssh", "keep", "exclude", "only", "gitignore"},
 		sub: map[string]*schema{"ssh": sshSchema}}
 	topSchema = &schema{what: "the top level", keys: []string{"configs"},
 		sub: map[string]*schema{"configs": configSchema}}

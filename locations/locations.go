@@ -50,6 +50,12 @@ type Config struct {
 	// Keep says which attributes beyond rsync -a every copy keeps ("keep"): refused where a
 	// destination cannot keep them.
 	Keep Keep
+	// Exclude holds the rsync patterns of what no run copies, deletes or counts ("exclude");
+	// Only, when set, the patterns of the only files that runs copy ("only"), directories
+	// being kept for what they hold. GitIgnore asks for .gitignore files to be read as
+	// .micsyncignore files are ("gitignore").
+	Exclude, Only []string
+	GitIgnore     bool
 }
 
 // Keep is what a configuration's "keep" asks for.

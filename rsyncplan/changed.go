@@ -105,6 +105,7 @@ func (p *Plan) changedRemote(ctx context.Context, r *Runner, names []string) ([]
 	}
 	args := []string{"-n", "-a", "--files-from=" + list, "--from0", "--no-implied-dirs", "--ignore-missing-args", outFormat}
 	args = append(args, p.Job.timeArgs()...)
+	args = append(args, p.Job.filterArgs()...)
 	args = append(args, "--", withSlash(p.Job.SrcDir), withSlash(p.Job.DstDir))
 	var changed []string
 	var parseErr error

@@ -1,6 +1,7 @@
 package rsyncplan
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -285,6 +286,14 @@ func (p *Plan) runStep(ctx context.Context, r *Runner, s Step, done *Done) error
 		}
 		it, ok, perr := parseLine(line)
 		if !ok && perr == nil && st.add(line) {
+			return
+		}
+		if name, found := bytes.CutPrefix(line, []byte(notEmpty)); found && !ok {
+			// A directory to delete that now holds an entry the rules leave out: rsync
+			// keeps both, as it should.
+			if k := decodeName(name); !slices.Contains(done.Kept, k) {
+				done.Kept = append(done.Kept, k)
+			}
 			return
 		}
 		if !ok || perr != nil {

@@ -2,10 +2,10 @@ package rsyncplan
 
 import (
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
-	"strings"
 	"syscall"
 )
 
@@ -19,14 +19,18 @@ func linkGroups(j Job, present []string) [][]string {
 	}
 	type inode struct{ dev, ino uint64 }
 	byInode := map[inode][]string{}
+	var patterns []pattern
+	for _, p := range j.excludePatterns() {
+		patterns = append(patterns, compilePattern(p))
+	}
 	visit := func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil // an unreadable entry: the plan says so
 		}
 		rel, _ := filepath.Rel(j.SrcDir, p)
 		rel = filepath.ToSlash(rel)
-		if rel != "." && excluded(rel, d.IsDir(), j.Exclude) {
-			if d.IsDir() {
+		if d.IsDir() {
+			if rel != "." && excluded(rel, true, patterns) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -38,8 +42,10 @@ func linkGroups(j Job, present []string) [][]string {
 		if err != nil {
 			return nil
 		}
+		// Only the few files with several names are matched against the patterns: matching
+		// every file would cost more than the walk.
 		st, ok := fi.Sys().(*syscall.Stat_t)
-		if ok && st.Nlink > 1 {
+		if ok && st.Nlink > 1 && !excluded(rel, false, patterns) {
 			k := inode{uint64(st.Dev), uint64(st.Ino)}
 			byInode[k] = append(byInode[k], rel)
 		}
@@ -64,22 +70,14 @@ func linkGroups(j Job, present []string) [][]string {
 	return groups
 }
 
-// excluded reports whether one of rsync's patterns, as Job.Exclude holds them, excludes the entry
-// rel: a pattern that starts with "/" names a path from the root, another one a name anywhere;
-// one that ends with "/" excludes only directories.
-func excluded(rel string, dir bool, patterns []string) bool {
+// excluded reports whether one of rsync's exclude patterns matches the entry rel (Matches).
+func excluded(rel string, dir bool, patterns []pattern) bool {
+	if len(patterns) == 0 {
+		return false
+	}
+	b := bytewise(rel)
 	for _, x := range patterns {
-		if strings.HasSuffix(x, "/") {
-			if !dir {
-				continue
-			}
-			x = strings.TrimSuffix(x, "/")
-		}
-		subject := path.Base(rel)
-		if anchored, ok := strings.CutPrefix(x, "/"); ok {
-			x, subject = anchored, rel
-		}
-		if ok, _ := path.Match(x, subject); ok {
+		if x.re != nil && (dir || !x.dirOnly) && x.re.MatchString(b) {
 			return true
 		}
 	}
@@ -112,7 +110,7 @@ func (p *Plan) withLinks(copies []string) []string {
 			continue
 		}
 		for _, n := range g {
-			if !listed[n] && !planned[n] && !out[n] && !under(n, out) {
+			if !listed[n] && !planned[n] && !out[n] && !under(n, out) && !p.mayBeIgnored(n) {
 				copies = append(copies, n)
 				listed[n] = true
 			}
@@ -154,4 +152,31 @@ func anyOf(names []string, set map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// mayBeIgnored reports whether an ignore file (a dir-merge rule's file) may leave out the name
+// n, which the plan does not hold: one is in SrcDir or a directory between it and n. The runs
+// read no such file, so that such a name is not added to them; an unchanged name of a linked
+// file there stays a copy of its own. The rules of Filter that are no dir-merge rules guard
+// the runs themselves.
+func (p *Plan) mayBeIgnored(n string) bool {
+	var names []string
+	for _, f := range p.Job.Filter {
+		if _, name, ok := dirMerge(f); ok {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return false
+	}
+	for d := path.Dir(n); ; d = path.Dir(d) {
+		for _, name := range names {
+			if _, err := os.Lstat(filepath.Join(p.Job.SrcDir, filepath.FromSlash(d), name)); err == nil {
+				return true
+			}
+		}
+		if d == "." || d == "/" {
+			return false
+		}
+	}
 }

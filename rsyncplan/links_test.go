@@ -82,12 +82,20 @@ func TestWithoutHardLinksTheNamesAreCopies(t *testing.T) {
 }
 
 func TestANewNameOfAFileThatIsThereIsLinkedToIt(t *testing.T) {
+	for _, rules := range [][]string{nil, {"- *.tmp", "dir-merge,- .micsyncignore"}} {
+		t.Run(fmt.Sprint(rules), func(t *testing.T) { newNameIsLinked(t, rules) })
+	}
+}
+
+// newNameIsLinked is TestANewNameOfAFileThatIsThereIsLinkedToIt with the rules: without ignore
+// files in the tree they change nothing.
+func newNameIsLinked(t *testing.T, rules []string) {
 	root := t.TempDir()
 	src, dst := filepath.Join(root, "src"), filepath.Join(root, "dst")
 	require.NoError(t, os.MkdirAll(dst, 0o755))
 	write(t, filepath.Join(src, "a", "x"), "content")
 	write(t, filepath.Join(src, "other"), "o")
-	job := Job{SrcDir: src, DstDir: dst, HardLinks: true}
+	job := Job{SrcDir: src, DstDir: dst, HardLinks: true, Filter: rules}
 	p, err := Make(context.Background(), &Runner{}, job)
 	require.NoError(t, err)
 	execute(t, p, Approval{})

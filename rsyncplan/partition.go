@@ -89,6 +89,9 @@ func topName(name string) string {
 // splitNewTrees takes the top-most new directories, and everything below them, out of the copy
 // list when they hold many entries. Directory skeletons (tree jobs) stay in the list.
 func (p *Plan) splitNewTrees(copies []string) (rest []string, trees map[string][]string) {
+	// A --files-from run reads no per-directory ignore file, even when it recurses (rsync
+	// 3.5.0): a new tree that holds entries the rules leave out differs from what the plan
+	// lists for it, so the check before the run (newTreesChanged) has it copied entry by entry.
 	if p.Job.Tree || p.Totals[NewDir].Count == 0 {
 		return copies, nil
 	}

@@ -1,20 +1,21 @@
 package rsyncplan
 
 import (
-	"time"
-
 	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
-	"micsync/internal/disc"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
+
+	"micsync/internal/disc"
 )
 
 // Job is one transfer from a source directory to a destination directory.
@@ -34,6 +35,10 @@ type Job struct {
 	// Exclude holds rsync patterns that no run of the job sees: what is excluded is never
 	// copied, listed or deleted.
 	Exclude []string
+	// Filter holds rsync filter rules ("- *.tmp", "dir-merge,- .micsyncignore", "+ */") that
+	// every run of the job is given after Exclude, in this order (--filter=RULE): the user's
+	// patterns, where Exclude holds micsync's own.
+	Filter []string
 	// Trash, when set, is an absolute directory where every file that execution overwrites or
 	// deletes is kept first (rsync's --backup-dir), in its place relative to DstDir.
 	Trash string
@@ -166,6 +171,10 @@ type Plan struct {
 	Items    []Item
 	Totals   [numClasses]Total
 	Warnings []string // stdout lines of rsync that are not items
+	// Held lists the directories that the source lacks but that hold entries the filter rules
+	// leave out: they are kept as they are, with what they hold. Deferred lists those whose
+	// ignore file the plan copies: nothing below them is deleted by this plan (deferDeletions).
+	Held, Deferred []string
 	// DstEntries is how many entries the destination holds below the synced path (files,
 	// directories, links), from rsync's own count; -1 when rsync did not say.
 	DstEntries int
@@ -330,9 +339,7 @@ func PlanArgs(j Job, present, missing []string) []string {
 		// and listing 30,000 entries that only the destination held took 0.12 s more.
 		args = append(args, "--delete")
 	}
-	for _, x := range j.Exclude {
-		args = append(args, "--exclude="+x)
-	}
+	args = append(args, j.filterArgs()...)
 	if j.Tree {
 		args = append(args, treeFilter...)
 	}
@@ -421,6 +428,10 @@ func Make(ctx context.Context, r *Runner, j Job) (*Plan, error) {
 		return nil, err
 	}
 	p.dropUnreadable()
+	if err := p.dropKept(ctx, r, all.kept); err != nil {
+		return nil, err
+	}
+	p.deferDeletions()
 	switch {
 	case len(unread) > 0 && j.Delete:
 		p.dropDeletions()
@@ -705,4 +716,84 @@ func scanLines(sc *bufio.Scanner, fn func([]byte)) error {
 		fn(sc.Bytes())
 	}
 	return sc.Err()
+}
+
+// notEmpty starts the line of a dry run with --delete for a directory that it lists as deleted
+// but that holds entries the rules leave out: rsync never deletes those, so it keeps the
+// directory too (and says so in the run that deletes, with exit status 0).
+const notEmpty = "cannot delete non-empty directory: "
+
+// dropKept takes the directories that rsync keeps for what they hold out of the deletions: they
+// stay, and are neither deleted nor counted. One that the source lacks is kept whole (Held): a run can delete entries only in a directory that the source holds (rsync ends with
+// exit status 24 otherwise, the parent having "vanished").
+func (p *Plan) dropKept(ctx context.Context, r *Runner, kept []string) error {
+	if len(kept) == 0 {
+		return nil
+	}
+	there, err := r.Stat(ctx, p.Job.SrcDir, kept)
+	if err != nil {
+		return fmt.Errorf("look up the source: %w", err)
+	}
+	keep := make(map[string]bool, len(kept))
+	whole := map[string]bool{}
+	for _, k := range kept {
+		keep[k] = true
+		if _, ok := there[k]; !ok {
+			whole[k] = true
+		}
+	}
+	items := p.Items[:0]
+	for _, it := range p.Items {
+		if it.Class == Deleted && (keep[it.Name] || under(it.Name, whole)) {
+			continue
+		}
+		items = append(items, it)
+	}
+	p.Items = items
+	for _, k := range kept {
+		if whole[k] && !under(k, whole) {
+			p.Held = append(p.Held, k)
+		}
+	}
+	return nil
+}
+
+// deferDeletions leaves out the deletions below a directory whose ignore file the plan copies
+// (new or changed): rsync decides what the destination keeps by the ignore files the
+// destination holds, and a dry run copies none. What the new rules leave out is then kept,
+// and the next plan, with the ignore file in place, deletes the rest.
+func (p *Plan) deferDeletions() {
+	names := map[string]bool{}
+	for _, f := range p.Job.Filter {
+		if _, name, ok := dirMerge(f); ok {
+			names[name] = true
+		}
+	}
+	if len(names) == 0 || !p.Job.Delete {
+		return
+	}
+	changed := map[string]bool{}
+	for _, it := range p.Items {
+		if (it.Class == NewFile || it.Class == Modified || it.Class == Replaced) && names[path.Base(it.Name)] {
+			changed[path.Dir(it.Name)] = true
+		}
+	}
+	if len(changed) == 0 {
+		return
+	}
+	deferred := map[string]bool{}
+	items := p.Items[:0]
+	for _, it := range p.Items {
+		if it.Class == Deleted && (changed["."] || under(it.Name, changed)) {
+			d := path.Dir(it.Name)
+			for d != "." && !changed[d] {
+				d = path.Dir(d)
+			}
+			deferred[d] = true
+			continue
+		}
+		items = append(items, it)
+	}
+	p.Items = items
+	p.Deferred = slices.Sorted(maps.Keys(deferred))
 }

@@ -1,6 +1,7 @@
 package rsyncplan
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -31,6 +32,9 @@ type part struct {
 	warnings []string
 	c        classifier
 	st       stats
+	// kept holds the directories that the dry run lists as deleted but cannot delete, since
+	// they hold entries that the rules leave out.
+	kept []string
 }
 
 // dryRuns runs the dry runs of a plan at once and returns what each found, in their order. A
@@ -83,7 +87,9 @@ func dryRun(ctx context.Context, r *Runner, j Job, run planRun) (part, []Unreada
 				parseErr = err
 			}
 		case !ok:
-			if !q.st.add(line) && len(line) > 0 {
+			if name, found := bytes.CutPrefix(line, []byte(notEmpty)); found {
+				q.kept = append(q.kept, run.prefix+decodeName(name))
+			} else if !q.st.add(line) && len(line) > 0 {
 				q.warnings = append(q.warnings, string(line))
 			}
 		case j.Checked != nil && it.code[1] == 'f' && (unchanged(it.code) || it.code[0] == '>'):
@@ -135,6 +141,7 @@ func merge(parts []part) part {
 		}
 		all.items = append(all.items, q.items...)
 		all.warnings = append(all.warnings, q.warnings...)
+		all.kept = append(all.kept, q.kept...)
 		if i > 0 {
 			all.st.merge(q.st)
 		}
@@ -194,7 +201,13 @@ func dryRunArgs(j Job, src map[string]Entry, present, missing []string) []planRu
 
 // below returns the dry runs that plan a job in parts below its one directory dir: dir's own
 // directories are the groups, when the destination has dir already. Otherwise it returns one.
+//
+// The parts' source is dir: a job whose rules would mean other things there is planned by one
+// dry run (see rulesHoldBelow).
 func below(j Job, dir string, one []planRun) []planRun {
+	if !j.rulesHoldBelow() {
+		return one
+	}
 	if fi, err := os.Lstat(filepath.Join(j.DstDir, dir)); err != nil || !fi.IsDir() || !literalName(dir) {
 		return one
 	}
@@ -326,4 +339,27 @@ func (s *stats) merge(o stats) {
 	s.createdLinks += o.createdLinks
 	s.sent += o.sent
 	s.sentBytes += o.sentBytes
+}
+
+// rulesHoldBelow reports whether the job's Filter rules mean the same for dry runs whose source
+// is one of SrcDir's directories: no pattern names a path (an anchored one, or one with a "/"
+// inside, matches from the transfer's root), and SrcDir holds none of the ignore files that its
+// dir-merge rules read (such runs would not read them).
+func (j Job) rulesHoldBelow() bool {
+	for _, f := range j.Filter {
+		if _, name, ok := dirMerge(f); ok {
+			if IsRemote(j.SrcDir) {
+				return false
+			}
+			if _, err := os.Lstat(filepath.Join(j.SrcDir, name)); err == nil {
+				return false
+			}
+			continue
+		}
+		_, p, ok := strings.Cut(f, " ")
+		if !ok || !strings.HasPrefix(f, "- ") && !strings.HasPrefix(f, "+ ") || strings.Contains(strings.TrimSuffix(p, "/"), "/") {
+			return false
+		}
+	}
+	return true
 }

@@ -196,7 +196,8 @@ func (p *Plan) Steps(a Approval, dir string) ([]Step, error) {
 	}
 	if p.Job.Names == nil && (hasRoot || len(steps) > 0) {
 		// --files-from never sets the transfer root's attributes, and adding or deleting
-		// entries in it changes its time; this run sets the root's attributes only.
+		// entries in it changes its time; this run sets the root's attributes only. It takes
+		// no filter rules: --exclude=* comes first and leaves them nothing to match.
 		steps = append(steps, Step{Name: "root", mayMatch: !hasRoot,
 			Args: append(append([]string{"-a", "--exclude=*"}, p.Job.timeArgs()...), "--", withSlash(p.Job.SrcDir), p.Job.dstArg())})
 	}
@@ -231,6 +232,9 @@ func (p *Plan) stepArgs(list string, newTrees bool, extra ...string) []string {
 		args = append(args, "--temp-dir="+p.Job.inDst(p.Job.TempDir))
 	}
 	args = append(args, p.Job.timeArgs()...)
+	// The lists hold only what the plan found the rules to let through; the rules stay a guard
+	// for what a list names or a run recurses into.
+	args = append(args, p.Job.filterArgs()...)
 	args = append(args, extra...)
 	return append(args, "--", withSlash(p.Job.SrcDir), p.Job.dstArg())
 }

@@ -60,6 +60,7 @@ type commonFlags struct {
 	Quiet         bool     `short:"q" help:"Print nothing but errors and questions (for scripts)."`
 	ListFile      string   `name:"list-file" placeholder:"FILE" help:"Write every change of the plans to FILE before asking (for long plans)."`
 	Wait          bool     `help:"Wait for another micsync run that uses one of the locations, instead of stopping."`
+	Exclude       []string `placeholder:"PATTERN" sep:"none" help:"Leave out what PATTERN matches (rsync's pattern: *.tmp, cache/, /top/dir), besides the configuration's exclude; repeatable."`
 	JSONOut       jsonFlag `embed:""`
 }
 
@@ -92,7 +93,7 @@ type guardFlags struct {
 func (c commonFlags) options(ow overwriteFlag, del deleteFlags) run.Options {
 	return run.Options{HideDirs: c.HideDirs, Verbose: c.Verbose, DryRun: c.DryRun, Yes: c.Yes, No: c.No,
 		From: c.From, To: c.To, Configuration: c.Configuration, Full: c.Full, Jobs: c.Jobs, Quiet: c.Quiet || c.JSONOut.JSON,
-		ListFile: c.ListFile, Wait: c.Wait, Overwrite: ow.Modified, NoTrash: ow.NoTrash, Checksum: ow.Checksum, Delete: del.Delete,
+		ListFile: c.ListFile, Wait: c.Wait, Exclude: c.Exclude, Overwrite: ow.Modified, NoTrash: ow.NoTrash, Checksum: ow.Checksum, Delete: del.Delete,
 		DeleteNoAsk: del.DeleteNoAsk, MaxDelete: del.Guards.MaxDelete, AllowEmptySource: del.Guards.AllowEmptySource}
 }
 

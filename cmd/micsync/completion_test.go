@@ -69,6 +69,9 @@ func TestGrammar(t *testing.T) {
 	assert.Equal(t, "file", kinds["init --work"])
 	assert.Equal(t, "text", kinds["init --name"])
 	assert.Equal(t, "", kinds["backup --modified"])
+	for _, action := range []string{"backup", "work", "transfer", "tree"} {
+		assert.Equal(t, "text", kinds[action+" --exclude"], "%s: a pattern, not a file to complete", action)
+	}
 
 	args := map[string]string{}
 	for _, c := range g.Commands {

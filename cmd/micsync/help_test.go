@@ -32,6 +32,10 @@ func TestHelpCommand(t *testing.T) {
 	_, out, _ = runMain(t, "help", "prune")
 	assert.Contains(t, out, "Usage: micsync prune <path> ...")
 	assert.Contains(t, out, "--allow-empty-source")
+	for _, action := range []string{"backup", "work", "transfer", "tree"} {
+		_, out, _ := runMain(t, "help", action)
+		assert.Contains(t, out, "--exclude=PATTERN", action)
+	}
 
 	for _, args := range [][]string{{"help", "foo"}, {"help", "backup", "x.txt"}, {"help", "trash", "nothing"}} {
 		code, out, stderr := runMain(t, args...)

@@ -35,6 +35,8 @@ func TestManPage(t *testing.T) {
 	assert.Contains(t, page, "micsync verify \\-\\-repair")
 	assert.Contains(t, page, `\fB\-\-json\fR`)
 	assert.Contains(t, page, `\fB\-\-config\-file\fR \fIPATH\fR`)
+	assert.Contains(t, page, `\fB\-\-exclude\fR \fIPATTERN\fR`)
+	assert.Contains(t, page, "\n.I .micsyncignore\n", "the ignore files are in FILES")
 	assert.Contains(t, page, `Actions: work, transfer.`, "an option of some actions says which")
 	assert.NotContains(t, page, "\n-", "no line starts with an unescaped hyphen")
 

@@ -108,7 +108,16 @@ func (g Grammar) Man(w io.Writer, version, description string) {
 		"and its BACKUP locations (backup). ~/ is the home directory; a relative path is relative to the directory "+
 		"of the config file. Within a configuration no location may be inside another one. A location on another "+
 		"host is written host:/path, user@host:/path or ssh://user@host:port/path and reached with rsync over ssh; "+
-		"a configuration's optional ssh settings (port, identity, options, timeout) apply to its remote locations."))
+		"a configuration's optional ssh settings (port, identity, options, timeout) apply to its remote locations. "+
+		"A configuration may leave things out: exclude holds rsync patterns (*.tmp, node_modules/, /Downloads/cache/) "+
+		"of what no run copies, deletes or counts, only the patterns of the only files that runs copy, and "+
+		"gitignore: true reads .gitignore files as .micsyncignore files are read."))
+	p(".TP")
+	p(`.I .micsyncignore`)
+	p("%s", Roff("In any directory of a location: patterns of what to leave out in that directory and below, one a "+
+		"line (rsync's dir-merge; a leading / anchors a pattern at the file's directory, a trailing / matches "+
+		"directories only, ** crosses directories; lines that start with # are skipped). --exclude adds patterns "+
+		"for one run, and -v prints the rules in effect."))
 	p(".TP")
 	p(`.I /usr/share/doc/micsync/micsync.json.example`)
 	p("%s", Roff("A config file to start from."))

@@ -142,6 +142,14 @@ func (e *Env) reparent(act Action, src locations.Location, d *dest) error {
 	j.Names = names
 	j.SrcDir = filepath.Join(src.Path, filepath.FromSlash(base))
 	j.DstDir = filepath.Join(d.loc.Path, filepath.FromSlash(base))
+	baseRel := strings.TrimPrefix(base, ".")
+	j.Exclude = excludes(baseRel)
+	if d.rules != nil {
+		var err error
+		if j.Filter, err = d.rules(baseRel); err != nil {
+			return err
+		}
+	}
 	if j.Trash != "" {
 		j.Trash = trash.Dir(d.loc.Path, d.stamp, base)
 	}

@@ -38,14 +38,15 @@ type Options struct {
 	Quiet         bool     // -q
 	ListFile      string   // write every change of the plans there before asking
 
-	Overwrite        bool   // -m
-	NoTrash          bool   // --no-trash
-	Checksum         bool   // -c: compare files by content
-	Delete           bool   // -d
-	DeleteNoAsk      bool   // -D
-	MaxDelete        string // --max-delete: "", "all" or a number
-	AllowEmptySource bool   // --allow-empty-source
-	Wait             bool   // --wait: wait for another run that holds a location
+	Overwrite        bool     // -m
+	NoTrash          bool     // --no-trash
+	Checksum         bool     // -c: compare files by content
+	Delete           bool     // -d
+	DeleteNoAsk      bool     // -D
+	MaxDelete        string   // --max-delete: "", "all" or a number
+	AllowEmptySource bool     // --allow-empty-source
+	Wait             bool     // --wait: wait for another run that holds a location
+	Exclude          []string // --exclude: patterns to leave out in this run, besides the configuration's
 }
 
 func (o Options) deleting() bool { return o.Delete || o.DeleteNoAsk }
@@ -83,6 +84,9 @@ type dest struct {
 	// records is, for a destination on another host, the directory here that holds its file
 	// of records, fetched before planning (fetchForRecord); "" when there is none.
 	records string
+	// rules returns the filter rules of a job whose source directory is rel in its location
+	// (see newFilters): anchored patterns are written from there.
+	rules func(rel string) ([]string, error)
 }
 
 func (d *dest) outcome() ui.Outcome {
@@ -128,6 +132,13 @@ func Run(e *Env, req Request) error {
 	if err := e.foundInSource(t, src, locs[0]); err != nil {
 		return err
 	}
+	f, err := newFilters(t.Config, o.Exclude, src, t.Rel)
+	if err != nil {
+		return err
+	}
+	if err := f.leftOut(t.Location, t.Rel, t.Names); err != nil {
+		return err
+	}
 
 	dests := make([]*dest, len(locs))
 	for i, l := range locs {
@@ -139,14 +150,24 @@ func Run(e *Env, req Request) error {
 			// A backup never deletes: what only the BACKUP holds is told, not planned.
 			OnlyInDst: act.TellsOnlyInDst && !(act.MayDelete && o.deleting()),
 			Tree:      act.Tree,
+			Filter:    f.rules,
 			Xattrs:    t.Config.Keep.Xattrs,
 			ACLs:      t.Config.Keep.ACLs,
 			Checksum:  o.Checksum,
 		}
 		job.Exclude = excludes(t.Rel)
-		dests[i] = &dest{loc: l, job: job, keep: !act.Tree && !o.NoTrash, trashRel: t.Rel, deletesOnly: act.DeletesOnly}
+		dests[i] = &dest{loc: l, job: job, keep: !act.Tree && !o.NoTrash, trashRel: t.Rel, deletesOnly: act.DeletesOnly,
+			rules: func(rel string) ([]string, error) {
+				f, err := newFilters(t.Config, o.Exclude, src, rel)
+				return f.rules, err
+			}}
 	}
 	e.Out.Printf("%s from %s %s\n", act.Name, src.Role, ui.Show(dests[0].job.SrcDir))
+	if o.Verbose {
+		for _, r := range f.rules {
+			e.Out.Printf("filter rule: %s\n", ui.Show(r))
+		}
+	}
 	return e.carryOut(act, src, dests, o, aboutTarget(t), func() any { return e.runDocument(act, t.Config.Name, src, dests, o) })
 }
 

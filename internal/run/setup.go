@@ -1,10 +1,15 @@
 package run
 
 import (
+	"errors"
+	"fmt"
+	"strconv"
+
 	"micsync/internal/jsonout"
 	"micsync/internal/reach"
 	"micsync/internal/ui"
 	"micsync/locations"
+	"micsync/rsyncplan"
 )
 
 // Check validates the config file with the rules of every run and shows each location and
@@ -12,6 +17,9 @@ import (
 func Check(e *Env) error {
 	f, err := e.LoadSetupConfig()
 	if err != nil {
+		return err
+	}
+	if err := checkPatterns(e, f); err != nil {
 		return err
 	}
 	n := "configurations"
@@ -105,5 +113,29 @@ func Mark(e *Env, dir string) error {
 	}
 	e.Out.Printf("%s %s %s (configuration %q, id %s)\n", verb, loc.Role, ui.Show(loc.Path), m.Config, m.ID)
 	e.Out.Printf("from now on micsync skips it when %s is missing there\n", locations.MarkerName)
+	return nil
+}
+
+// checkPatterns asks rsync whether it takes the patterns of every configuration: loading the
+// file refuses only those that rsync refuses for certain.
+func checkPatterns(e *Env, f *locations.File) error {
+	for _, cfg := range f.Configs {
+		for _, k := range []struct {
+			key, rule string
+			patterns  []string
+		}{{"exclude", "- ", cfg.Exclude}, {"only", "+ ", cfg.Only}} {
+			for _, p := range k.patterns {
+				err := e.Rsync.CheckRule(e.Ctx, k.rule+p)
+				if errors.Is(err, rsyncplan.ErrNoRsync) {
+					return ui.Failure(err, "install rsync, which checks the patterns")
+				}
+				if err != nil {
+					ce := &locations.ConfigError{File: f.Path, Config: fmt.Sprintf("configuration %q", cfg.Name),
+						Problem: fmt.Sprintf("%q holds the pattern %s, which rsync refuses: %v", k.key, strconv.Quote(p), err)}
+					return ui.Usage(ce, "fix the file, then run micsync check again")
+				}
+			}
+		}
+	}
 	return nil
 }

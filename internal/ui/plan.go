@@ -144,7 +144,7 @@ next:
 func samePlan(a, b *rsyncplan.Plan) bool {
 	return a.Job.Delete == b.Job.Delete && a.DeletionsSkipped == b.DeletionsSkipped && a.OnlyInDstUnknown == b.OnlyInDstUnknown &&
 		slices.Equal(sortedItems(a.OnlyInDst), sortedItems(b.OnlyInDst)) &&
-		slices.Equal(a.Missing, b.Missing) && slices.Equal(a.Warnings, b.Warnings) && slices.Equal(a.Unreadable, b.Unreadable) &&
+		slices.Equal(a.Missing, b.Missing) && slices.Equal(a.Warnings, b.Warnings) && slices.Equal(a.Held, b.Held) && slices.Equal(a.Deferred, b.Deferred) && slices.Equal(a.Unreadable, b.Unreadable) &&
 		slices.Equal(a.Refused, b.Refused) && slices.Equal(a.Kept, b.Kept)
 }
 
@@ -157,6 +157,17 @@ func (o *Output) planBody(p *rsyncplan.Plan, l Lists) {
 	}
 	for _, w := range p.Warnings {
 		o.Printf("  rsync: %s\n", OneLine(w))
+	}
+	for _, d := range p.Held {
+		o.Printf("  %s is not in the source but holds entries that the rules leave out: it is kept as it is\n", Show(d))
+	}
+	for _, d := range p.Deferred {
+		if d == "." {
+			d = "the top"
+		} else {
+			d = Show(d)
+		}
+		o.Printf("  nothing below %s is deleted in this run: its ignore file is new or changed; the next run deletes what the file does not leave out\n", d)
 	}
 	if n := len(p.Unreadable); n > 0 {
 		o.Printf("  could not read %s, which rsync leaves out:\n", Count(n, "entry", "entries"))
