@@ -159,7 +159,7 @@ func (r *Runner) Children(ctx context.Context, dir string) ([]Entry, error) {
 		return entries, nil
 	}
 	// A listing of dir/ with --dirs names dir "." and its children, without going deeper.
-	err := r.listRun(ctx, []string{"-n", "-a", "--dirs", "--no-recursive", listFormat}, dir, func(e Entry) {
+	err := r.listRun(ctx, []string{"-n", "-a", "--dirs", "--no-recursive", listFormat}, dir, []string{withSlash(dir)}, func(e Entry) {
 		if e.Name != "." {
 			entries = append(entries, e)
 		}
@@ -214,18 +214,36 @@ func (r *Runner) query(ctx context.Context, dir string, names []string, recursiv
 	if recursive {
 		args = append(args, "--recursive")
 	}
-	return r.listRun(ctx, args, dir, fn)
+	return r.listRun(ctx, args, dir, []string{withSlash(dir)}, fn)
 }
 
-// listRun runs a dry run of args from dir/ into an empty directory and calls fn for each
-// entry. A run that does not exit 0 is an error: its list may be incomplete.
-func (r *Runner) listRun(ctx context.Context, args []string, dir string, fn func(Entry)) error {
+// Listed returns the entries below the job's source that a run of the job sees: what its
+// Exclude and Filter rules, and the ignore files that they read, leave in. Names are relative
+// to SrcDir; DstDir is not looked at.
+func (r *Runner) Listed(ctx context.Context, j Job) ([]Entry, error) {
+	// A name or a source directory that is not there holds nothing, as in List.
+	args := append([]string{"-n", "-a", "--ignore-missing-args", listFormat}, j.filterArgs()...)
+	if j.relative() {
+		args = append(args, "--relative")
+	}
+	srcs, _ := j.sources()
+	var entries []Entry
+	err := r.listRun(ctx, args, j.SrcDir, srcs, func(e Entry) { entries = append(entries, e) })
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return entries, err
+}
+
+// listRun runs a dry run of args from srcs (in dir) into an empty directory and calls fn for
+// each entry. A run that does not exit 0 is an error: its list may be incomplete.
+func (r *Runner) listRun(ctx context.Context, args []string, dir string, srcs []string, fn func(Entry)) error {
 	empty, err := TempDir("empty-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(empty)
-	args = append(args, "--", withSlash(dir), withSlash(empty))
+	args = append(append(append(args, "--"), srcs...), withSlash(empty))
 	var parseErr error
 	res, err := r.Run(ctx, args, func(line []byte) {
 		it, ok, err := parseLine(line)

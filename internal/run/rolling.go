@@ -74,14 +74,12 @@ func own(name string) bool {
 	return top == trash.Name || top == locations.MarkerName || top == disc.Name
 }
 
-// listFiles returns the files that location k holds below the target, by name relative to the
-// target's directory, with their sizes, and those of them that cannot be opened, with why.
+// listFiles returns the files that location k holds below the target and that the rules leave
+// in, by name relative to the target's directory, with their sizes, and those of them that
+// cannot be opened, with why. rsync lists them, reading the ignore files as a run does.
 func (e *Env) listFiles(c *copies, k int) (map[string]int64, map[string]string, error) {
-	subs := c.t.Names
-	if subs == nil {
-		subs = []string{"."}
-	}
-	entries, err := e.Reach.Runner(c.locs[k]).List(e.Ctx, c.dir(k), subs)
+	job := rsyncplan.Job{SrcDir: c.dir(k), Names: c.t.Names, Exclude: excludes(c.t.Rel), Filter: c.rules}
+	entries, err := e.Reach.Runner(c.locs[k]).Listed(e.Ctx, job)
 	if err != nil {
 		return nil, nil, ui.Failure(fmt.Errorf("list %s %s: %w", c.locs[k].Role, ui.Show(c.locs[k].Path), err))
 	}
@@ -265,7 +263,7 @@ func (e *Env) compareWithin(h *held, c *copies, r *rolling, b verify.Budget, qui
 	how.meter = m
 	defer m.end()
 	start := time.Now()
-	found := newCopies(c.t, c.locs)
+	found := newCopies(c.t, c.locs, c.rules)
 	var done []string
 	var bytes int64
 	for i := 0; i < len(cs); {

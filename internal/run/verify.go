@@ -146,11 +146,14 @@ type copies struct {
 	// step is how finely the coarsest of the locations' discs keeps times (FAT: 2 s); 0 when
 	// all keep them to the second or better.
 	step time.Duration
+	// rules are the configuration's filter rules below the target (newFilters): what they
+	// leave out is never compared, as no run copies or deletes it.
+	rules []string
 }
 
 // like returns a copies of the same locations, compared the same way, with nothing found yet.
 func (c *copies) like() *copies {
-	n := newCopies(c.t, c.locs)
+	n := newCopies(c.t, c.locs, c.rules)
 	n.meter, n.unread, n.step = c.meter, c.unread, c.step
 	return n
 }
@@ -180,6 +183,13 @@ func (e *Env) verifyTarget(t locations.Target, req VerifyRequest) error {
 		return ui.Failure(fmt.Errorf("configuration %q has %s reachable; verify needs two to compare", cfg.Name, ui.Count(len(locs), "location", "locations")),
 			"mount the discs of its BACKUPs")
 	}
+	f, err := newFilters(cfg, nil, locs[0], t.Rel)
+	if err != nil {
+		return err
+	}
+	if err := f.leftOut(t.Location, t.Rel, t.Names); err != nil {
+		return err
+	}
 	var ws []want
 	for _, l := range locs {
 		ws = append(ws, want{loc: l, exclusive: req.Repair})
@@ -189,11 +199,11 @@ func (e *Env) verifyTarget(t locations.Target, req VerifyRequest) error {
 		return err
 	}
 	defer h.release()
-	r, err := e.remember(newCopies(t, locs))
+	r, err := e.remember(newCopies(t, locs, f.rules))
 	if err != nil {
 		return err
 	}
-	how := newCopies(t, locs)
+	how := newCopies(t, locs, f.rules)
 	how.unread, how.step = r.unread, timeStep(locs)
 	var c *copies
 	if req.budget != (verify.Budget{}) {
@@ -266,14 +276,15 @@ func (h *held) guardOf(ls ...locations.Location) func() error {
 
 // compareJob is the dry run that compares the content of two locations' copies below the
 // target: with --delete, so that what only the second holds is listed too, and with the
-// excludes of every run, so that micsync's own entries are never compared.
+// excludes and filter rules of every run, so that micsync's own entries, and what the rules
+// leave out, are never compared.
 func (c *copies) compareJob(a, b int, names []string) rsyncplan.Job {
 	return rsyncplan.Job{SrcDir: c.dir(a), DstDir: c.dir(b), Names: names, Delete: true, Checksum: true,
-		Exclude: excludes(c.t.Rel), CoarseTimes: c.step >= 2*time.Second}
+		Exclude: excludes(c.t.Rel), Filter: c.rules, CoarseTimes: c.step >= 2*time.Second}
 }
 
-func newCopies(t locations.Target, locs []locations.Location) *copies {
-	return &copies{t: t, locs: locs, differ: map[string]map[int]bool{},
+func newCopies(t locations.Target, locs []locations.Location, rules []string) *copies {
+	return &copies{t: t, locs: locs, rules: rules, differ: map[string]map[int]bool{},
 		missing: map[int][]string{}, only: map[int][]string{}, unreadable: map[int][]rsyncplan.Unreadable{},
 		failed: map[int]error{}, verdicts: map[string]judged{}}
 }
