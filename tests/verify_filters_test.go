@@ -17,7 +17,7 @@ func TestVerifyLeavesOutWhatTheRulesLeaveOut(t *testing.T) {
 	for _, d := range []string{"Documents", "disk1/Documents", "disk2/Documents"} {
 		e.mkfile(t, d+"/photos/.micsyncignore", "cache/\n")
 		setMtime(t, e.path(d+"/photos/.micsyncignore"), past)
-		e.mkfile(t, d+"/scratch.tmp", "scratch "+d)          // the same size, other content
+		e.mkfile(t, d+"/scratch.tmp", "scratch "+d)          // other content on every disc
 		e.mkfile(t, d+"/photos/cache/thumb", "thumb "+d[:5]) // differs on every disc
 		setMtime(t, e.path(d+"/scratch.tmp"), past)
 		setMtime(t, e.path(d+"/photos/cache/thumb"), past)
