@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"micsync/internal/jsonout"
+	"micsync/internal/record"
 )
 
 // statusDoc is the document of micsync status (schema "status" in docs/JSON.md).
@@ -117,4 +118,71 @@ func nonNil(ns []jsonout.Name) []jsonout.Name {
 		return []jsonout.Name{}
 	}
 	return ns
+}
+
+// logDoc is the document of micsync log (schema "log" in docs/JSON.md): the records asked for,
+// newest first, one for each destination of a run.
+type logDoc struct {
+	jsonout.Header
+	Since   *string       `json:"since"` // --since as given; null: every run
+	Path    *jsonout.Name `json:"path"`  // the PATH asked about, as given; null: none
+	Run     *string       `json:"run"`   // the RUN asked for, as given; null: a list of runs
+	Records []recordDoc   `json:"records"`
+}
+
+// recordDoc is a record as the documents show it: the form of the file of records, with every
+// field there (null when it has no value) and times in this machine's zone.
+type recordDoc struct {
+	ID            string         `json:"id"`
+	Time          jsonout.Time   `json:"time"`
+	End           jsonout.Time   `json:"end"`
+	Version       string         `json:"version"`
+	Configuration string         `json:"configuration"`
+	Action        string         `json:"action"`
+	Paths         []jsonout.Name `json:"paths"`
+	PathsLeftOut  int            `json:"paths_left_out"`
+	Source        recordPlaceDoc `json:"source"`
+	Destination   recordPlaceDoc `json:"destination"`
+	Planned       record.Counts  `json:"planned"`
+	Done          record.Done    `json:"done"`
+	Result        string         `json:"result"`
+	Error         *string        `json:"error"`
+	Declined      declinedDoc    `json:"declined"`
+}
+
+type recordPlaceDoc struct {
+	Role   string       `json:"role"`
+	Root   jsonout.Name `json:"root"`
+	Marker *string      `json:"marker"`
+}
+
+// logDocument turns what log gathered for req into its document.
+func logDocument(req LogRequest, data LogData) logDoc {
+	doc := logDoc{Header: jsonout.NewHeader("log"), Since: optional(req.Since), Records: []recordDoc{}}
+	switch {
+	case data.Run != "":
+		doc.Run = optional(data.Run)
+	case req.Which != "":
+		n := jsonout.Name(req.Which)
+		doc.Path = &n
+	}
+	for _, r := range data.Records {
+		doc.Records = append(doc.Records, recordDocument(r))
+	}
+	return doc
+}
+
+func recordDocument(r record.Record) recordDoc {
+	paths := r.Paths
+	if paths == nil {
+		paths = []jsonout.Name{}
+	}
+	return recordDoc{ID: r.ID, Time: local(r.Time), End: local(r.End), Version: r.Version, Configuration: r.Configuration,
+		Action: r.Action, Paths: paths, PathsLeftOut: r.PathsLeftOut, Source: recordPlace(r.Source),
+		Destination: recordPlace(r.Destination), Planned: r.Planned, Done: r.Done, Result: string(r.Result),
+		Error: optional(r.Error), Declined: declinedDoc{Overwrite: r.Declined.Overwrite, Delete: r.Declined.Delete}}
+}
+
+func recordPlace(p record.Place) recordPlaceDoc {
+	return recordPlaceDoc{Role: p.Role, Root: p.Root, Marker: optional(p.Marker)}
 }
