@@ -231,6 +231,7 @@ func TestJSONOfStatusShowsAFailedRun(t *testing.T) {
 // the schema: the schema says something.
 func (d documented) brokenFails(t *testing.T, name string, i int, broken map[string][2]string) {
 	t.Helper()
+	require.Contains(t, d.schemas, name, "docs/JSON.md documents schema %s", name)
 	require.Greater(t, len(d.examples[name]), i)
 	ex := d.examples[name][i]
 	for why, r := range broken {
