@@ -55,6 +55,8 @@ func TestGrammar(t *testing.T) {
 		assert.Contains(t, g.Options(c), "--json", "micsync %s writes JSON", c)
 	}
 	assert.NotContains(t, g.Options("trash empty"), "--json", "emptying the trash writes no document")
+	assert.Subset(t, g.Options("status"), []string{"--json"}, "status as a document")
+	assert.Subset(t, g.Options("log"), []string{"--json", "--since"}, "log as a document")
 
 	kinds := map[string]string{}
 	for _, c := range g.Commands {

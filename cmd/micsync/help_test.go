@@ -45,6 +45,11 @@ func TestHelpCommand(t *testing.T) {
 			`micsync: hint: micsync help COMMAND, where COMMAND is one of: backup, work, transfer, tree, prune, mark, trash, verify, status, log, init, check, completion, man, help\n$`,
 			stderr, args)
 	}
+
+	for _, c := range []string{"status", "log"} {
+		_, out, _ := runMain(t, "help", c)
+		assert.Contains(t, out, "--json", "micsync %s writes JSON", c)
+	}
 }
 
 func TestHelpListsEveryCommand(t *testing.T) {

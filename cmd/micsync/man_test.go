@@ -38,6 +38,7 @@ func TestManPage(t *testing.T) {
 	assert.Contains(t, page, `\fB\-\-exclude\fR \fIPATTERN\fR`)
 	assert.Contains(t, page, "\n.I .micsyncignore\n", "the ignore files are in FILES")
 	assert.Contains(t, page, `Actions: work, transfer.`, "an option of some actions says which")
+	assert.Contains(t, page, ".B micsync status \\-\\-json\n", "an example of status as a document")
 	assert.NotContains(t, page, "\n-", "no line starts with an unescaped hyphen")
 
 	groff, err := exec.LookPath("groff")

@@ -162,6 +162,7 @@ func (g Grammar) Man(w io.Writer, version, description string) {
 	for _, e := range []struct{ cmd, what string }{
 		{"micsync init", "Create the config file; it asks for a name, the WORKING and the BACKUP locations."},
 		{"micsync check", "Show every configuration and which locations are reachable now."},
+		{"micsync status --json", "Which disc holds a complete copy of which folder, since when, and what changed in WORKING since, as one JSON document; micsync log --json gives the records of the runs."},
 		{"micsync --backup ~/Documents/taxes", "Copy taxes/ to every plugged-in BACKUP."},
 		{"micsync --work -d ~/Documents/taxes", "Make taxes/ like the BACKUP's, asking before deleting."},
 		{"micsync --backup -m --no ~/Documents", "From a script: copy everything, overwrite modified files, delete nothing."},

@@ -37,6 +37,9 @@ func Log(e *Env, req LogRequest) error {
 	if err != nil {
 		return err
 	}
+	if e.JSON() {
+		return e.Document(logDocument(req, data))
+	}
 	switch {
 	case data.Run != "":
 		for i, r := range data.Records {

@@ -82,6 +82,9 @@ func Status(e *Env, p string) error {
 		return err
 	}
 	now := time.Now()
+	if e.JSON() {
+		return e.Document(statusDocument(now, p, data))
+	}
 	for i, c := range data.Configs {
 		if i > 0 {
 			e.Out.Printf("\n")
