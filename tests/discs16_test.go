@@ -311,3 +311,31 @@ func TestDisc16WhatTheRulesLeaveOutOnTheDisc(t *testing.T) {
 		})
 	}
 }
+
+// TestDisc16StatusTakesCoarserTimesOnAnUnknownDiscForNoChange needs no disc: a copy whose
+// times are kept less finely than WORKING's (to 100 ns as on NTFS, to 2 s as on FAT), on a
+// BACKUP that this machine knows nothing of, is no change in status; an edit still is.
+func TestDisc16StatusTakesCoarserTimesOnAnUnknownDiscForNoChange(t *testing.T) {
+	e := docsOneBackup(t)
+	at := past.Add(123456789 * time.Nanosecond) // past is at an odd second
+	e.mkfile(t, "Documents/taxes/ntfs.txt", "to 100 ns")
+	e.mkfile(t, "Documents/taxes/fat.txt", "to 2 s")
+	setMtime(t, e.path("Documents/taxes/ntfs.txt"), at)
+	setMtime(t, e.path("Documents/taxes/fat.txt"), at)
+	r := e.run(t, "--backup", e.path("Documents/taxes"))
+	require.Equal(t, 0, r.Code, r)
+	setMtime(t, e.path("disk1/Documents/taxes/ntfs.txt"), at.Truncate(100*time.Nanosecond))
+	setMtime(t, e.path("disk1/Documents/taxes/fat.txt"), past.Add(time.Second)) // FAT rounds up to an even second
+
+	r = e.run(t, "status")
+	require.Equal(t, 0, r.Code, r)
+	assert.Regexp(t, `(?m)^    `+regexp.QuoteMeta(e.path("disk1/Documents"))+`  copy of just now \(.*\); nothing changed in WORKING since$`,
+		statusFolder(r.Stdout, "taxes"), r.Stdout)
+
+	e.mkfile(t, "Documents/taxes/fat.txt", "edited, and longer")
+	setMtime(t, e.path("Documents/taxes/fat.txt"), at)
+	r = e.run(t, "status")
+	require.Equal(t, 0, r.Code, r)
+	assert.Regexp(t, `(?m)^    `+regexp.QuoteMeta(e.path("disk1/Documents"))+`  copy of just now \(.*\); 1 entry new or modified in WORKING since$`,
+		statusFolder(r.Stdout, "taxes"), r.Stdout)
+}
