@@ -88,6 +88,9 @@ func TestDisc16VerifyFindsAndRepairsABadCopyOnTheDisc(t *testing.T) {
 			t.Parallel()
 			e, d, w, b, b2 := threeCopiesOnDisc(t, fsys, nil)
 			workTree(t, e, w)
+			const rel = "sub/deep/a.txt"
+			// At an odd second and a half: FAT's copy is a second off, and still no edit.
+			setMtime(t, filepath.Join(w, rel), time.Date(2024, 5, 6, 7, 8, 9, 500000000, time.UTC))
 			r := e.run(t, "--backup", w)
 			require.Equal(t, 0, r.Code, r)
 			require.Equal(t, d.asOn(contents(t, w)), contents(t, b, micsyncsOwn...), "the disc holds the tree")
@@ -98,8 +101,9 @@ func TestDisc16VerifyFindsAndRepairsABadCopyOnTheDisc(t *testing.T) {
 				assert.Contains(t, section(r.Stdout, loc+":"), "no differences", "%s: %s", loc, r)
 			}
 			assert.NotContains(t, r.Stdout, "in content and in size or time", "no edit from the disc's times or modes")
+			assert.Empty(t, r.Stderr, r)
+			assert.FileExists(t, filepath.Join(b, ".micsync", "verified.json"), "what was verified is remembered on the disc")
 
-			const rel = "sub/deep/a.txt"
 			good := readFile(t, filepath.Join(w, rel))
 			onDisc := filepath.Join(b, rel)
 			fi, err := os.Stat(onDisc)
