@@ -343,3 +343,28 @@ func TestDisc16StatusTakesCoarserTimesOnAnUnknownDiscForNoChange(t *testing.T) {
 	assert.Regexp(t, `(?m)^    `+regexp.QuoteMeta(e.path("disk1/Documents"))+`  copy of just now \(.*\); 1 entry new or modified in WORKING since$`,
 		statusFolder(r.Stdout, "taxes"), r.Stdout)
 }
+
+// TestDisc16RepairFromADiscKeepsWorkingsMode repairs a bad copy in WORKING whose good copies
+// are on a disc that keeps no modes (and on the internal disc): the repaired file has its
+// content back and keeps the mode it had in WORKING, not the disc's 0777 or 0700.
+func TestDisc16RepairFromADiscKeepsWorkingsMode(t *testing.T) {
+	for _, fsys := range []string{exfat, ntfs, fat32} {
+		t.Run(fsys, func(t *testing.T) {
+			t.Parallel()
+			e, _, w, b, b2 := threeCopiesOnDisc(t, fsys, nil)
+			workTree(t, e, w)
+			r := e.run(t, "--backup", w)
+			require.Equal(t, 0, r.Code, r)
+			want := contents(t, w)
+
+			const rel = "private.txt" // 0600
+			rotInPlace(t, filepath.Join(w, rel))
+			r = e.run(t, "verify", "--repair", "--yes")
+			require.Equal(t, 0, r.Code, r)
+			assert.Contains(t, r.Stdout, "repaired 1 file in WORKING "+w+" from ", r)
+			assert.Equal(t, want, contents(t, w, micsyncsOwn...), "every file in WORKING with its content and mode")
+			assert.Equal(t, want, contents(t, b2, micsyncsOwn...))
+			assert.NotContains(t, contents(t, b, micsyncsOwn...), ".micsync-trash", "nothing replaced on the disc")
+		})
+	}
+}
