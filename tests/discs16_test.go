@@ -146,6 +146,14 @@ func TestDisc16VerifyFindsAndRepairsABadCopyOnTheDisc(t *testing.T) {
 			r = e.run(t, "--backup", "-m", w)
 			require.Equal(t, 0, r.Code, r)
 			assert.Contains(t, r.Stdout, "nothing to do: up to date", "the repair left nothing for a run")
+
+			// A machine that remembers nothing knows from the disc what was verified there.
+			d.Remount()
+			require.NoError(t, os.Mkdir(e.path("empty"), 0o755))
+			e.Env = append(e.Env, "XDG_STATE_HOME="+e.path("empty"))
+			r = e.run(t, "verify", "--status")
+			require.Equal(t, 0, r.Code, r)
+			assert.Contains(t, r.Stdout, "BACKUP "+b+": 5 files (105 B) known\n    verified in the last 30 days: 5 files (105 B), 100%\n", r)
 		})
 	}
 }
