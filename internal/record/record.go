@@ -174,7 +174,14 @@ func Append(file string, limit int64, recs ...Record) error {
 	}
 	_, werr := tmp.Write(data)
 	cerr := tmp.Close()
-	if err := cmp.Or(werr, cerr, os.Chmod(tmp.Name(), 0o644), os.Rename(tmp.Name(), file)); err != nil {
+	if err := cmp.Or(werr, cerr); err != nil {
+		os.Remove(tmp.Name()) // a file cut short never replaces the records
+		return fmt.Errorf("write the records %s: %w", file, err)
+	}
+	// Readable by all, as the records were before; a disc that keeps no modes (FAT through
+	// fusefat) refuses chmod, and takes the records all the same.
+	os.Chmod(tmp.Name(), 0o644)
+	if err := os.Rename(tmp.Name(), file); err != nil {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("write the records %s: %w", file, err)
 	}

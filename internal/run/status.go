@@ -227,8 +227,16 @@ func (e *Env) countChanged(ctx context.Context, c *locations.Config, b locations
 	}
 	job := rsyncplan.Job{SrcDir: work.Path, DstDir: b.Path}
 	// Times and modes are compared as a run compares them where the disc is known: a FAT
-	// disc's times in steps of 2 s would otherwise make every file look modified.
-	job.Keep(remembered(b), remembered(*work))
+	// disc's times in steps of 2 s would otherwise make every file look modified. Where nothing
+	// is known of the BACKUP's disc (it has no marker, or this machine never learnt it), its
+	// times are taken as the coarsest disc keeps them: a copy on exFAT, NTFS or FAT keeps less
+	// of a time than WORKING has, and is no change for all that.
+	dst, known := remembered(b)
+	if !known {
+		dst.TimeStep = max(dst.TimeStep, 2*time.Second)
+	}
+	src, _ := remembered(*work)
+	job.Keep(dst, src)
 	if f == "." {
 		job.Exclude = []string{"/" + trash.Name + "/", "/" + locations.MarkerName, "/" + disc.Name + "/"}
 	} else {
@@ -256,19 +264,19 @@ func (e *Env) countChanged(ctx context.Context, c *locations.Config, b locations
 }
 
 // remembered is what this machine learned of the filesystem of l, a location with a marker,
-// without learning anything; Everything when nothing is known.
-func remembered(l locations.Location) disc.Caps {
+// without learning anything; Everything, and not known, when nothing is known.
+func remembered(l locations.Location) (caps disc.Caps, known bool) {
 	if l.Remote() || l.MarkerID == "" || strings.ContainsAny(l.MarkerID, `/\.`) {
-		return disc.Everything
+		return disc.Everything, false
 	}
 	state, err := locations.StateDir()
 	if err != nil {
-		return disc.Everything
+		return disc.Everything, false
 	}
 	if caps, ok := disc.Remembered(l.Path, filepath.Join(state, "discs", l.MarkerID+".json")); ok {
-		return caps
+		return caps, true
 	}
-	return disc.Everything
+	return disc.Everything, false
 }
 
 // showStatus prints one configuration's status.

@@ -639,7 +639,9 @@ func (e *Env) repair(h *held, c *copies, o Options) error {
 		good, bad := c.locs[p.good], c.locs[p.bad]
 		job := c.compareJob(p.good, p.bad, todo[p])
 		job.Delete, job.NamesFromList = false, true
-		d := &dest{loc: bad, job: job, caps: disc.Everything, srcCaps: disc.Everything, stamp: stamp}
+		// The good copy's disc may keep no modes (exFAT: every file 0777): the bad copy keeps its
+		// own mode then, as in every run from such a disc.
+		d := &dest{loc: bad, job: job, caps: disc.Everything, srcCaps: e.learnSource(good, o), stamp: stamp}
 		d.job.Trash = trash.Dir(bad.Path, stamp, c.t.Rel)
 		if err := e.repairOne(h, good, d); err != nil {
 			if ui.Interrupted(err) {
