@@ -70,6 +70,25 @@ type Record struct {
 	Result       Result   `json:"result"`
 	Error        string   `json:"error,omitempty"`
 	Declined     Declined `json:"declined"`
+	// Verified is what a verify (action "verify") compared at the destination, the location
+	// it checked, and what it found there; its source is the copy that every other was
+	// compared with. Nil for the runs that copy.
+	Verified *Verified `json:"verified,omitempty"`
+}
+
+// Verified counts what a verify compared in one location and what it found wrong there.
+type Verified struct {
+	Files int   `json:"files"` // files whose content was compared with the other copies
+	Bytes int64 `json:"bytes"` // their size
+	// Bad counts the copies here whose content alone differs from the others' although size
+	// and time agree; Repaired those of them replaced from a good copy.
+	Bad      int `json:"bad"`
+	Repaired int `json:"repaired"`
+	// Unknown counts the files here whose copies differ with no copy known to be the bad one,
+	// Edited those that differ in size or time too, Unreadable those that could not be read.
+	Unknown    int `json:"unknown"`
+	Edited     int `json:"edited"`
+	Unreadable int `json:"unreadable"`
 }
 
 // Place is a location of a run.

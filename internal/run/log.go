@@ -176,6 +176,14 @@ func logLine(r record.Record) string {
 	if r.Result == record.OK {
 		result = "ok"
 	}
+	if r.Action == verifyAction {
+		line := fmt.Sprintf("%s  %s  %-7s  verify %s in %s %s: %s", when(r.Time), r.ID, result, paths(r.Paths),
+			r.Destination.Role, ui.Show(string(r.Destination.Root)), verifiedText(r.Verified))
+		if r.Error != "" {
+			line += "; " + r.Error
+		}
+		return line
+	}
 	line := fmt.Sprintf("%s  %s  %-7s  %s %s to %s %s", when(r.Time), r.ID, result, r.Action, paths(r.Paths),
 		r.Destination.Role, ui.Show(string(r.Destination.Root)))
 	switch {
@@ -238,6 +246,23 @@ func showRecord(o *ui.Output, r record.Record) {
 		field("paths", "%s and %d more", paths(r.Paths), r.PathsLeftOut)
 	} else {
 		field("paths", "%s", paths(r.Paths))
+	}
+	if r.Action == verifyAction {
+		field("location", "%s", placeText(r.Destination))
+		field("compared with", "%s", placeText(r.Source))
+		n := r.Verified
+		if n == nil {
+			n = &record.Verified{}
+		}
+		field("compared", "%s (%s)", ui.Count(n.Files, "file", "files"), ui.HumanBytes(n.Bytes))
+		field("found", "%d bad, %d unknown which copy is right, %d differing in size or time, %d unreadable",
+			n.Bad, n.Unknown, n.Edited, n.Unreadable)
+		field("repaired", "%s", ui.Count(n.Repaired, "bad copy", "bad copies"))
+		field("result", "%s", r.Result)
+		if r.Error != "" {
+			field("error", "%s", r.Error)
+		}
+		return
 	}
 	field("from", "%s", placeText(r.Source))
 	field("to", "%s", placeText(r.Destination))

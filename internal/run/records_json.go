@@ -148,6 +148,8 @@ type recordDoc struct {
 	Result        string         `json:"result"`
 	Error         *string        `json:"error"`
 	Declined      declinedDoc    `json:"declined"`
+	// Verified is there for a verify's records only (docs/JSON.md, verify).
+	Verified *record.Verified `json:"verified,omitempty"`
 }
 
 type recordPlaceDoc struct {
@@ -180,7 +182,8 @@ func recordDocument(r record.Record) recordDoc {
 	return recordDoc{ID: r.ID, Time: local(r.Time), End: local(r.End), Version: r.Version, Configuration: r.Configuration,
 		Action: r.Action, Paths: paths, PathsLeftOut: r.PathsLeftOut, Source: recordPlace(r.Source),
 		Destination: recordPlace(r.Destination), Planned: r.Planned, Done: r.Done, Result: string(r.Result),
-		Error: optional(r.Error), Declined: declinedDoc{Overwrite: r.Declined.Overwrite, Delete: r.Declined.Delete}}
+		Error: optional(r.Error), Declined: declinedDoc{Overwrite: r.Declined.Overwrite, Delete: r.Declined.Delete},
+		Verified: r.Verified}
 }
 
 func recordPlace(p record.Place) recordPlaceDoc {

@@ -246,7 +246,8 @@ const (
 )
 
 // compareWithin compares the files verified longest ago, a batch at a time, until the budget
-// is spent, and returns what it found and the names it compared.
+// is spent, and returns what it found and the names it compared; when it is interrupted, also
+// what the batches before found.
 func (e *Env) compareWithin(h *held, c *copies, r *rolling, b verify.Budget, quiet bool) (*copies, []string, error) {
 	how := c.like()
 	cs := r.candidates(c)
@@ -300,8 +301,11 @@ func (e *Env) compareWithin(h *held, c *copies, r *rolling, b verify.Budget, qui
 		}
 		part, err := e.compareNames(h, how, names, false)
 		if err != nil {
-			if ui.Interrupted(err) && len(done) > 0 {
-				r.save(found) // what was verified before the interrupt counts
+			if ui.Interrupted(err) {
+				if len(done) > 0 {
+					r.save(found) // what was verified before the interrupt counts
+				}
+				return found, done, err // for the records
 			}
 			return nil, nil, err
 		}

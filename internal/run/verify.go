@@ -59,7 +59,7 @@ func Verify(e *Env, req VerifyRequest) error {
 		if i > 0 {
 			e.Out.Printf("\n")
 		}
-		err := e.verifyTarget(t, req)
+		err := e.verifyTarget(t, req, &verifyRun{})
 		if ui.Interrupted(err) {
 			return prompt.ErrInterrupted
 		}
@@ -170,15 +170,21 @@ func (c *copies) dir(k int) string {
 	return filepath.Join(c.locs[k].Path, filepath.FromSlash(c.t.Rel))
 }
 
-// verifyTarget verifies the reachable locations of one configuration below one path.
-func (e *Env) verifyTarget(t locations.Target, req VerifyRequest) error {
+// verifyAction is the action of verify's records.
+const verifyAction = "verify"
+
+// verifyTarget verifies the reachable locations of one configuration below one path, and
+// records what it found in each (recordVerify) while it holds them. v gets what it did.
+func (e *Env) verifyTarget(t locations.Target, req VerifyRequest, v *verifyRun) (err error) {
 	cfg := t.Config
 	where := ""
 	if t.Rel != "" || t.Names != nil {
 		where = " below " + ui.Show(filepath.Join(t.Rel, strings.Join(t.Names, ", ")))
 	}
 	e.Out.Printf("verify configuration %q%s\n", cfg.Name, where)
+	skipped := len(e.skipped)
 	locs := e.reachable(cfg.All())
+	v.t, v.skipped = t, slices.Clone(e.skipped[skipped:])
 	if len(locs) < 2 {
 		return ui.Failure(fmt.Errorf("configuration %q has %s reachable; verify needs two to compare", cfg.Name, ui.Count(len(locs), "location", "locations")),
 			"mount the discs of its BACKUPs")
@@ -199,16 +205,20 @@ func (e *Env) verifyTarget(t locations.Target, req VerifyRequest) error {
 		return err
 	}
 	defer h.release()
+	v.locs, v.repaired, v.repairErr = locs, map[int][]string{}, map[int]error{}
+	start := time.Now()
+	defer func() { e.recordVerify(v, h, start, err) }()
 	r, err := e.remember(newCopies(t, locs, f.rules))
 	if err != nil {
 		return err
 	}
+	v.r = r
 	how := newCopies(t, locs, f.rules)
 	how.unread, how.step = r.unread, timeStep(locs)
 	var c *copies
 	if req.budget != (verify.Budget{}) {
 		e.Out.Printf("verifying the files verified longest ago, within %s\n", req.Budget)
-		c, _, err = e.compareWithin(h, how, r, req.budget, req.Quiet)
+		c, v.compared, err = e.compareWithin(h, how, r, req.budget, req.Quiet)
 	} else {
 		how.meter = startMeter(e.Out, req.Quiet, r.bytes(0, nil)*int64(len(locs)-1))
 		c, err = e.compare(h, how)
@@ -221,8 +231,10 @@ func (e *Env) verifyTarget(t locations.Target, req VerifyRequest) error {
 				all = append(all, cd.Name)
 			}
 			r.verified(c, all, time.Now())
+			v.compared = all
 		}
 	}
+	v.c = c
 	if err != nil {
 		return err
 	}
@@ -231,7 +243,7 @@ func (e *Env) verifyTarget(t locations.Target, req VerifyRequest) error {
 	}
 	e.showCopies(c)
 	if req.Repair && c.count(verify.Bad) > 0 {
-		if err := e.repair(h, c, req.Options); err != nil {
+		if err := e.repair(h, c, req.Options, v); err != nil {
 			return err
 		}
 		e.Out.Printf("verifying again\n")
@@ -239,6 +251,7 @@ func (e *Env) verifyTarget(t locations.Target, req VerifyRequest) error {
 			return err
 		}
 		r.report(c, nil)
+		v.c = c
 		e.showCopies(c)
 	}
 	return c.result(req.Repair)
@@ -600,7 +613,7 @@ func (c *copies) result(repaired bool) error {
 // repair replaces every bad copy from a good one, after asking: through rsync, with what it
 // replaces kept in the trash of the bad copy's location. Files whose good copy is not known
 // are never touched.
-func (e *Env) repair(h *held, c *copies, o Options) error {
+func (e *Env) repair(h *held, c *copies, o Options, v *verifyRun) error {
 	type pair struct{ good, bad int }
 	todo := map[pair][]string{}
 	var pairs []pair
@@ -643,7 +656,12 @@ func (e *Env) repair(h *held, c *copies, o Options) error {
 		// own mode then, as in every run from such a disc.
 		d := &dest{loc: bad, job: job, caps: disc.Everything, srcCaps: e.learnSource(good, o), stamp: stamp}
 		d.job.Trash = trash.Dir(bad.Path, stamp, c.t.Rel)
-		if err := e.repairOne(h, good, d); err != nil {
+		err := e.repairOne(h, good, d)
+		if err == nil {
+			v.repaired[p.bad] = append(v.repaired[p.bad], todo[p]...)
+		}
+		if err != nil {
+			v.repairErr[p.bad] = err
 			if ui.Interrupted(err) {
 				return prompt.ErrInterrupted
 			}
