@@ -12,13 +12,15 @@ type verifyCmd struct {
 	Wait          bool     `help:"Wait for another micsync run that uses one of the locations, instead of stopping."`
 	Quiet         bool     `short:"q" help:"Print nothing but errors and questions (for scripts)."`
 	Paths         []string `arg:"" optional:"" name:"path" help:"Files or directories inside a location, all in the same directory; every location of every configuration when none is given."`
+	JSONOut       jsonFlag `embed:""`
 }
 
 func (c *verifyCmd) Run(a *app) error {
 	req := run.VerifyRequest{Paths: c.Paths, Repair: c.Repair, Budget: c.Budget,
-		Options: run.Options{Yes: c.Yes, Configuration: c.Configuration, Wait: c.Wait, Quiet: c.Quiet}}
+		Options: run.Options{Yes: c.Yes, Configuration: c.Configuration, Wait: c.Wait, Quiet: c.Quiet || c.JSONOut.JSON}}
+	e := a.envFor(c.Quiet, c.JSONOut.JSON)
 	if c.Status {
-		return run.VerifyStatus(a.env(c.Quiet), req)
+		return run.VerifyStatus(e, req)
 	}
-	return run.Verify(a.env(c.Quiet), req)
+	return run.Verify(e, req)
 }

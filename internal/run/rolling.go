@@ -374,11 +374,13 @@ func VerifyStatus(e *Env, req VerifyRequest) error {
 		return err
 	}
 	now := time.Now()
+	doc := newVerifyStatusDoc(now)
 	for i, t := range targets {
 		if i > 0 {
 			e.Out.Printf("\n")
 		}
 		e.Out.Printf("configuration %q\n", t.Config.Name)
+		cd := verifyStatusConfigDoc{Name: t.Config.Name, Locations: []verifyStatusLocationDoc{}}
 		ls := t.Config.All()
 		e.Reach.Probe(ls...)
 		for _, l := range ls {
@@ -387,11 +389,13 @@ func VerifyStatus(e *Env, req VerifyRequest) error {
 			}
 			var rec *verify.Record
 			state, _ := recordPaths(l)
-			if why := e.Reach.Unreachable(l); why != "" {
+			why := e.Reach.Unreachable(l)
+			if why != "" {
 				rec = verify.Load(state)
 			} else {
 				rec = loadRecord(l)
 			}
+			cd.Locations = append(cd.Locations, statusLocation(l.Role.String(), l.Path, why == "", rec, now))
 			files, bytes := rec.Total()
 			if files == 0 {
 				e.Out.Printf("  %s %s: never verified\n", l.Role, ui.Show(l.Path))
@@ -403,6 +407,7 @@ func VerifyStatus(e *Env, req VerifyRequest) error {
 				e.Out.Printf("    verified in the last %d days: %s (%s), %d%%\n", p.days, ui.Count(n, "file", "files"), ui.HumanBytes(b), n*100/files)
 			}
 		}
+		doc.Configurations = append(doc.Configurations, cd)
 	}
-	return nil
+	return e.Document(doc)
 }

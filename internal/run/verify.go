@@ -36,6 +36,10 @@ type VerifyRequest struct {
 // Repair replaces the copies that the judge names bad. Without Repair it changes nothing in
 // the locations; it only notes what it verified when (rolling.go).
 func Verify(e *Env, req VerifyRequest) error {
+	if req.Repair && !req.Yes && e.JSON() {
+		return ui.Usage(errors.New("verify --repair --json asks no questions, and --repair asks before it replaces a bad copy"),
+			"add --yes to replace the bad copies, or leave --repair out to report them only")
+	}
 	if req.Budget != "" {
 		b, err := verify.ParseBudget(req.Budget)
 		if err != nil {
@@ -55,12 +59,20 @@ func Verify(e *Env, req VerifyRequest) error {
 		return err
 	}
 	var errs []error
+	var runs []*verifyRun
 	for i, t := range targets {
 		if i > 0 {
 			e.Out.Printf("\n")
 		}
-		err := e.verifyTarget(t, req, &verifyRun{})
+		v := &verifyRun{}
+		err := e.verifyTarget(t, req, v)
+		v.err = err
+		runs = append(runs, v)
 		if ui.Interrupted(err) {
+			// What was found until then is still the document's.
+			if err := e.Document(verifyDocument(req, runs)); err != nil {
+				return err
+			}
 			return prompt.ErrInterrupted
 		}
 		var nt *ui.NoTerminalError
@@ -70,6 +82,9 @@ func Verify(e *Env, req VerifyRequest) error {
 		if err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if err := e.Document(verifyDocument(req, runs)); err != nil {
+		return err
 	}
 	switch len(errs) {
 	case 0:

@@ -25,6 +25,7 @@ type verifyRun struct {
 	repaired  map[int][]string // by location, the bad copies replaced from a good one
 	repairErr map[int]error    // by location, the repair that failed
 	err       error            // the target's end, as verify returns it
+	id        string           // the id of its records; "" when none was written
 }
 
 // counts returns what the run compared in location k and what it found there.
@@ -120,6 +121,7 @@ func (v *verifyRun) resultAt(k int, runErr error) (record.Result, string) {
 func (e *Env) recordVerify(v *verifyRun, h *held, start time.Time, runErr error) {
 	v.err = runErr
 	id := record.NewID(start)
+	v.id = id
 	a := aboutTarget(v.t)
 	recs := make([]record.Record, len(v.locs))
 	for k, l := range v.locs {
