@@ -124,6 +124,7 @@ func (g Grammar) Man(w io.Writer, version, description string) {
 	p(".TP")
 	p(`.I ~/.local/state/micsync/runs.jsonl`)
 	p("%s", Roff("The record of every run that was not a dry run, one JSON object a line, one per destination "+
+		"(and of every micsync verify, one per location compared) "+
 		"(in $XDG_STATE_HOME/micsync when that is set); the oldest go once it holds 4 MiB. micsync log and "+
 		"micsync status read it."))
 	p(".TP")
@@ -169,6 +170,7 @@ func (g Grammar) Man(w io.Writer, version, description string) {
 		{"micsync --backup -m --json ~/Documents", "The same, for a program: the plan and what was done as one JSON document on stdout (/usr/share/doc/micsync/JSON.md, docs/JSON.md in the source)."},
 		{"micsync verify --budget 20m", "Compare the copies by content, those verified longest ago first, for 20 minutes; names each copy that went bad."},
 		{"micsync verify --repair", "Replace each bad copy from a good one, after asking; the bad copy goes to the trash."},
+		{"micsync verify --json", "What verify found in each location (bad copies, edits, files missing, unreadable or of unknown right copy) as one JSON document; each verify is also recorded in every location it compared (micsync log)."},
 	} {
 		p(".TP")
 		p(".B %s", Roff(e.cmd))
