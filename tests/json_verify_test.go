@@ -1,7 +1,11 @@
 package tests
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -222,4 +226,36 @@ func TestJSONOfVerifyThatAgreesOrCannotStart(t *testing.T) {
 	assert.Empty(t, c.Locations)
 	assert.Nil(t, c.Run, "nothing compared, nothing recorded")
 	assert.Nil(t, c.ComparedWith)
+}
+
+func TestJSONOfAnInterruptedVerify(t *testing.T) {
+	d := readDocs(t)
+	e := threeCopies(t)
+	// rsync compares by content only after it has said so: then the verify is stopped.
+	real, err := exec.LookPath("rsync")
+	require.NoError(t, err)
+	bin := t.TempDir()
+	mark := filepath.Join(bin, "comparing")
+	script := "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = --checksum ] && touch " + mark + " && sleep 30; done\nexec " + real + " \"$@\"\n"
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "rsync"), []byte(script), 0o755))
+	e.Env = append(e.Env, "PATH="+bin+":"+os.Getenv("PATH"))
+
+	run := e.start(t, "verify", "--json")
+	waitFor(t, run, "a comparison", func() bool { return exists(mark) })
+	require.NoError(t, syscall.Kill(-run.pid(), syscall.SIGINT))
+	r := run.wait(t, hangDeadline)
+	assert.Equal(t, 130, r.Code, r)
+	assert.Equal(t, "micsync: error: interrupted\n", r.Stderr)
+	d.valid(t, "verify", r.Stdout)
+	var doc verifyDoc
+	require.NoError(t, json.Unmarshal([]byte(r.Stdout), &doc), r)
+	require.Len(t, doc.Configurations, 1)
+	c := doc.Configurations[0]
+	assert.Equal(t, "stopped", c.Result)
+	require.Len(t, c.Locations, 3)
+	for _, l := range c.Locations {
+		assert.Equal(t, "stopped", l.Result, l.Root)
+	}
+	require.NotNil(t, c.Run)
+	assert.Len(t, byRoot(t, e.localRecords(t), *c.Run), 3, "recorded as stopped")
 }

@@ -156,3 +156,27 @@ func TestCtrlCStopsAVerifyAndRecordsIt(t *testing.T) {
 	}
 	assert.Len(t, discRecords(t, e.path("disk1/Documents")), 1)
 }
+
+func TestVerifyOfARemoteBackupIsRecordedThere(t *testing.T) {
+	srv := startSSHD(t)
+	e, nas := remoteDocs(t, srv, srv.IdentityFile)
+	remoteConfig(t, e, []string{"~/Documents"}, []string{"~/disk1/Documents", at(srv, nas)}, sshSettings(srv, srv.IdentityFile))
+	for _, d := range []string{"Documents", "disk1/Documents", "nas/Documents"} {
+		e.mkfile(t, d+"/notes.txt", "notes")
+		setMtime(t, e.path(d+"/notes.txt"), past)
+	}
+	rot(t, e, "nas/Documents/notes.txt")
+
+	r := e.run(t, "verify")
+	require.Equal(t, 1, r.Code, r)
+	assert.NotContains(t, r.Stderr, "warning", r)
+	on := discRecords(t, nas) // the server is this machine
+	require.Len(t, on, 1, "the host keeps its own record")
+	assert.Equal(t, "verify", on[0].Action)
+	assert.Equal(t, jsonout.Name(at(srv, nas)), on[0].Destination.Root)
+	assert.Equal(t, record.Failed, on[0].Result)
+	assert.Equal(t, 1, on[0].Verified.Bad)
+	local := byRoot(t, e.localRecords(t), on[0].ID)
+	assert.Equal(t, on[0], local[at(srv, nas)])
+	assert.Equal(t, record.OK, local[e.path("disk1/Documents")].Result)
+}
