@@ -207,6 +207,20 @@ func Append(file string, limit int64, recs ...Record) error {
 	return nil
 }
 
+// AppendShared is Append for a file that runs holding its location's lock shared may write at
+// once (two verifies of one disc): it holds a lock of the file's directory while it reads and
+// writes, so that no record is lost. Where the filesystem has no such locks (some FUSE
+// drivers), it writes as Append does.
+func AppendShared(file string, limit int64, recs ...Record) error {
+	if dir, err := os.Open(filepath.Dir(file)); err == nil {
+		defer dir.Close()
+		if unix.Flock(int(dir.Fd()), unix.LOCK_EX) == nil {
+			defer unix.Flock(int(dir.Fd()), unix.LOCK_UN)
+		}
+	}
+	return Append(file, limit, recs...)
+}
+
 // trim drops whole lines from the start of data until it is at most limit bytes long; the last
 // line stays even when it alone is longer.
 func trim(data []byte, limit int64) []byte {

@@ -119,3 +119,20 @@ func TestAppendLocalMakesNoDirectoryInAnotherUsers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, got, 1)
 }
+
+func TestAppendSharedLosesNoRecordOfRunsAtOnce(t *testing.T) {
+	file := filepath.Join(t.TempDir(), FileName)
+	at := time.Date(2026, 12, 3, 6, 5, 9, 0, time.UTC)
+	const runs = 16
+	errs := make(chan error, runs)
+	for i := range runs {
+		go func() { errs <- AppendShared(file, DiscLimit, rec(strings.Repeat("x", i+1), at, "/d")) }()
+	}
+	for range runs {
+		require.NoError(t, <-errs)
+	}
+	got, damaged, err := Read(file)
+	require.NoError(t, err)
+	assert.Zero(t, damaged)
+	assert.Len(t, got, runs, "every run's record is there")
+}

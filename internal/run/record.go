@@ -86,7 +86,9 @@ func RecordDir(l locations.Location) string { return onDisc(l) }
 // SaveRecords writes the records of a run, which holds the locations of the records'
 // destinations: all of them to this machine's file, and each to the file in the directory
 // ownDir(i) names for recs[i] (a location's own directory, disc.Name below its root, which is
-// made when missing; none when ""). What cannot be written is a warning, never a failure.
+// made when missing; none when ""): under a lock of that directory, since runs that hold a
+// location shared (verify) may write there at once. What cannot be written is a warning,
+// never a failure.
 func (e *Env) SaveRecords(recs []record.Record, ownDir func(i int) string) {
 	if len(recs) == 0 {
 		return
@@ -106,7 +108,7 @@ func (e *Env) SaveRecords(recs []record.Record, ownDir func(i int) string) {
 		}
 		err := os.Mkdir(dir, 0o755) // never the location's root: a disc that went away gets nothing
 		if err == nil || errors.Is(err, fs.ErrExist) {
-			err = record.Append(record.DiscPath(dir), record.DiscLimit, r)
+			err = record.AppendShared(record.DiscPath(dir), record.DiscLimit, r)
 		}
 		if err != nil {
 			e.warnUnrecorded(r, err)
