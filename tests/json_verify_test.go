@@ -140,6 +140,30 @@ func TestJSONOfVerifyOnRealCopies(t *testing.T) {
 	assert.Len(t, recs, 3)
 	assert.Equal(t, 1, recs[disk2].Verified.Bad)
 
+	// log --json carries what the verify counted in each location.
+	var log struct {
+		Records []struct {
+			ID          string `json:"id"`
+			Action      string `json:"action"`
+			Destination struct {
+				Root jsonout.Name `json:"root"`
+			} `json:"destination"`
+			Verified *struct {
+				Files int `json:"files"`
+				Bad   int `json:"bad"`
+			} `json:"verified"`
+		} `json:"records"`
+	}
+	r = d.jsonRun(t, e, "log", &log, "log", "--json", *c.Run)
+	require.Equal(t, 0, r.Code, r)
+	require.Len(t, log.Records, 3)
+	for _, rec := range log.Records {
+		assert.Equal(t, "verify", rec.Action)
+		require.NotNil(t, rec.Verified, rec.Destination.Root)
+		assert.Equal(t, map[bool]int{true: 1, false: 0}[string(rec.Destination.Root) == disk2], rec.Verified.Bad, rec.Destination.Root)
+		assert.Equal(t, 2, rec.Verified.Files)
+	}
+
 	// --repair asks, and --json asks nothing: without --yes nothing is compared or changed.
 	before := len(e.localRecords(t))
 	r = e.run(t, "verify", "--repair", "--json")

@@ -129,7 +129,7 @@ func (g Grammar) Man(w io.Writer, version, description string) {
 		"micsync status read it."))
 	p(".TP")
 	p(`.I ROOT/.micsync/runs.jsonl`)
-	p("%s", Roff("The records of the runs that wrote to the location at ROOT, kept in the location itself (up to "+
+	p("%s", Roff("The records of the runs that wrote to the location at ROOT, and of the verifies that checked it, kept in the location itself (up to "+
 		"64 KiB), so that a disc plugged into another machine still tells what it holds and since when. Never synced."))
 
 	p(".TP")
