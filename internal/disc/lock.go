@@ -179,6 +179,21 @@ func shared(dir string) error {
 	return err
 }
 
+// HoldDir holds a lock of directory dir, for a file there that two runs holding their
+// location's lock shared (two verifies of one disc) may rewrite at once, and returns what lets
+// it go. Where the filesystem has no such locks (some FUSE drivers) it holds none.
+func HoldDir(dir string) (unlock func()) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return func() {}
+	}
+	if flock(f, syscall.LOCK_EX) != nil {
+		f.Close()
+		return func() {}
+	}
+	return func() { f.Close() } // closing the descriptor releases the flock
+}
+
 // flock is syscall.Flock, again when a signal interrupts it.
 func flock(f *os.File, how int) error {
 	for {

@@ -23,6 +23,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"micsync/internal/disc"
 	"micsync/internal/jsonout"
 )
 
@@ -209,15 +210,9 @@ func Append(file string, limit int64, recs ...Record) error {
 
 // AppendShared is Append for a file that runs holding its location's lock shared may write at
 // once (two verifies of one disc): it holds a lock of the file's directory while it reads and
-// writes, so that no record is lost. Where the filesystem has no such locks (some FUSE
-// drivers), it writes as Append does.
+// writes (disc.HoldDir), so that no record is lost.
 func AppendShared(file string, limit int64, recs ...Record) error {
-	if dir, err := os.Open(filepath.Dir(file)); err == nil {
-		defer dir.Close()
-		if unix.Flock(int(dir.Fd()), unix.LOCK_EX) == nil {
-			defer unix.Flock(int(dir.Fd()), unix.LOCK_UN)
-		}
-	}
+	defer disc.HoldDir(filepath.Dir(file))()
 	return Append(file, limit, recs...)
 }
 

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -67,4 +68,36 @@ func TestRecordKeepsNamesThatAreNotUTF8(t *testing.T) {
 	r := &Record{Files: map[string]Seen{"caf\xe9.txt": {Size: 3, Verified: 1700000000}, "new\nline": {Size: 1}}}
 	require.NoError(t, r.Save(p))
 	assert.Equal(t, r.Files, Load(p).Files)
+}
+
+// Two verifies of one location that loaded the same record and verified other files save in
+// turn: neither's verifications are forgotten, and what the later one no longer holds stays gone.
+func TestSavesAtOnceForgetNoVerification(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "verified.json")
+	const runs = 8
+	errs := make(chan error, runs)
+	for i := range runs {
+		go func() {
+			r := &Record{Files: map[string]Seen{}}
+			for k := range runs {
+				r.Files[fmt.Sprint("f", k)] = Seen{Size: 1}
+			}
+			r.Verified(fmt.Sprint("f", i), time.Unix(int64(1700000000+i), 0))
+			errs <- r.Save(p)
+		}()
+	}
+	for range runs {
+		require.NoError(t, <-errs)
+	}
+	got := Load(p)
+	for k := range runs {
+		assert.Equal(t, int64(1700000000+k), got.Files[fmt.Sprint("f", k)].Verified, "f%d", k)
+	}
+
+	r := &Record{Files: map[string]Seen{"f0": {Size: 1}}}
+	require.NoError(t, r.Save(p))
+	assert.Equal(t, map[string]Seen{"f0": {Size: 1, Verified: 1700000000}}, Load(p).Files, "the later time kept, the forgotten files gone")
+	left, err := filepath.Glob(p + ".*")
+	require.NoError(t, err)
+	assert.Empty(t, left, "no temporary file left")
 }

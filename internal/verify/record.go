@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"micsync/internal/disc"
 	"micsync/internal/jsonout"
 )
 
@@ -85,21 +86,39 @@ func Load(paths ...string) *Record {
 }
 
 // Save writes the record to path, through a temporary file, so that a run that is stopped
-// leaves the old record or the new one.
+// leaves the old record or the new one. Two verifies of one location may save at once: Save
+// holds a lock of path's directory, and takes a later time that the other wrote for a file
+// that this record still holds, so that neither's verification is forgotten.
 func (r *Record) Save(path string) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("save what was verified: %w", err)
+	}
+	defer disc.HoldDir(dir)()
+	for n, saved := range Load(path).Files {
+		if s, ok := r.Files[n]; ok && saved.Verified > s.Verified {
+			s.Verified = saved.Verified
+			r.Files[n] = s
+		}
+	}
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	f, err := os.CreateTemp(dir, filepath.Base(path)+".*.new")
+	if err != nil {
 		return fmt.Errorf("save what was verified: %w", err)
 	}
-	tmp := path + ".new"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return fmt.Errorf("save what was verified: %w", err)
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	if err == nil {
+		os.Chmod(f.Name(), 0o644) // CreateTemp makes it 0600; a disc that refuses chmod (FAT) keeps its own
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
 		return fmt.Errorf("save what was verified: %w", err)
 	}
 	return nil
