@@ -42,7 +42,7 @@ func (m *meter) progress(done int64, elapsed time.Duration) rsyncplan.Progress {
 	}
 	if secs := elapsed.Seconds(); secs > 0 && done > 0 {
 		rate := float64(done) / secs
-		p.Rate = rateText(rate)
+		p.Rate = ui.RateText(rate)
 		left := time.Duration(float64(max(m.total-done, 0)) / rate * float64(time.Second))
 		p.Time = clock(left)
 	}
@@ -54,18 +54,6 @@ func (m *meter) end() {
 	if m != nil {
 		m.out.EndProgress()
 	}
-}
-
-// rateText writes bytes a second as rsync does: "31.25MB/s", in units of 1024.
-func rateText(rate float64) string {
-	units := []string{"kB/s", "MB/s", "GB/s", "TB/s"}
-	rate /= 1024
-	u := 0
-	for rate >= 1024 && u < len(units)-1 {
-		rate /= 1024
-		u++
-	}
-	return fmt.Sprintf("%.2f%s", rate, units[u])
 }
 
 // clock writes d as rsync writes the time left: "0:01:05".

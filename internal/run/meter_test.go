@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"micsync/internal/ui"
 	"micsync/rsyncplan"
 )
 
@@ -15,5 +16,5 @@ func TestMeterSaysBytesRateAndTimeLeft(t *testing.T) {
 		m.progress(100<<20, 10*time.Second))
 	assert.Equal(t, 99, m.progress(300<<20, time.Minute).Percent, "100% only when it has ended")
 	assert.Equal(t, "1:01:05", clock(time.Hour+65*time.Second))
-	assert.Equal(t, "0.50kB/s", rateText(512))
+	assert.Equal(t, "0.50kB/s", ui.RateText(512))
 }

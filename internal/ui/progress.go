@@ -243,13 +243,18 @@ func sumRates(ps []rsyncplan.Progress) string {
 	for _, p := range ps {
 		sum += parseRate(p.Rate)
 	}
-	sum /= 1024
+	return RateText(sum)
+}
+
+// RateText writes bytes a second as rsync does: "31.25MB/s", in units of 1024.
+func RateText(rate float64) string {
+	rate /= 1024
 	unit := 0
-	for sum >= 1024 && unit < len(rateUnits)-1 {
-		sum /= 1024
+	for rate >= 1024 && unit < len(rateUnits)-1 {
+		rate /= 1024
 		unit++
 	}
-	return fmt.Sprintf("%.2f%s", sum, rateUnits[unit])
+	return fmt.Sprintf("%.2f%s", rate, rateUnits[unit])
 }
 
 // parseRate reads rsync's rate in bytes a second; 0 when it cannot.
