@@ -190,17 +190,8 @@ func TestSplitPlanWithFilterRulesEqualsOneDryRun(t *testing.T) {
 	}
 	write(t, filepath.Join(src, ".micsyncignore"), "/d1/f.txt\nrun.log\n")
 	job := Job{SrcDir: src, DstDir: dst, Delete: true, Filter: append(slices.Clone(ignoreRules), "+ */", "+ *.txt", "+ .micsyncignore", "- *")}
-	defer func(n int) { planParts = n }(planParts)
-	planParts = 1
-	var runs atomic.Int32
-	r := &Runner{Trace: func(string) { runs.Add(1) }}
-	one, err := Make(context.Background(), r, job)
-	require.NoError(t, err)
-	planParts = 3
-	runs.Store(0)
-	split, err := Make(context.Background(), r, job)
-	require.NoError(t, err)
-	assert.Greater(t, runs.Load(), int32(1), "planned in parts")
+	one, split, runs := planOnceAndInParts(t, job)
+	assert.Greater(t, runs, int32(1), "planned in parts")
 	assert.Equal(t, classes(one), classes(split))
 	assert.NotContains(t, classes(one), "d1/f.txt", "the root's ignore file")
 	assert.NotContains(t, classes(one), "other/run.log", "the root's ignore file")
@@ -220,7 +211,6 @@ func TestPlanBelowOneDirectoryIsSplitWhenTheRulesHoldThere(t *testing.T) {
 	}
 	write(t, filepath.Join(src, "top", ".micsyncignore"), "*.log\n")
 	write(t, filepath.Join(src, "top", "d1", ".micsyncignore"), "f.txt\n")
-	defer func(n int) { planParts = n }(planParts)
 	for _, tc := range []struct {
 		rules []string
 		split bool
@@ -230,17 +220,8 @@ func TestPlanBelowOneDirectoryIsSplitWhenTheRulesHoldThere(t *testing.T) {
 		{[]string{"- /top/d0/", "dir-merge,- .micsyncignore"}, false}, // anchored at s, not at s/top
 		{[]string{"- d0/f.txt", "dir-merge,- .micsyncignore"}, false},
 	} {
-		job := Job{SrcDir: src, DstDir: dst, Delete: true, Filter: tc.rules}
-		planParts = 1
-		var runs atomic.Int32
-		r := &Runner{Trace: func(string) { runs.Add(1) }}
-		one, err := Make(context.Background(), r, job)
-		require.NoError(t, err)
-		planParts = 3
-		runs.Store(0)
-		split, err := Make(context.Background(), r, job)
-		require.NoError(t, err)
-		assert.Equal(t, tc.split, runs.Load() > 1, "%v", tc.rules)
+		one, split, runs := planOnceAndInParts(t, Job{SrcDir: src, DstDir: dst, Delete: true, Filter: tc.rules})
+		assert.Equal(t, tc.split, runs > 1, "%v", tc.rules)
 		assert.Equal(t, classes(one), classes(split), "%v", tc.rules)
 		assert.NotContains(t, classes(one), "top/d0/f.log", "%v", tc.rules)
 		assert.NotContains(t, classes(one), "top/d1/f.txt", "%v", tc.rules)
@@ -266,4 +247,21 @@ func TestAnExcludedEntryThatAppearsInADirectoryToDeleteKeepsIt(t *testing.T) {
 	assert.Equal(t, []string{"old"}, done.Kept)
 	assert.FileExists(t, filepath.Join(dst, "old", "late.tmp"))
 	assert.Empty(t, done.Warnings)
+}
+
+// planOnceAndInParts plans job with one dry run, then as Make splits it in three parts where it
+// can, and returns both plans and how many rsync runs the second took.
+func planOnceAndInParts(t *testing.T, job Job) (one, split *Plan, runs int32) {
+	t.Helper()
+	defer func(n int) { planParts = n }(planParts)
+	var n atomic.Int32
+	r := &Runner{Trace: func(string) { n.Add(1) }}
+	planParts = 1
+	one, err := Make(context.Background(), r, job)
+	require.NoError(t, err)
+	planParts = 3
+	n.Store(0)
+	split, err = Make(context.Background(), r, job)
+	require.NoError(t, err)
+	return one, split, n.Load()
 }
