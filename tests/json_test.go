@@ -195,6 +195,17 @@ func (d documented) jsonRun(t *testing.T, e *env, schema string, v any, args ...
 	return r
 }
 
+// interrupt stops run as Ctrl-C does and reads the document that it still writes into v.
+func (d documented) interrupt(t *testing.T, run *bgRun, schema string, v any) {
+	t.Helper()
+	require.NoError(t, syscall.Kill(-run.pid(), syscall.SIGINT))
+	r := run.wait(t, hangDeadline)
+	assert.Equal(t, 130, r.Code, r)
+	assert.Equal(t, "micsync: error: interrupted\n", r.Stderr)
+	d.valid(t, schema, r.Stdout)
+	require.NoError(t, json.Unmarshal([]byte(r.Stdout), v), r)
+}
+
 func TestJSONOfEveryActionOnRealDirectories(t *testing.T) {
 	d := readDocs(t)
 	e := docs(t)
@@ -390,13 +401,8 @@ func TestJSONOfAnInterruptedRun(t *testing.T) {
 	for _, dir := range []string{"disk1/Documents", "disk2/Documents"} {
 		waitTemp(t, run, e.path(dir), "big.bin")
 	}
-	require.NoError(t, syscall.Kill(-run.pid(), syscall.SIGINT))
-	r := run.wait(t, hangDeadline)
-	assert.Equal(t, 130, r.Code, r)
-	assert.Equal(t, "micsync: error: interrupted\n", r.Stderr)
-	d.valid(t, "run", r.Stdout)
 	var doc runDoc
-	require.NoError(t, json.Unmarshal([]byte(r.Stdout), &doc), r)
+	d.interrupt(t, run, "run", &doc)
 	require.Len(t, doc.Destinations, 2)
 	for _, dst := range doc.Destinations {
 		assert.Equal(t, "stopped", dst.Result, "%s", dst.Root)
