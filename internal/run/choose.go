@@ -2,7 +2,6 @@ package run
 
 import (
 	"fmt"
-	"micsync/internal/jsonout"
 	"path/filepath"
 	"strings"
 
@@ -178,7 +177,7 @@ func (e *Env) reachable(ls []locations.Location) []locations.Location {
 	for _, l := range ls {
 		if why := e.Reach.Unreachable(l); why != "" {
 			e.Out.Printf("skipped %s %s: %s\n", l.Role, ui.Show(l.Path), why)
-			e.skipped = append(e.skipped, unreachable{Role: l.Role.String(), Root: jsonout.Name(l.Path), Why: why})
+			e.skipped = append(e.skipped, unreachable{locationDoc: locationOf(l), Why: why})
 			continue
 		}
 		out = append(out, l)

@@ -40,16 +40,24 @@ type runDoc struct {
 
 // placeDoc is a location and the directory of it that a run syncs.
 type placeDoc struct {
+	locationDoc
+	Dir jsonout.Name `json:"dir"`
+}
+
+// locationDoc names a location in every document: its role and its root.
+type locationDoc struct {
 	Role string       `json:"role"`
 	Root jsonout.Name `json:"root"`
-	Dir  jsonout.Name `json:"dir"`
+}
+
+func locationOf(l locations.Location) locationDoc {
+	return locationDoc{Role: l.Role.String(), Root: jsonout.Name(l.Path)}
 }
 
 // unreachable is a location that the run skipped because it could not be used.
 type unreachable struct {
-	Role string       `json:"role"`
-	Root jsonout.Name `json:"root"`
-	Why  string       `json:"why"`
+	locationDoc
+	Why string `json:"why"`
 }
 
 type destinationDoc struct {
@@ -161,7 +169,7 @@ var refusedKeys = map[rsyncplan.Reason]string{
 // run that was not a dry run what was approved and done.
 func (e *Env) runDocument(act Action, config string, src locations.Location, dests []*dest, o Options) runDoc {
 	doc := runDoc{Header: jsonout.NewHeader(act.Name), DryRun: o.DryRun, Configuration: config,
-		Source:      placeDoc{Role: src.Role.String(), Root: jsonout.Name(src.Path)},
+		Source:      placeDoc{locationDoc: locationOf(src)},
 		Unreachable: []unreachable{}, Destinations: []destinationDoc{}}
 	if len(dests) > 0 {
 		doc.Source.Dir = jsonout.Name(dests[0].job.SrcDir)
@@ -175,7 +183,7 @@ func (e *Env) runDocument(act Action, config string, src locations.Location, des
 
 func destinationDocument(d *dest, o Options) destinationDoc {
 	dd := destinationDoc{
-		placeDoc:  placeDoc{Role: d.loc.Role.String(), Root: jsonout.Name(d.loc.Path), Dir: jsonout.Name(d.job.DstDir)},
+		placeDoc:  placeDoc{locationDoc: locationOf(d.loc), Dir: jsonout.Name(d.job.DstDir)},
 		SourceDir: jsonout.Name(d.job.SrcDir), Names: jsonout.Names(d.job.Names), Hints: []string{},
 		Flushed: d.flushed,
 	}

@@ -395,7 +395,7 @@ func VerifyStatus(e *Env, req VerifyRequest) error {
 			} else {
 				rec = loadRecord(l)
 			}
-			cd.Locations = append(cd.Locations, statusLocation(l.Role.String(), l.Path, why == "", rec, now))
+			cd.Locations = append(cd.Locations, statusLocation(l, why == "", rec, now))
 			files, bytes := rec.Total()
 			if files == 0 {
 				e.Out.Printf("  %s %s: never verified\n", l.Role, ui.Show(l.Path))

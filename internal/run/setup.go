@@ -59,11 +59,10 @@ type checkedConfig struct {
 }
 
 type checkedLocation struct {
-	Role      string       `json:"role"`
-	Root      jsonout.Name `json:"root"`
-	Reachable bool         `json:"reachable"`
-	Why       *string      `json:"why"`    // why not; null when reachable
-	Create    *string      `json:"create"` // the command that creates it when it is not created yet
+	locationDoc
+	Reachable bool    `json:"reachable"`
+	Why       *string `json:"why"`    // why not; null when reachable
+	Create    *string `json:"create"` // the command that creates it when it is not created yet
 }
 
 // showConfig prints one configuration and its locations with their state, and returns them.
@@ -71,7 +70,7 @@ func showConfig(e *Env, cfg *locations.Config) checkedConfig {
 	e.Out.Printf("configuration %q\n", cfg.Name)
 	c := checkedConfig{Name: cfg.Name, Locations: []checkedLocation{}}
 	for _, l := range cfg.All() {
-		cl := checkedLocation{Role: l.Role.String(), Root: jsonout.Name(l.Path), Reachable: true}
+		cl := checkedLocation{locationDoc: locationOf(l), Reachable: true}
 		state := "reachable"
 		if why := e.Reach.Unreachable(l); why != "" {
 			cl.Reachable, cl.Why = false, &why

@@ -65,7 +65,7 @@ func ListTrash(e *Env, which string) error {
 	}
 	for _, g := range trash.ByLocation(runs) {
 		l := g[0].Location
-		tp := trashPlace{trashHolder: trashHolder{Role: l.Role.String(), Root: jsonout.Name(l.Path), Configuration: g[0].Config.Name}, Runs: []trashRunDoc{}}
+		tp := trashPlace{trashHolder: trashHolder{locationDoc: locationOf(l), Configuration: g[0].Config.Name}, Runs: []trashRunDoc{}}
 		for _, r := range g {
 			n, b := trash.Size(e.Ctx, e.Reach, r)
 			tp.Runs = append(tp.Runs, trashRunDoc{Stamp: r.Stamp, Time: jsonout.Time(r.When.Local()), Files: n, Bytes: b})
@@ -91,11 +91,10 @@ type trashListDoc[P any] struct {
 
 // trashHolder is a location whose trash holds files, and how many and how large in all.
 type trashHolder struct {
-	Role          string       `json:"role"`
-	Root          jsonout.Name `json:"root"`
-	Configuration string       `json:"configuration"`
-	Files         int          `json:"files"`
-	Bytes         int64        `json:"bytes"`
+	locationDoc
+	Configuration string `json:"configuration"`
+	Files         int    `json:"files"`
+	Bytes         int64  `json:"bytes"`
 }
 
 // trashPlace is a location's trash and its runs.
@@ -140,7 +139,7 @@ func listTrashRun(e *Env, stamp string) error {
 			return ui.Failure(err)
 		}
 		l := r.Location
-		tp := trashRunPlace{trashHolder: trashHolder{Role: l.Role.String(), Root: jsonout.Name(l.Path), Configuration: r.Config.Name, Files: len(files)}, Entries: []trashEntryDoc{}}
+		tp := trashRunPlace{trashHolder: trashHolder{locationDoc: locationOf(l), Configuration: r.Config.Name, Files: len(files)}, Entries: []trashEntryDoc{}}
 		for _, f := range files {
 			if f.Type == 'f' {
 				tp.Bytes += f.Size

@@ -8,6 +8,7 @@ import (
 	"micsync/internal/record"
 	"micsync/internal/ui"
 	"micsync/internal/verify"
+	"micsync/locations"
 )
 
 // verifyDoc is the document of micsync verify (schema "verify" in docs/JSON.md).
@@ -55,8 +56,7 @@ type cannotTellDoc struct {
 }
 
 type copyDoc struct {
-	Role     string       `json:"role"`
-	Root     jsonout.Name `json:"root"`
+	locationDoc
 	Modified jsonout.Time `json:"modified"`
 }
 
@@ -87,13 +87,13 @@ func (v *verifyRun) document() verifyConfigDoc {
 		d.Hints = append(d.Hints, ui.Hints(v.err)...)
 	}
 	if len(v.locs) > 0 {
-		d.ComparedWith = &placeDoc{Role: v.locs[0].Role.String(), Root: jsonout.Name(v.locs[0].Path), Dir: jsonout.Name(v.dir(0))}
+		d.ComparedWith = &placeDoc{locationDoc: locationOf(v.locs[0]), Dir: jsonout.Name(v.dir(0))}
 	}
 	c := v.c
 	for k, l := range v.locs {
 		n := v.counts(k)
 		result, why := v.resultAt(k, v.err)
-		ld := verifyLocationDoc{placeDoc: placeDoc{Role: l.Role.String(), Root: jsonout.Name(l.Path), Dir: jsonout.Name(v.dir(k))},
+		ld := verifyLocationDoc{placeDoc: placeDoc{locationDoc: locationOf(l), Dir: jsonout.Name(v.dir(k))},
 			Result: string(result), Error: optional(why), Compared: totalDoc{Count: n.Files, Bytes: n.Bytes},
 			Repaired: names(sortNames(v.repaired[k])), Bad: names(nil), Unknown: names(nil), Edited: names(nil),
 			Missing: names(nil), OnlyHere: names(nil), Unreadable: []reasonDoc{}}
@@ -117,7 +117,7 @@ func (v *verifyRun) document() verifyConfigDoc {
 			j := c.verdicts[name]
 			ct := cannotTellDoc{Name: jsonout.Name(name), Copies: []copyDoc{}}
 			for i, k := range j.holders {
-				ct.Copies = append(ct.Copies, copyDoc{Role: c.locs[k].Role.String(), Root: jsonout.Name(c.locs[k].Path),
+				ct.Copies = append(ct.Copies, copyDoc{locationDoc: locationOf(c.locs[k]),
 					Modified: jsonout.Time(j.times[i].Local())})
 			}
 			d.CannotTell = append(d.CannotTell, ct)
@@ -144,11 +144,10 @@ type verifyStatusConfigDoc struct {
 }
 
 type verifyStatusLocationDoc struct {
-	Role      string       `json:"role"`
-	Root      jsonout.Name `json:"root"`
-	Reachable bool         `json:"reachable"`
-	Known     totalDoc     `json:"known"` // the files verify knows there
-	Periods   []periodDoc  `json:"periods"`
+	locationDoc
+	Reachable bool        `json:"reachable"`
+	Known     totalDoc    `json:"known"` // the files verify knows there
+	Periods   []periodDoc `json:"periods"`
 }
 
 type periodDoc struct {
@@ -164,9 +163,9 @@ func newVerifyStatusDoc(now time.Time) verifyStatusDoc {
 }
 
 // statusLocation is what verify --status says of one location, from what verify remembers.
-func statusLocation(role, root string, reachable bool, rec *verify.Record, now time.Time) verifyStatusLocationDoc {
+func statusLocation(l locations.Location, reachable bool, rec *verify.Record, now time.Time) verifyStatusLocationDoc {
 	files, bytes := rec.Total()
-	ld := verifyStatusLocationDoc{Role: role, Root: jsonout.Name(root), Reachable: reachable,
+	ld := verifyStatusLocationDoc{locationDoc: locationOf(l), Reachable: reachable,
 		Known: totalDoc{Count: files, Bytes: bytes}, Periods: []periodDoc{}}
 	for _, p := range periods {
 		n, b := rec.Within(now, time.Duration(p.days)*24*time.Hour)
