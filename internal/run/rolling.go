@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"micsync/internal/disc"
-	"micsync/internal/trash"
 	"micsync/internal/ui"
 	"micsync/internal/verify"
 	"micsync/locations"
@@ -67,13 +66,6 @@ func saveRecord(l locations.Location, r *verify.Record) error {
 	return nil
 }
 
-// own reports whether name (relative to a location's root) is one of micsync's own entries,
-// which verify never compares (excludes).
-func own(name string) bool {
-	top, _, _ := strings.Cut(name, "/")
-	return top == trash.Name || top == locations.MarkerName || top == disc.Name
-}
-
 // listFiles returns the files that location k holds below the target and that the rules leave
 // in, by name relative to the target's directory, with their sizes, and those of them that
 // cannot be opened, with why. rsync lists them, reading the ignore files as a run does.
@@ -86,7 +78,7 @@ func (e *Env) listFiles(c *copies, k int) (map[string]int64, map[string]string, 
 	files := map[string]int64{}
 	unread := map[string]string{}
 	for _, en := range entries {
-		if en.Type != 'f' || own(path.Join(c.t.Rel, en.Name)) {
+		if en.Type != 'f' {
 			continue
 		}
 		files[en.Name] = en.Size
